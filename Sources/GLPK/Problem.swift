@@ -1,0 +1,114 @@
+import CGLPK
+import Foundation
+
+/// Owns one `glp_prob`, in the spirit of GRDB's `Statement`: made from a validated `Model`,
+/// freed in `deinit`, used on the one thread that made it (GLPK keeps its state per thread).
+final class Problem {
+    let pointer: OpaquePointer
+
+    /// Loads a model that has passed `Model.validate()`; nothing here can make GLPK abort.
+    init(_ model: Model) {
+        pointer = glp_create_prob()
+        glp_set_prob_name(pointer, GLPKName.make(model.name, fallback: "model"))
+        glp_set_obj_dir(pointer, model.sense == .maximize ? GLP_MAX : GLP_MIN)
+        glp_set_obj_coef(pointer, 0, model.objectiveConstant)
+
+        var names = GLPKName.Unique()
+        glp_add_cols(pointer, Int32(model.columns.count))
+        for (i, column) in model.columns.enumerated() {
+            let j = Int32(i + 1)
+            glp_set_col_name(pointer, j, names.make(column.name, fallback: "x\(j)"))
+            switch column.kind {
+            case .continuous: glp_set_col_kind(pointer, j, GLP_CV)
+            case .integer: glp_set_col_kind(pointer, j, GLP_IV)
+            case .binary: glp_set_col_kind(pointer, j, GLP_BV)
+            }
+            if column.kind != .binary {
+                let (type, lower, upper) = Self.bounds(column.lower, column.upper)
+                glp_set_col_bnds(pointer, j, type, lower, upper)
+            }
+            glp_set_obj_coef(pointer, j, column.objective)
+        }
+
+        names = GLPKName.Unique()
+        if !model.rows.isEmpty {
+            glp_add_rows(pointer, Int32(model.rows.count))
+        }
+        let nonZeros = model.nonZeroCount
+        var ia = [Int32](repeating: 0, count: nonZeros + 1)
+        var ja = [Int32](repeating: 0, count: nonZeros + 1)
+        var ar = [Double](repeating: 0, count: nonZeros + 1)
+        var k = 1
+        for (r, row) in model.rows.enumerated() {
+            let i = Int32(r + 1)
+            glp_set_row_name(pointer, i, names.make(row.name, fallback: "r\(i)"))
+            let (type, lower, upper) = Self.bounds(row.lower, row.upper)
+            glp_set_row_bnds(pointer, i, type, lower, upper)
+            for term in row.terms {
+                ia[k] = i
+                ja[k] = Int32(term.variable.index + 1)
+                ar[k] = term.coefficient
+                k += 1
+            }
+        }
+        if nonZeros > 0 {
+            glp_load_matrix(pointer, Int32(nonZeros), &ia, &ja, &ar)
+        }
+    }
+
+    deinit {
+        glp_delete_prob(pointer)
+    }
+
+    private static func bounds(_ lower: Double?, _ upper: Double?) -> (Int32, Double, Double) {
+        switch (lower, upper) {
+        case (nil, nil): return (GLP_FR, 0, 0)
+        case let (l?, nil): return (GLP_LO, l, 0)
+        case let (nil, u?): return (GLP_UP, 0, u)
+        case let (l?, u?): return l == u ? (GLP_FX, l, u) : (GLP_DB, l, u)
+        }
+    }
+
+    /// Runs a GLPK routine that writes to a file name, and returns what it wrote.
+    func writeToText(_ write: (OpaquePointer, String) -> Int32) -> String? {
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("tandem-glpk-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).txt").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        guard write(pointer, path) == 0, let data = FileManager.default.contents(atPath: path) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// Names that GLPK and the CPLEX LP format accept: printable ASCII without spaces,
+/// at most 255 characters (longer ones make GLPK abort), unique within the model.
+enum GLPKName {
+    static func make(_ raw: String, fallback: String) -> String {
+        var out = ""
+        for scalar in raw.unicodeScalars {
+            switch scalar {
+            case "a"..."z", "A"..."Z", "0"..."9", "_", ".", "(", ")", "[", "]", "{", "}", "@", "#", "!", "$", "%", "&", "~", "'", "|", "?", "/", ",", ";":
+                out.unicodeScalars.append(scalar)
+            default:
+                out.append("_")
+            }
+        }
+        if out.isEmpty { out = fallback }
+        // LP format: a name may not start with a digit or a period.
+        if let first = out.first, first.isNumber || first == "." { out = "_" + out }
+        if out.utf8.count > 200 { out = String(out.utf8.prefix(200))! }
+        return out
+    }
+
+    struct Unique {
+        private var used: [String: Int] = [:]
+        mutating func make(_ raw: String, fallback: String) -> String {
+            let base = GLPKName.make(raw, fallback: fallback)
+            guard let count = used[base] else {
+                used[base] = 1
+                return base
+            }
+            used[base] = count + 1
+            return make("\(base)#\(count + 1)", fallback: fallback)
+        }
+    }
+}

@@ -1,0 +1,315 @@
+import CGLPK
+import Foundation
+
+/// How hard GLPK should try, and what to keep from the solve.
+public struct SolveOptions: Sendable {
+    /// Stop after this many seconds (GLPK overshoots a little); nil = no limit.
+    public var timeLimit: Double? = nil
+    /// Stop when the relative gap between the best solution and the bound is at most this; 0 = prove optimality.
+    public var mipGap = 0.0
+    /// GLPK's MIP presolver. Turned off automatically when a starting solution is given.
+    public var presolve = true
+    /// Mixed-integer rounding and cover cuts: models with role choices ("either") need them.
+    public var cuts = true
+    /// A feasible solution (one value per variable) handed to branch-and-bound as its first incumbent.
+    public var startingSolution: [Double]? = nil
+    /// Keep the model in CPLEX LP format (`glp_write_lp`), so it can be re-solved elsewhere.
+    public var keepLPText = false
+    /// Keep GLPK's printable solution (`glp_print_mip` / `glp_print_sol`).
+    public var keepPrintedSolution = false
+
+    public init(timeLimit: Double? = nil, mipGap: Double = 0, presolve: Bool = true, cuts: Bool = true,
+                startingSolution: [Double]? = nil, keepLPText: Bool = false, keepPrintedSolution: Bool = false) {
+        self.timeLimit = timeLimit
+        self.mipGap = mipGap
+        self.presolve = presolve
+        self.cuts = cuts
+        self.startingSolution = startingSolution
+        self.keepLPText = keepLPText
+        self.keepPrintedSolution = keepPrintedSolution
+    }
+}
+
+/// What GLPK found. "Why it stopped" (`status`) is kept apart from "what solution exists" (`values`).
+public struct Solution: Sendable {
+    public enum Status: Sendable, Hashable, CustomStringConvertible {
+        /// Proven optimal.
+        case optimal
+        /// Stopped at the requested MIP gap with a feasible solution.
+        case feasible(gap: Double)
+        /// Stopped by the time limit; `values` may or may not hold a solution.
+        case timeLimit
+        /// No solution satisfies the constraints.
+        case infeasible
+        /// The objective can grow without bound.
+        case unbounded
+
+        public var description: String {
+            switch self {
+            case .optimal: return "optimal"
+            case let .feasible(gap): return "feasible, gap \(String(format: "%.3g", gap * 100))%"
+            case .timeLimit: return "time limit reached"
+            case .infeasible: return "infeasible"
+            case .unbounded: return "unbounded"
+            }
+        }
+    }
+
+    public var status: Status
+    /// One value per model variable when a feasible solution exists.
+    public var values: [Double]?
+    public var objective: Double?
+    /// The best bound proven by branch-and-bound, when known.
+    public var bestBound: Double?
+    /// Relative gap between `objective` and `bestBound` (0 when proven optimal).
+    public var gap: Double?
+    public var seconds: Double
+    /// GLPK's terminal output, captured instead of printed.
+    public var log: String
+    public var lpText: String?
+    public var printedSolution: String?
+
+    public var isProvenOptimal: Bool { status == .optimal }
+
+    /// The value of one variable, rounded for integer variables' noise (|v - round(v)| < 1e-6).
+    public func value(_ variable: Model.Variable) -> Double {
+        guard let values else { return 0 }
+        let v = values[variable.index]
+        let r = v.rounded()
+        return abs(v - r) < 1e-6 ? r : v
+    }
+}
+
+/// GLPK could not run the model: it was invalid (caught before GLPK saw it) or GLPK failed.
+public enum SolverError: Error, Sendable, CustomStringConvertible {
+    case invalidModel(ModelError)
+    case glpk(code: Int32, meaning: String)
+
+    public var description: String {
+        switch self {
+        case let .invalidModel(error): return "the model is not valid: \(error)"
+        case let .glpk(code, meaning): return "GLPK failed (code \(code)): \(meaning)"
+        }
+    }
+}
+
+/// Solves `Model`s with GLPK. Everything happens inside one synchronous call on the calling
+/// thread: GLPK's state is per thread, so a problem never crosses threads or an `await`.
+public enum Solver {
+    public static func solve(_ model: Model, options: SolveOptions = SolveOptions()) throws(SolverError) -> Solution {
+        do { try model.validate() } catch { throw .invalidModel(error) }
+        if let start = options.startingSolution, start.count != model.columns.count {
+            throw .invalidModel(.incumbentSize(expected: model.columns.count, got: start.count))
+        }
+        if let start = options.startingSolution, start.contains(where: { !$0.isFinite }) {
+            throw .invalidModel(.notFinite(where: "the starting solution"))
+        }
+
+        let log = TerminalCapture()
+        let clock = ContinuousClock()
+        let began = clock.now
+        defer { log.stop() }
+
+        let problem = Problem(model)
+        var solution = model.hasIntegerVariables
+            ? try solveMIP(problem, model: model, options: options)
+            : try solveLP(problem, model: model, options: options)
+        let elapsed = clock.now - began
+        solution.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        if options.keepLPText {
+            solution.lpText = problem.writeToText { glp_write_lp($0, nil, $1) }
+        }
+        if options.keepPrintedSolution {
+            solution.printedSolution = model.hasIntegerVariables
+                ? problem.writeToText { glp_print_mip($0, $1) }
+                : problem.writeToText { glp_print_sol($0, $1) }
+        }
+        solution.log = log.text
+        return solution
+    }
+
+    /// The model in CPLEX LP format, without solving it.
+    public static func lpText(_ model: Model) throws(SolverError) -> String {
+        do { try model.validate() } catch { throw .invalidModel(error) }
+        let log = TerminalCapture()
+        defer { log.stop() }
+        let problem = Problem(model)
+        guard let text = problem.writeToText({ glp_write_lp($0, nil, $1) }) else {
+            throw .glpk(code: -1, meaning: "could not write the LP file: \(log.text)")
+        }
+        return text
+    }
+
+    private static func timeLimitMilliseconds(_ seconds: Double?) -> Int32 {
+        guard let seconds, seconds.isFinite, seconds > 0 else { return Int32.max }
+        return Int32(min(seconds * 1000, Double(Int32.max)))
+    }
+
+    private static func solveLP(_ problem: Problem, model: Model, options: SolveOptions) throws(SolverError) -> Solution {
+        var parameters = glp_smcp()
+        glp_init_smcp(&parameters)
+        parameters.msg_lev = GLP_MSG_ERR
+        parameters.presolve = options.presolve ? GLP_ON : GLP_OFF
+        parameters.tm_lim = timeLimitMilliseconds(options.timeLimit)
+        let code = glp_simplex(problem.pointer, &parameters)
+        let status = glp_get_status(problem.pointer)
+        switch code {
+        case 0 where status == GLP_OPT:
+            return read(problem, model: model, status: .optimal, primal: glp_get_col_prim, objective: glp_get_obj_val)
+        case 0 where status == GLP_NOFEAS, GLP_ENOPFS:
+            return Solution(status: .infeasible, seconds: 0, log: "")
+        case 0 where status == GLP_UNBND, GLP_ENODFS:
+            return Solution(status: .unbounded, seconds: 0, log: "")
+        case GLP_ETMLIM, GLP_EITLIM:
+            if status == GLP_FEAS {
+                return read(problem, model: model, status: .timeLimit, primal: glp_get_col_prim, objective: glp_get_obj_val)
+            }
+            return Solution(status: .timeLimit, seconds: 0, log: "")
+        default:
+            throw .glpk(code: code, meaning: meaning(of: code))
+        }
+    }
+
+    private static func solveMIP(_ problem: Problem, model: Model, options: SolveOptions) throws(SolverError) -> Solution {
+        let search = SearchContext(startingSolution: options.startingSolution)
+        var parameters = glp_iocp()
+        glp_init_iocp(&parameters)
+        parameters.msg_lev = GLP_MSG_ERR
+        parameters.tm_lim = timeLimitMilliseconds(options.timeLimit)
+        parameters.mip_gap = max(0, options.mipGap)
+        if options.cuts {
+            parameters.mir_cuts = GLP_ON
+            parameters.cov_cuts = GLP_ON
+        }
+        let usePresolve = options.presolve && options.startingSolution == nil
+        parameters.presolve = usePresolve ? GLP_ON : GLP_OFF
+        if !usePresolve {
+            var lp = glp_smcp()
+            glp_init_smcp(&lp)
+            lp.msg_lev = GLP_MSG_ERR
+            lp.presolve = GLP_ON
+            lp.tm_lim = parameters.tm_lim
+            let code = glp_simplex(problem.pointer, &lp)
+            let status = glp_get_status(problem.pointer)
+            if code == GLP_ENOPFS || (code == 0 && status == GLP_NOFEAS) {
+                return Solution(status: .infeasible, seconds: 0, log: "")
+            }
+            if code == GLP_ENODFS || (code == 0 && status == GLP_UNBND) {
+                return Solution(status: .unbounded, seconds: 0, log: "")
+            }
+            if code == GLP_ETMLIM { return Solution(status: .timeLimit, seconds: 0, log: "") }
+            guard code == 0, status == GLP_OPT else { throw .glpk(code: code, meaning: meaning(of: code)) }
+        }
+        let context = Unmanaged.passRetained(search)
+        defer { context.release() }
+        parameters.cb_info = context.toOpaque()
+        parameters.cb_func = { tree, info in
+            guard let tree, let info else { return }
+            Unmanaged<SearchContext>.fromOpaque(info).takeUnretainedValue().callback(tree)
+        }
+
+        let code = glp_intopt(problem.pointer, &parameters)
+        let status = glp_mip_status(problem.pointer)
+        let hasSolution = status == GLP_OPT || status == GLP_FEAS
+        var result: Solution
+        switch code {
+        case 0 where status == GLP_OPT:
+            result = read(problem, model: model, status: .optimal, primal: glp_mip_col_val, objective: glp_mip_obj_val)
+            result.gap = 0
+            result.bestBound = result.objective
+            return result
+        case 0 where status == GLP_NOFEAS, GLP_ENOPFS:
+            return Solution(status: .infeasible, seconds: 0, log: "")
+        case GLP_ENODFS:
+            return Solution(status: .unbounded, seconds: 0, log: "")
+        case GLP_EMIPGAP where hasSolution:
+            result = read(problem, model: model, status: .feasible(gap: search.gap ?? options.mipGap),
+                          primal: glp_mip_col_val, objective: glp_mip_obj_val)
+        case GLP_ETMLIM:
+            result = hasSolution
+                ? read(problem, model: model, status: .timeLimit, primal: glp_mip_col_val, objective: glp_mip_obj_val)
+                : Solution(status: .timeLimit, seconds: 0, log: "")
+        default:
+            throw .glpk(code: code, meaning: meaning(of: code))
+        }
+        result.gap = search.gap
+        result.bestBound = search.bestBound
+        return result
+    }
+
+    private static func read(
+        _ problem: Problem, model: Model, status: Solution.Status,
+        primal: (OpaquePointer?, Int32) -> Double, objective: (OpaquePointer?) -> Double
+    ) -> Solution {
+        let values = (0..<model.columns.count).map { primal(problem.pointer, Int32($0 + 1)) }
+        return Solution(status: status, values: values, objective: objective(problem.pointer), seconds: 0, log: "")
+    }
+
+    static func meaning(of code: Int32) -> String {
+        switch code {
+        case GLP_EBADB: return "invalid initial basis"
+        case GLP_ESING: return "singular basis matrix"
+        case GLP_ECOND: return "ill-conditioned basis matrix"
+        case GLP_EBOUND: return "a double-bounded variable has incorrect bounds"
+        case GLP_EFAIL: return "the solver failed"
+        case GLP_EITLIM: return "iteration limit reached"
+        case GLP_ETMLIM: return "time limit reached"
+        case GLP_EROOT: return "no optimal basis for the root LP"
+        case GLP_ESTOP: return "search stopped by the application"
+        case GLP_ENOPFS: return "no primal feasible solution"
+        case GLP_ENODFS: return "no dual feasible solution"
+        default: return "unexpected return code"
+        }
+    }
+}
+
+/// State shared with GLPK's branch-and-bound callback: the starting solution to offer and
+/// the best bound and gap seen. A C callback cannot throw, so it only records.
+private final class SearchContext {
+    var startingSolution: [Double]?
+    var gap: Double?
+    var bestBound: Double?
+
+    init(startingSolution: [Double]?) { self.startingSolution = startingSolution }
+
+    func callback(_ tree: OpaquePointer) {
+        switch glp_ios_reason(tree) {
+        case GLP_IHEUR:
+            if var start = startingSolution {
+                startingSolution = nil
+                start.insert(0, at: 0) // GLPK arrays are 1-based
+                _ = glp_ios_heur_sol(tree, &start)
+            }
+        case GLP_ISELECT, GLP_IBINGO:
+            let node = glp_ios_best_node(tree)
+            if node != 0 {
+                bestBound = glp_ios_node_bound(tree, node)
+                gap = glp_ios_mip_gap(tree)
+            }
+        default:
+            break
+        }
+    }
+}
+
+/// Routes GLPK's terminal output into a string for the duration of a solve.
+private final class TerminalCapture {
+    private(set) var text = ""
+    private var handle: Unmanaged<TerminalCapture>?
+
+    init() {
+        let handle = Unmanaged.passRetained(self)
+        self.handle = handle
+        glp_term_hook({ info, message in
+            guard let info, let message else { return 1 }
+            Unmanaged<TerminalCapture>.fromOpaque(info).takeUnretainedValue().text += String(cString: message)
+            return 1 // suppress printing
+        }, handle.toOpaque())
+    }
+
+    func stop() {
+        glp_term_hook(nil, nil)
+        handle?.release()
+        handle = nil
+    }
+}

@@ -1,0 +1,146 @@
+import Testing
+@testable import GLPK
+
+@Suite struct SolverTests {
+    /// max 3x + 2y  s.t. x + y ≤ 4, x + 3y ≤ 6, x ≤ 3  →  x = 3, y = 1, objective 11 (by hand).
+    @Test func solvesAHandSolvedLinearProgram() throws {
+        var model = Model(name: "hand", sense: .maximize)
+        let x = model.addVariable("x", objective: 3)
+        let y = model.addVariable("y", objective: 2)
+        model.addConstraint("total", [(x, 1), (y, 1)], upper: 4)
+        model.addConstraint("weighted", [(x, 1), (y, 3)], upper: 6)
+        model.addConstraint("cap_x", [(x, 1)], upper: 3)
+        let solution = try Solver.solve(model)
+        #expect(solution.status == .optimal)
+        #expect(abs((solution.objective ?? 0) - 11) < 1e-9)
+        #expect(abs(solution.value(x) - 3) < 1e-9)
+        #expect(abs(solution.value(y) - 1) < 1e-9)
+    }
+
+    /// A knapsack whose LP optimum is fractional: max 5a + 4b + 3c, 2a + 3b + c ≤ 4 (binary).
+    /// Enumerating the 8 choices by hand: {a, c} gives 8, the best.
+    @Test func solvesAHandSolvedIntegerProgram() throws {
+        var model = Model(name: "knapsack", sense: .maximize)
+        let a = model.addVariable("a", kind: .binary, objective: 5)
+        let b = model.addVariable("b", kind: .binary, objective: 4)
+        let c = model.addVariable("c", kind: .binary, objective: 3)
+        model.addConstraint("weight", [(a, 2), (b, 3), (c, 1)], upper: 4)
+        let solution = try Solver.solve(model, options: SolveOptions(keepLPText: true, keepPrintedSolution: true))
+        #expect(solution.isProvenOptimal)
+        #expect(solution.objective == 8)
+        #expect([solution.value(a), solution.value(b), solution.value(c)] == [1, 0, 1])
+        #expect(solution.gap == 0)
+        let lp = try #require(solution.lpText)
+        #expect(lp.contains("Maximize"))
+        #expect(lp.contains("weight:"))
+        #expect(lp.contains("Binary") || lp.contains("Generals"))
+        #expect(solution.printedSolution?.contains("INTEGER OPTIMAL") == true)
+    }
+
+    @Test func reportsInfeasibleWithAndWithoutPresolve() throws {
+        for presolve in [true, false] {
+            var model = Model(name: "impossible", sense: .minimize)
+            let x = model.addVariable("x", kind: .integer, lower: 0, upper: 10, objective: 1)
+            let y = model.addVariable("y", kind: .integer, lower: 0, upper: 10, objective: 1)
+            model.addConstraint("atLeast", [(x, 1), (y, 1)], lower: 25)
+            let solution = try Solver.solve(model, options: SolveOptions(presolve: presolve))
+            #expect(solution.status == .infeasible)
+            #expect(solution.values == nil)
+        }
+        var lp = Model(name: "impossibleLP", sense: .minimize)
+        let z = lp.addVariable("z", lower: 0, upper: 1)
+        lp.addConstraint("big", [(z, 1)], lower: 2)
+        #expect(try Solver.solve(lp).status == .infeasible)
+    }
+
+    @Test func reportsUnbounded() throws {
+        var model = Model(name: "open", sense: .maximize)
+        let x = model.addVariable("x", lower: 0, upper: nil, objective: 1)
+        model.addConstraint("floor", [(x, 1)], lower: 1)
+        #expect(try Solver.solve(model).status == .unbounded)
+    }
+
+    @Test func startingSolutionIsUsedAndOptimumStillProven() throws {
+        var model = Model(name: "assign", sense: .maximize)
+        // 3×3 assignment; optimum by hand: (0,2) 9 + (1,1) 8 + (2,0) 7 = 24.
+        let scores = [[1.0, 4, 9], [3, 8, 2], [7, 5, 6]]
+        var x: [[Model.Variable]] = []
+        for i in 0..<3 {
+            x.append((0..<3).map { j in model.addVariable("x_\(i)_\(j)", kind: .binary, objective: scores[i][j]) })
+        }
+        for i in 0..<3 { model.addConstraint("row\(i)", (0..<3).map { (x[i][$0], 1.0) }, upper: 1) }
+        for j in 0..<3 { model.addConstraint("col\(j)", (0..<3).map { (x[$0][j], 1.0) }, upper: 1) }
+        var start = [Double](repeating: 0, count: 9)
+        start[x[0][0].index] = 1; start[x[1][1].index] = 1; start[x[2][2].index] = 1 // 15, feasible
+        let solution = try Solver.solve(model, options: SolveOptions(startingSolution: start))
+        #expect(solution.isProvenOptimal)
+        #expect(solution.objective == 24)
+    }
+
+    @Test func invalidModelsAreRejectedBeforeGLPKCouldAbort() {
+        #expect(throws: SolverError.self) { try Solver.solve(Model(name: "empty", sense: .minimize)) }
+
+        var duplicate = Model(name: "dup", sense: .minimize)
+        let x = duplicate.addVariable("x")
+        duplicate.addConstraint("twice", [(x, 1), (x, 2)], upper: 3)
+        #expect(throws: SolverError.self) { try Solver.solve(duplicate) }
+
+        var nan = Model(name: "nan", sense: .minimize)
+        let y = nan.addVariable("y", objective: .nan)
+        nan.addConstraint("ok", [(y, 1)], upper: 1)
+        #expect(throws: SolverError.self) { try Solver.solve(nan) }
+
+        var crossed = Model(name: "crossed", sense: .minimize)
+        crossed.addVariable("z", lower: 2, upper: 1)
+        #expect(throws: SolverError.self) { try Solver.solve(crossed) }
+
+        var unknown = Model(name: "unknown", sense: .minimize)
+        unknown.addVariable("w")
+        unknown.addConstraint("ghost", [(Model.Variable(index: 7), 1)], upper: 1)
+        #expect(throws: SolverError.self) { try Solver.solve(unknown) }
+
+        var badStart = Model(name: "start", sense: .minimize)
+        badStart.addVariable("v", kind: .binary)
+        #expect(throws: SolverError.self) { try Solver.solve(badStart, options: SolveOptions(startingSolution: [0, 1])) }
+    }
+
+    @Test func unsafeAndOverlongNamesAreMadeSafeAndUnique() throws {
+        var model = Model(name: "names with spaces", sense: .maximize)
+        let a = model.addVariable("pair ana@example.org → bo@example.org", kind: .binary, objective: 1)
+        let b = model.addVariable(String(repeating: "x", count: 400), kind: .binary, objective: 1)
+        let c = model.addVariable("pair ana@example.org → bo@example.org", kind: .binary, objective: 1)
+        model.addConstraint("1st row", [(a, 1), (b, 1), (c, 1)], upper: 2)
+        let text = try Solver.lpText(model)
+        #expect(!text.contains("→"))
+        #expect(text.contains("_1st_row:"))
+        #expect(text.contains("#2"))
+        #expect(try Solver.solve(model).objective == 2)
+    }
+
+    @Test func timeLimitIsReportedNotMistakenForOptimal() throws {
+        // A hard-ish knapsack family with a tiny time limit; whatever GLPK reaches, the status is honest.
+        var model = Model(name: "hard", sense: .maximize)
+        var terms: [(Model.Variable, Double)] = []
+        var state: UInt64 = 42
+        func next() -> Double { state = state &* 6364136223846793005 &+ 1442695040888963407; return Double(state >> 33) / Double(1 << 31) }
+        for i in 0..<300 {
+            let w = 1000 + next() * 1000
+            terms.append((model.addVariable("k\(i)", kind: .binary, objective: w + next() * 10), w))
+        }
+        model.addConstraint("capacity", terms, upper: 75_000.5)
+        let solution = try Solver.solve(model, options: SolveOptions(timeLimit: 0.001, presolve: false, cuts: false))
+        switch solution.status {
+        case .optimal: #expect(solution.gap == 0)
+        case .timeLimit: #expect(solution.seconds < 30)
+        default: Issue.record("unexpected status \(solution.status)")
+        }
+    }
+
+    @Test func terminalOutputIsCapturedNotPrinted() throws {
+        var model = Model(name: "quiet", sense: .maximize)
+        let x = model.addVariable("x", kind: .integer, lower: 0, upper: 5, objective: 1)
+        model.addConstraint("cap", [(x, 2)], upper: 7)
+        let solution = try Solver.solve(model)
+        #expect(solution.objective == 3)
+    }
+}
