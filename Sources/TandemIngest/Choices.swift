@@ -1,0 +1,169 @@
+import Foundation
+import TandemModel
+
+/// Answer comparison ignoring case and surrounding spaces.
+func fold(_ text: String) -> String { text.trimmingWhitespace().lowercased() }
+
+/// A one-choice question: answer text → value.
+struct ChoiceMatcher<Value> {
+    private var values: [String: Value] = [:]
+    /// The options as the form shows them, for messages.
+    private(set) var labels: [String] = []
+
+    init(_ options: [(labels: [String], value: Value)]) {
+        for (labels, value) in options {
+            for label in labels where values[fold(label)] == nil { values[fold(label)] = value }
+            if let first = labels.first { self.labels.append(first) }
+        }
+    }
+
+    func match(_ answer: String) -> Value? { values[fold(answer)] }
+
+    var list: String { labels.joined(separator: ", ") }
+}
+
+/// A checkbox question's answer split against the known options, longest first, so that options
+/// holding a comma survive Google Sheets' `, `-joined answers and Microsoft's trailing `;` is harmless.
+struct CheckboxSplitter {
+    private let options: [(bytes: [UInt8], index: Int)]
+
+    init(options: [String]) {
+        self.options = options.enumerated()
+            .map { (CheckboxSplitter.folded($0.element.trimmingWhitespace()), $0.offset) }
+            .filter { !$0.0.isEmpty }
+            .sorted { $0.0.count > $1.0.count }
+    }
+
+    /// Indices of the options ticked (in answer order, without repeats) and the pieces matching none.
+    func split(_ answer: String) -> (indices: [Int], unknown: [String]) {
+        if answer.isEmpty { return ([], []) }
+        let ascii = answer.utf8.allSatisfy { $0 < 0x80 }
+        let f = ascii ? CheckboxSplitter.folded(answer) : Array(answer.lowercased().utf8)
+        let shown = ascii ? Array(answer.utf8) : f
+        let hard = f.contains(UInt8(ascii: ";"))
+        var indices: [Int] = [], unknown: [String] = []
+        var p = 0
+        let n = f.count
+        while true {
+            while p < n, CheckboxSplitter.isSeparator(f[p]) { p += 1 }
+            if p >= n { break }
+            if let (index, length) = match(f, at: p) {
+                if !indices.contains(index) { indices.append(index) }
+                p += length
+                continue
+            }
+            var q = p
+            while q < n {
+                let c = f[q]
+                if hard {
+                    if c == UInt8(ascii: ";") { break }
+                } else if c == UInt8(ascii: ",") || c == 10 {
+                    var r = q
+                    while r < n, CheckboxSplitter.isSeparator(f[r]) { r += 1 }
+                    if r >= n || match(f, at: r) != nil { break }
+                }
+                q += 1
+            }
+            let piece = String(decoding: shown[p ..< min(q, shown.count)], as: UTF8.self).trimmingWhitespace()
+            if !piece.isEmpty { unknown.append(piece) }
+            p = q
+        }
+        return (indices, unknown)
+    }
+
+    private func match(_ f: [UInt8], at p: Int) -> (Int, Int)? {
+        let n = f.count
+        for option in options where n - p >= option.bytes.count {
+            var ok = true
+            for (k, byte) in option.bytes.enumerated() where f[p + k] != byte { ok = false; break }
+            guard ok else { continue }
+            var end = p + option.bytes.count
+            while end < n, f[end] == 0x20 || f[end] == 9 { end += 1 }
+            if end == n || f[end] == UInt8(ascii: ";") || f[end] == UInt8(ascii: ",") || f[end] == 10 {
+                return (option.index, option.bytes.count)
+            }
+        }
+        return nil
+    }
+
+    static func isSeparator(_ c: UInt8) -> Bool {
+        c == 0x20 || c == 9 || c == 10 || c == 13 || c == UInt8(ascii: ";") || c == UInt8(ascii: ",")
+    }
+
+    static func folded(_ text: String) -> [UInt8] {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            return text.utf8.map { (65...90).contains($0) ? $0 + 32 : $0 }
+        }
+        return Array(text.lowercased().utf8)
+    }
+}
+
+/// Time-zone identifiers: any IANA name Foundation knows, or only the configured list.
+struct TimeZoneCatalog {
+    private let allowed: [String: String]
+    private let restricted: Bool
+    private let suggestions: [String]
+
+    /// The form's own list (FORM.md), used for suggestions when the configuration sets none.
+    static let formZones = [
+        "Europe/London", "Europe/Dublin", "Europe/Paris", "Europe/Berlin", "America/New_York", "America/Toronto",
+        "America/Chicago", "America/Los_Angeles", "Australia/Sydney", "Pacific/Auckland", "Asia/Singapore", "Asia/Kolkata",
+    ]
+
+    static let known: [String: String] = {
+        var map: [String: String] = [:]
+        for id in TimeZone.knownTimeZoneIdentifiers + ["UTC", "Etc/UTC", "GMT"] where TimeZone(identifier: id) != nil {
+            map[id.lowercased()] = id
+        }
+        return map
+    }()
+
+    init(configured: [String]?) {
+        if let configured {
+            restricted = true
+            var map: [String: String] = [:]
+            for id in configured { map[fold(id)] = id.trimmingWhitespace() }
+            allowed = map
+            suggestions = configured
+        } else {
+            restricted = false
+            allowed = TimeZoneCatalog.known
+            suggestions = TimeZoneCatalog.formZones
+        }
+    }
+
+    /// The identifier as the configuration spells it, or nil when it is not allowed.
+    func canonical(_ answer: String) -> String? { allowed[fold(answer)] }
+
+    /// A likely intended zone, for the message: same city, else the nearest spelling.
+    func suggestion(for answer: String) -> String {
+        let a = fold(String(answer.prefix(40)))
+        let pool = restricted ? suggestions : suggestions + TimeZoneCatalog.known.values.sorted()
+        if let city = pool.first(where: { $0.lowercased().split(separator: "/").last.map(String.init) == a.replacingOccurrences(of: " ", with: "_") }) {
+            return city
+        }
+        var best = suggestions.first ?? "Europe/London", bestDistance = Int.max
+        for id in pool {
+            let d = editDistance(Array(a.utf8), Array(id.lowercased().utf8))
+            if d < bestDistance { best = id; bestDistance = d }
+        }
+        return bestDistance <= max(3, a.count / 3) ? best : (suggestions.first ?? "Europe/London")
+    }
+
+    var isRestricted: Bool { restricted }
+}
+
+func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0 ... b.count)
+    var current = previous
+    for i in 1 ... a.count {
+        current[0] = i
+        for j in 1 ... b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        swap(&previous, &current)
+    }
+    return previous[b.count]
+}

@@ -1,0 +1,88 @@
+/// The character encoding of an export.
+public enum TextEncoding: String, Sendable {
+    case utf8
+    /// Excel's "CSV (Comma delimited)" on Windows in Western Europe.
+    case windows1252
+}
+
+enum TextDecoding {
+    /// The export as UTF-8 bytes without a byte-order mark, and the encoding it was read as.
+    /// Without an `override`, UTF-8 is assumed when the bytes are valid UTF-8, Windows-1252 otherwise.
+    static func utf8Bytes(_ bytes: [UInt8], override: TextEncoding?) -> (bytes: [UInt8], encoding: TextEncoding, repaired: Bool) {
+        var body = bytes
+        if body.starts(with: [0xEF, 0xBB, 0xBF]) { body.removeFirst(3) }
+        let encoding = override ?? (isValidUTF8(body) ? .utf8 : .windows1252)
+        switch encoding {
+        case .utf8:
+            if override == nil || isValidUTF8(body) { return (body, .utf8, false) }
+            return (Array(String(decoding: body, as: UTF8.self).utf8), .utf8, true)
+        case .windows1252:
+            return (fromWindows1252(body), .windows1252, false)
+        }
+    }
+
+    static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { b in
+            let n = b.count
+            var i = 0
+            while i < n {
+                let c = b[i]
+                if c < 0x80 { i += 1; continue }
+                let need: Int
+                let minimum: UInt32
+                var scalar: UInt32
+                if c & 0xE0 == 0xC0 { need = 1; minimum = 0x80; scalar = UInt32(c & 0x1F) }
+                else if c & 0xF0 == 0xE0 { need = 2; minimum = 0x800; scalar = UInt32(c & 0x0F) }
+                else if c & 0xF8 == 0xF0 { need = 3; minimum = 0x10000; scalar = UInt32(c & 0x07) }
+                else { return false }
+                guard i + need < n else { return false }
+                for k in 1...need {
+                    let d = b[i + k]
+                    guard d & 0xC0 == 0x80 else { return false }
+                    scalar = scalar << 6 | UInt32(d & 0x3F)
+                }
+                if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) { return false }
+                i += need + 1
+            }
+            return true
+        }
+    }
+
+    /// Windows-1252 → UTF-8. The five undefined bytes map to the C1 controls, as browsers do.
+    static func fromWindows1252(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + bytes.count / 8)
+        for byte in bytes {
+            if byte < 0x80 { out.append(byte); continue }
+            let scalar = byte < 0xA0 ? windows1252High[Int(byte - 0x80)] : UInt32(byte)
+            appendUTF8(scalar, to: &out)
+        }
+        return out
+    }
+
+    static func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
+        switch scalar {
+        case ..<0x80: out.append(UInt8(scalar))
+        case ..<0x800:
+            out.append(UInt8(0xC0 | scalar >> 6)); out.append(UInt8(0x80 | scalar & 0x3F))
+        default:
+            out.append(UInt8(0xE0 | scalar >> 12)); out.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+            out.append(UInt8(0x80 | scalar & 0x3F))
+        }
+    }
+
+    /// UTF-8 → Windows-1252, for tests and tools; characters it cannot hold become `?`.
+    static func toWindows1252(_ text: String) -> [UInt8] {
+        text.unicodeScalars.map { s -> UInt8 in
+            let v = s.value
+            if v < 0x80 || (0xA0...0xFF).contains(v) { return UInt8(v) }
+            if let i = windows1252High.firstIndex(of: v) { return UInt8(0x80 + i) }
+            return UInt8(ascii: "?")
+        }
+    }
+
+    static let windows1252High: [UInt32] = [
+        0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D, 0x017D, 0x8F,
+        0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
+    ]
+}
