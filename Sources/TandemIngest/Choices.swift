@@ -2,7 +2,12 @@ import Foundation
 import TandemModel
 
 /// Answer comparison ignoring case and surrounding spaces.
-func fold(_ text: String) -> String { text.trimmingWhitespace().lowercased() }
+func fold(_ text: String) -> String {
+    // Cells arrive trimmed of ASCII spaces; the full Unicode trim is needed only at a non-ASCII edge.
+    guard let first = text.utf8.first, let last = text.utf8.last else { return "" }
+    if first < 0x80 && last < 0x80 && !CSVTable.isTrimmable(first) && !CSVTable.isTrimmable(last) { return text.lowercased() }
+    return text.trimmingWhitespace().lowercased()
+}
 
 /// A one-choice question: answer text → value.
 struct ChoiceMatcher<Value> {
@@ -103,6 +108,8 @@ struct TimeZoneCatalog {
     private let allowed: [String: String]
     private let restricted: Bool
     private let suggestions: [String]
+    /// Candidates for suggestions, with their lower-cased spelling and city part.
+    private let pool: [(id: String, folded: [UInt8], city: String)]
 
     /// The form's own list (FORM.md), used for suggestions when the configuration sets none.
     static let formZones = [
@@ -130,6 +137,11 @@ struct TimeZoneCatalog {
             allowed = TimeZoneCatalog.known
             suggestions = TimeZoneCatalog.formZones
         }
+        let ids = restricted ? suggestions : suggestions + TimeZoneCatalog.known.values.sorted()
+        pool = ids.map { id in
+            let lower = id.lowercased()
+            return (id, Array(lower.utf8), lower.split(separator: "/").last.map(String.init) ?? lower)
+        }
     }
 
     /// The identifier as the configuration spells it, or nil when it is not allowed.
@@ -138,16 +150,16 @@ struct TimeZoneCatalog {
     /// A likely intended zone, for the message: same city, else the nearest spelling.
     func suggestion(for answer: String) -> String {
         let a = fold(String(answer.prefix(40)))
-        let pool = restricted ? suggestions : suggestions + TimeZoneCatalog.known.values.sorted()
-        if let city = pool.first(where: { $0.lowercased().split(separator: "/").last.map(String.init) == a.replacingOccurrences(of: " ", with: "_") }) {
-            return city
+        let fallback = suggestions.first ?? "Europe/London"
+        let city = a.replacingOccurrences(of: " ", with: "_")
+        if let match = pool.first(where: { $0.city == city }) { return match.id }
+        let bytes = Array(a.utf8)
+        var best = fallback, bestDistance = Int.max
+        for candidate in pool {
+            let d = editDistance(bytes, candidate.folded)
+            if d < bestDistance { best = candidate.id; bestDistance = d }
         }
-        var best = suggestions.first ?? "Europe/London", bestDistance = Int.max
-        for id in pool {
-            let d = editDistance(Array(a.utf8), Array(id.lowercased().utf8))
-            if d < bestDistance { best = id; bestDistance = d }
-        }
-        return bestDistance <= max(3, a.count / 3) ? best : (suggestions.first ?? "Europe/London")
+        return bestDistance <= max(3, a.count / 3) ? best : fallback
     }
 
     var isRestricted: Bool { restricted }

@@ -330,12 +330,12 @@ struct Reader {
         } else if let value = roles.match(roleText) {
             role = value
             if let years, years < minimumSeniorYears {
-                let y = Reader.format(years), minimum = Reader.format(minimumSeniorYears)
+                let y = Reader.format(years) + (years == 1 ? " year" : " years"), minimum = Reader.format(minimumSeniorYears)
                 if value == .senior {
                     error(.role, "a senior partner needs at least \(minimum) years of experience but this row has \(y); change the role to '\(config.roles.junior.first ?? "junior")' or correct the years",
-                          reason: "senior partner with \(y) years of experience (at least \(minimum) needed)")
+                          reason: "senior partner with \(y) of experience (at least \(minimum) needed)")
                 } else if value == .either {
-                    warning(.role, "'\(clip(roleText))' with \(y) years of experience (fewer than \(minimum)): this applicant will be paired only as a junior partner")
+                    warning(.role, "'\(clip(roleText))' with \(y) of experience (fewer than \(minimum)): this applicant will be paired only as a junior partner")
                 }
             }
         } else {
