@@ -189,6 +189,8 @@ struct Reader {
         var responses: [Response] = []
         responses.reserveCapacity(table.count - 1)
         let missing = Field.required.filter { column[$0] == nil }
+        // Trailing empty header cells (a trailing delimiter) do not make short rows suspicious.
+        let headerWidth = (headers.lastIndex { !$0.isEmpty } ?? -1) + 1
         for r in 1 ..< table.count {
             var response = Response(record: r, line: table.lines[r])
             let cells = table.record(r)
@@ -197,7 +199,7 @@ struct Reader {
                 response.name = cell(cells, .name)
                 response.reasons = missing.map { "no column for \($0.meaning) (\($0.aliases(config.columns).first ?? $0.key))" }
             } else {
-                readRow(cells, headerCount: headers.count, unclosedQuote: table.unclosedQuoteRecords.contains(r), into: &response)
+                readRow(cells, headerCount: headerWidth, unclosedQuote: table.unclosedQuoteRecords.contains(r), into: &response)
             }
             responses.append(response)
         }

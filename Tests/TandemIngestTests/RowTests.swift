@@ -169,6 +169,11 @@ import TandemModel
         let h = read(header + "\n")
         #expect(!h.hasErrors && h.recordCount == 0)
         #expect(read(header + "\n,,,,,,\n" + row()).recordCount == 1)
+        // A trailing delimiter on the header only is not a missing cell.
+        let trailing = read(header + ",\n" + row())
+        #expect(trailing.applicants.count == 1 && trailing.diagnostics.isEmpty)
+        let short = read(header + "\n" + row().split(separator: ",").dropLast(2).joined(separator: ","))
+        #expect(short.diagnostics.contains { $0.severity == .warning && $0.line == 2 && $0.message.contains("delimiter may be missing") })
     }
 
     @Test func numbers() {
