@@ -1,0 +1,245 @@
+import Foundation
+import TandemModel
+import TandemScheduling
+
+/// Where each calendar goes, relative to the run folder. Every name made from an e-mail passes through
+/// `SafeFileName`, so nothing typed in a form can write outside the folder; two e-mails that would make
+/// the same name (`a+b@x.org`, `a_b@x.org`) are told apart by a short hash of the e-mail.
+public struct CalendarLayout: Sendable {
+    /// E-mail key → file stem (the `.ics` and `.eml` names without extension).
+    public private(set) var stems: [String: String] = [:]
+
+    public init(people: [SessionPartner]) {
+        let keys = Set(people.map(\.key)).sorted()
+        var count: [String: Int] = [:]
+        for key in keys { count[SafeFileName.make(key), default: 0] += 1 }
+        for key in keys {
+            let base = SafeFileName.make(key)
+            stems[key] = count[base]! > 1 || base == "coordinator" || base == "pairs"
+                ? String(base.prefix(100)) + "-" + String(StableHash.hex(key).prefix(8)) : base
+        }
+    }
+
+    init(sessions: [ScheduledSession]) {
+        self.init(people: sessions.flatMap { [$0.senior, $0.junior] })
+    }
+
+    /// `calendars/<safe e-mail>.ics` (under `folder` for update and cancellation files).
+    public func participantPath(_ key: String, folder: String = "calendars") -> String {
+        "\(folder)/\(stems[key] ?? SafeFileName.make(key)).ics"
+    }
+
+    /// `calendars/pairs/<senior>--<junior>.ics`.
+    public func pairPath(senior: String, junior: String, folder: String = "calendars") -> String {
+        "\(folder)/pairs/\(stems[senior] ?? SafeFileName.make(senior))--\(stems[junior] ?? SafeFileName.make(junior)).ics"
+    }
+
+    /// `calendars/coordinator.ics`.
+    public func coordinatorPath(folder: String = "calendars") -> String { "\(folder)/coordinator.ics" }
+}
+
+/// Writes RFC 5545 calendars: one per participant (all their sessions with every partner), one per
+/// pair and one for the coordinator (every event), all `METHOD:PUBLISH`.
+///
+/// Participants' files carry no `ORGANIZER` or `ATTENDEE`: with them, Outlook treats an imported file
+/// as a meeting invitation. Names and e-mails are in each event's `DESCRIPTION` instead.
+/// `DTSTAMP` is the `stamp` passed in, never the clock, so equal inputs give byte-identical files.
+public enum CalendarWriter {
+    /// The DTSTAMP the pipeline uses: 00:00:00 UTC on the first day of the run month.
+    public static func stamp(for runMonth: YearMonth) -> Int64 {
+        Int64(runMonth.firstDay.daysSinceEpoch) * 86_400
+    }
+
+    /// All calendar files of a schedule, sorted by path.
+    public static func files(for schedule: ScheduleResult, config: SchemeConfig, stamp: Int64) -> [OutputFile] {
+        files(for: schedule.allSessions, config: config, stamp: stamp, kind: .publish)
+    }
+
+    /// What a file is for: first publication, an update of moved sessions, or cancellations.
+    enum Kind {
+        case publish, update, cancel
+
+        var folder: String {
+            switch self {
+            case .publish: return "calendars"
+            case .update: return "calendars/updates"
+            case .cancel: return "calendars/cancellations"
+            }
+        }
+    }
+
+    static func files(for sessions: [ScheduledSession], config: SchemeConfig, stamp: Int64, kind: Kind) -> [OutputFile] {
+        let ordered = sessions.sorted { ($0.start, $0.uid) < ($1.start, $1.uid) }
+        let layout = CalendarLayout(sessions: ordered)
+        var byPerson: [String: [ScheduledSession]] = [:]
+        var names: [String: String] = [:]
+        var byPair: [String: [ScheduledSession]] = [:]
+        for session in ordered {
+            byPerson[session.senior.key, default: []].append(session)
+            byPerson[session.junior.key, default: []].append(session)
+            names[session.senior.key] = session.senior.name
+            names[session.junior.key] = session.junior.name
+            byPair[layout.pairPath(senior: session.senior.key, junior: session.junior.key, folder: kind.folder), default: []]
+                .append(session)
+        }
+        var out: [OutputFile] = []
+        for (key, list) in byPerson {
+            out.append(OutputFile(path: layout.participantPath(key, folder: kind.folder), contents: document(
+                list, name: "Mentoring sessions — \(names[key] ?? key)", config: config, stamp: stamp, kind: kind)))
+        }
+        for (path, list) in byPair {
+            out.append(OutputFile(path: path, contents: document(
+                list, name: "Mentoring sessions — \(list[0].senior.name) & \(list[0].junior.name)",
+                config: config, stamp: stamp, kind: kind)))
+        }
+        if !ordered.isEmpty {
+            out.append(OutputFile(path: layout.coordinatorPath(folder: kind.folder), contents: document(
+                ordered, name: "\(config.scheme.name) — all sessions", config: config, stamp: stamp, kind: kind)))
+        }
+        return out.sorted { $0.path < $1.path }
+    }
+
+    /// One calendar participant's file (`calendars/<e-mail>.ics`), as attached to their e-mail.
+    static func participantDocument(_ key: String, sessions: [ScheduledSession], config: SchemeConfig, stamp: Int64) -> [UInt8] {
+        let list = sessions.filter { $0.senior.key == key || $0.junior.key == key }
+            .sorted { ($0.start, $0.uid) < ($1.start, $1.uid) }
+        let name = list.first.map { $0.senior.key == key ? $0.senior.name : $0.junior.name } ?? key
+        return document(list, name: "Mentoring sessions — \(name)", config: config, stamp: stamp, kind: .publish)
+    }
+
+    /// A whole `VCALENDAR`: header, one `VTIMEZONE` per `TZID` used, the events in order.
+    static func document(_ sessions: [ScheduledSession], name: String, config: SchemeConfig, stamp: Int64, kind: Kind) -> [UInt8] {
+        var doc = ICalDocument()
+        doc.line("BEGIN", "VCALENDAR")
+        doc.line("VERSION", "2.0")
+        doc.line("PRODID", "-//Tandem//Mentoring scheduler 1.0//EN")
+        doc.line("CALSCALE", "GREGORIAN")
+        doc.line("METHOD", kind == .cancel ? "CANCEL" : "PUBLISH")
+        doc.text("X-WR-CALNAME", name)
+        var spans: [String: (from: Int64, to: Int64)] = [:]
+        for session in sessions {
+            let span = spans[session.timeZone] ?? (session.start, session.end)
+            spans[session.timeZone] = (min(span.from, session.start), max(span.to, session.end))
+        }
+        var known = Set<String>()
+        for zone in spans.keys.sorted() {
+            // A day's margin either side, so an observance change at the span's edge is still described.
+            if TimeZoneComponent.write(zone, from: spans[zone]!.from - 86_400, to: spans[zone]!.to + 86_400, into: &doc) {
+                known.insert(zone)
+            }
+        }
+        for session in sessions {
+            event(session, config: config, stamp: stamp, kind: kind, zoneKnown: known.contains(session.timeZone), into: &doc)
+        }
+        doc.line("END", "VCALENDAR")
+        return doc.bytes
+    }
+
+    static func event(_ session: ScheduledSession, config: SchemeConfig, stamp: Int64, kind: Kind, zoneKnown: Bool,
+                      into doc: inout ICalDocument) {
+        doc.line("BEGIN", "VEVENT")
+        doc.text("UID", session.uid)
+        doc.line("DTSTAMP", ICalTime.utc(stamp))
+        doc.line("SEQUENCE", String(session.sequence))
+        if zoneKnown, let zone = TimeZone(identifier: session.timeZone) {
+            let tzid = ICalText.parameter(session.timeZone)
+            let start = session.start + Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(session.start))))
+            let end = session.end + Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(session.end))))
+            doc.line("DTSTART;TZID=\(tzid)", ICalTime.stamp(start))
+            doc.line("DTEND;TZID=\(tzid)", ICalTime.stamp(end))
+        } else {
+            doc.line("DTSTART", ICalTime.utc(session.start))
+            doc.line("DTEND", ICalTime.utc(session.end))
+        }
+        doc.text("SUMMARY", summary(session))
+        doc.text("DESCRIPTION", description(session, config: config))
+        doc.text("LOCATION", session.location)
+        doc.line("STATUS", kind == .cancel ? "CANCELLED" : "CONFIRMED")
+        doc.line("TRANSP", "OPAQUE")
+        if kind == .cancel {
+            let cn = ICalText.parameter(config.scheme.coordinatorName)
+            doc.line("ORGANIZER;CN=\(cn)", "mailto:" + ICalText.bare(config.scheme.coordinatorEmail))
+        } else {
+            for minutes in config.sessions.alarmMinutes {
+                doc.line("BEGIN", "VALARM")
+                doc.line("ACTION", "DISPLAY")
+                doc.text("DESCRIPTION", "Reminder: " + summary(session))
+                doc.line("TRIGGER", "-PT\(minutes)M")
+                doc.line("END", "VALARM")
+            }
+        }
+        doc.line("END", "VEVENT")
+    }
+
+    /// "Mentoring 3/6: Two-way discussion, led by Ann Example — Ben Example & Ann Example".
+    static func summary(_ session: ScheduledSession) -> String {
+        var text = "Mentoring \(session.number)/\(session.count): \(session.title)"
+        if let leader = session.leader { text += ", led by \(leader.name)" }
+        return text + " — \(session.senior.name) & \(session.junior.name)"
+    }
+
+    static func description(_ session: ScheduledSession, config: SchemeConfig) -> String {
+        var lines: [String] = []
+        lines.append("\(session.schemeName): session \(session.number) of \(session.count) — \(session.title).")
+        if let lead = session.lead, let leader = session.leader {
+            lines.append("Led by \(leader.name) (\(lead == .junior ? "junior" : "senior") partner).")
+        }
+        lines.append("")
+        if !session.agenda.isEmpty { lines += ["Agenda: \(session.agenda)", ""] }
+        if !session.prepare.isEmpty { lines += ["To prepare: \(session.prepare)", ""] }
+        lines.append("Senior partner: \(session.senior.name) <\(session.senior.email)>")
+        lines.append("Junior partner: \(session.junior.name) <\(session.junior.email)>")
+        lines.append("")
+        lines.append("Your sessions repeat monthly: \(session.pattern).")
+        lines.append("To change a date, agree it with your partner and tell the coordinator, "
+            + "\(config.scheme.coordinatorName) <\(config.scheme.coordinatorEmail)>.")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Files for sessions that change after they were sent.
+///
+/// Updates use `METHOD:PUBLISH`, not `REQUEST`: these files are imported (or opened from an e-mail),
+/// not sent by a calendar server, and RFC 5546 requires `ORGANIZER` and `ATTENDEE` in a `REQUEST` —
+/// with them Outlook shows an invitation to answer instead of updating the copy the participant
+/// already has. A `PUBLISH` with the same `UID` and a higher `SEQUENCE` replaces the earlier event in
+/// Outlook, Apple Calendar and Google Calendar's import.
+///
+/// Cancellations use `METHOD:CANCEL` with `STATUS:CANCELLED`, the same `UID`, `SEQUENCE` + 1 and the
+/// coordinator as `ORGANIZER` (RFC 5546 requires an organizer on a cancel). Attendees are left out on
+/// purpose, as in the original events; strict RFC 5546 readers may want them.
+public enum CalendarChanges {
+    /// A stored session and the instant (Unix seconds, UTC) it moves to.
+    public struct Move: Sendable, Hashable {
+        public var session: ScheduledSession
+        public var newStart: Int64
+
+        public init(session: ScheduledSession, newStart: Int64) {
+            self.session = session
+            self.newStart = newStart
+        }
+    }
+
+    /// The sessions as they are now (to store) and the files that tell everyone.
+    public struct ChangeSet: Sendable {
+        public var sessions: [ScheduledSession]
+        public var files: [OutputFile]
+    }
+
+    /// Moved sessions: same `UID`, `SEQUENCE` + 1, new times, exactly those events, under
+    /// `calendars/updates/` (participants, pairs, coordinator).
+    public static func reschedule(_ moves: [Move], config: SchemeConfig, stamp: Int64) -> ChangeSet {
+        let updated = moves.map { $0.session.moved(toStart: $0.newStart) }
+        return ChangeSet(sessions: updated, files: CalendarWriter.files(for: updated, config: config, stamp: stamp, kind: .update))
+    }
+
+    /// Cancelled sessions (a pair that ended early): exactly those events, under `calendars/cancellations/`.
+    public static func cancel(_ sessions: [ScheduledSession], config: SchemeConfig, stamp: Int64) -> ChangeSet {
+        let cancelled = sessions.map { session -> ScheduledSession in
+            var copy = session
+            copy.sequence += 1
+            return copy
+        }
+        return ChangeSet(sessions: cancelled, files: CalendarWriter.files(for: cancelled, config: config, stamp: stamp, kind: .cancel))
+    }
+}
