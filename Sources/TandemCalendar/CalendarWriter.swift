@@ -55,6 +55,11 @@ public enum CalendarWriter {
         files(for: schedule.allSessions, config: config, stamp: stamp, kind: .publish)
     }
 
+    /// The calendar files of stored sessions (for instance re-made from a ledger), sorted by path.
+    public static func files(for sessions: [ScheduledSession], config: SchemeConfig, stamp: Int64) -> [OutputFile] {
+        files(for: sessions, config: config, stamp: stamp, kind: .publish)
+    }
+
     /// What a file is for: first publication, an update of moved sessions, or cancellations.
     enum Kind {
         case publish, update, cancel
@@ -82,33 +87,36 @@ public enum CalendarWriter {
             byPair[layout.pairPath(senior: session.senior.key, junior: session.junior.key, folder: kind.folder), default: []]
                 .append(session)
         }
+        let zones = ZoneTables(ordered)
         var out: [OutputFile] = []
         for (key, list) in byPerson {
             out.append(OutputFile(path: layout.participantPath(key, folder: kind.folder), contents: document(
-                list, name: "Mentoring sessions — \(names[key] ?? key)", config: config, stamp: stamp, kind: kind)))
+                list, name: "Mentoring sessions — \(names[key] ?? key)", config: config, stamp: stamp, kind: kind, zones: zones)))
         }
         for (path, list) in byPair {
             out.append(OutputFile(path: path, contents: document(
                 list, name: "Mentoring sessions — \(list[0].senior.name) & \(list[0].junior.name)",
-                config: config, stamp: stamp, kind: kind)))
+                config: config, stamp: stamp, kind: kind, zones: zones)))
         }
         if !ordered.isEmpty {
             out.append(OutputFile(path: layout.coordinatorPath(folder: kind.folder), contents: document(
-                ordered, name: "\(config.scheme.name) — all sessions", config: config, stamp: stamp, kind: kind)))
+                ordered, name: "\(config.scheme.name) — all sessions", config: config, stamp: stamp, kind: kind, zones: zones)))
         }
         return out.sorted { $0.path < $1.path }
     }
 
     /// One calendar participant's file (`calendars/<e-mail>.ics`), as attached to their e-mail.
-    static func participantDocument(_ key: String, sessions: [ScheduledSession], config: SchemeConfig, stamp: Int64) -> [UInt8] {
+    static func participantDocument(_ key: String, sessions: [ScheduledSession], config: SchemeConfig, stamp: Int64,
+                                    zones: ZoneTables) -> [UInt8] {
         let list = sessions.filter { $0.senior.key == key || $0.junior.key == key }
             .sorted { ($0.start, $0.uid) < ($1.start, $1.uid) }
         let name = list.first.map { $0.senior.key == key ? $0.senior.name : $0.junior.name } ?? key
-        return document(list, name: "Mentoring sessions — \(name)", config: config, stamp: stamp, kind: .publish)
+        return document(list, name: "Mentoring sessions — \(name)", config: config, stamp: stamp, kind: .publish, zones: zones)
     }
 
     /// A whole `VCALENDAR`: header, one `VTIMEZONE` per `TZID` used, the events in order.
-    static func document(_ sessions: [ScheduledSession], name: String, config: SchemeConfig, stamp: Int64, kind: Kind) -> [UInt8] {
+    static func document(_ sessions: [ScheduledSession], name: String, config: SchemeConfig, stamp: Int64, kind: Kind,
+                         zones: ZoneTables) -> [UInt8] {
         var doc = ICalDocument()
         doc.line("BEGIN", "VCALENDAR")
         doc.line("VERSION", "2.0")
@@ -123,30 +131,30 @@ public enum CalendarWriter {
         }
         var known = Set<String>()
         for zone in spans.keys.sorted() {
-            // A day's margin either side, so an observance change at the span's edge is still described.
-            if TimeZoneComponent.write(zone, from: spans[zone]!.from - 86_400, to: spans[zone]!.to + 86_400, into: &doc) {
+            if let list = zones.observances(zone, from: spans[zone]!.from, to: spans[zone]!.to) {
+                TimeZoneComponent.write(zone, list, into: &doc)
                 known.insert(zone)
             }
         }
         for session in sessions {
-            event(session, config: config, stamp: stamp, kind: kind, zoneKnown: known.contains(session.timeZone), into: &doc)
+            event(session, config: config, stamp: stamp, kind: kind, zones: known.contains(session.timeZone) ? zones : nil, into: &doc)
         }
         doc.line("END", "VCALENDAR")
         return doc.bytes
     }
 
-    static func event(_ session: ScheduledSession, config: SchemeConfig, stamp: Int64, kind: Kind, zoneKnown: Bool,
+    static func event(_ session: ScheduledSession, config: SchemeConfig, stamp: Int64, kind: Kind, zones: ZoneTables?,
                       into doc: inout ICalDocument) {
         doc.line("BEGIN", "VEVENT")
         doc.text("UID", session.uid)
         doc.line("DTSTAMP", ICalTime.utc(stamp))
         doc.line("SEQUENCE", String(session.sequence))
-        if zoneKnown, let zone = TimeZone(identifier: session.timeZone) {
+        if let zones, let startOffset = zones.offset(session.timeZone, at: session.start),
+           let endOffset = zones.offset(session.timeZone, at: session.end) {
+            // Local times from the same observances the VTIMEZONE lists, so the two always agree.
             let tzid = ICalText.parameter(session.timeZone)
-            let start = session.start + Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(session.start))))
-            let end = session.end + Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(session.end))))
-            doc.line("DTSTART;TZID=\(tzid)", ICalTime.stamp(start))
-            doc.line("DTEND;TZID=\(tzid)", ICalTime.stamp(end))
+            doc.line("DTSTART;TZID=\(tzid)", ICalTime.stamp(session.start + Int64(startOffset)))
+            doc.line("DTEND;TZID=\(tzid)", ICalTime.stamp(session.end + Int64(endOffset)))
         } else {
             doc.line("DTSTART", ICalTime.utc(session.start))
             doc.line("DTEND", ICalTime.utc(session.end))

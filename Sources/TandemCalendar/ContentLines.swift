@@ -8,25 +8,44 @@ enum ICalText {
     /// tabs as spaces, other control characters dropped. The result holds no CR or LF, so it can never
     /// end the line it is on.
     static func escape(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
-        var previousWasCR = false
-        for scalar in text.unicodeScalars {
-            defer { previousWasCR = scalar == "\r" }
-            switch scalar {
-            case "\\": out.append(contentsOf: "\\\\".unicodeScalars)
-            case ";": out.append(contentsOf: "\\;".unicodeScalars)
-            case ",": out.append(contentsOf: "\\,".unicodeScalars)
-            case "\n":
-                if !previousWasCR { out.append(contentsOf: "\\n".unicodeScalars) }
-            case "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}":
-                out.append(contentsOf: "\\n".unicodeScalars)
-            case "\t": out.append(" ")
-            default:
-                if isControl(scalar) { continue }
-                out.append(scalar)
-            }
+        let utf8 = text.utf8
+        // Most values need nothing: return them untouched.
+        if !utf8.contains(where: { $0 < 0x20 || $0 == 0x5C || $0 == 0x3B || $0 == 0x2C || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }) {
+            return text
         }
-        return String(out)
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count + 16)
+        let bytes = Array(utf8)
+        var i = 0
+        let newline: [UInt8] = [0x5C, 0x6E] // \n
+        while i < bytes.count {
+            let b = bytes[i]
+            switch b {
+            case 0x5C, 0x3B, 0x2C: // \ ; ,
+                out.append(0x5C)
+                out.append(b)
+            case 0x0D: // CR, or CRLF as one line break
+                out += newline
+                if i + 1 < bytes.count, bytes[i + 1] == 0x0A { i += 1 }
+            case 0x0A, 0x0B, 0x0C:
+                out += newline
+            case 0x09:
+                out.append(0x20)
+            case 0x00..<0x20, 0x7F:
+                break // other control characters are dropped
+            case 0xC2 where i + 1 < bytes.count && (0x80...0x9F).contains(bytes[i + 1]):
+                // C1 controls (U+0080–U+009F); NEL (U+0085) is a line break.
+                if bytes[i + 1] == 0x85 { out += newline }
+                i += 1
+            case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
+                out += newline // U+2028, U+2029
+                i += 2
+            default:
+                out.append(b)
+            }
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A parameter value (such as `CN` or `TZID`): control characters and `"` removed, quoted when it
@@ -50,28 +69,21 @@ enum ICalText {
     }
 
     /// Folds one unfolded line (RFC 5545 §3.1): at most 75 octets a line, continuation lines starting
-    /// with a space, breaks only between characters (between Unicode scalars only when one character
-    /// alone is longer than a line); each line ends with CRLF.
+    /// with a space, breaks only before the first octet of a UTF-8 sequence (never inside a character's
+    /// octets); each line ends with CRLF.
     static func fold(_ line: String, into out: inout [UInt8]) {
-        var used = 0
+        let bytes = Array(line.utf8)
+        var start = 0
         var limit = 75
-        func put(_ bytes: Substring.UTF8View) {
-            if used + bytes.count > limit {
-                out += [13, 10, 32]
-                used = 0
-                limit = 74
-            }
-            out += bytes
-            used += bytes.count
+        while bytes.count - start > limit {
+            var cut = start + limit
+            while cut > start, bytes[cut] & 0xC0 == 0x80 { cut -= 1 } // back to a sequence's first octet
+            out += bytes[start..<cut]
+            out += [13, 10, 32]
+            start = cut
+            limit = 74
         }
-        for character in line {
-            let string = String(character)
-            if string.utf8.count <= 74 {
-                put(Substring(string).utf8)
-            } else {
-                for scalar in character.unicodeScalars { put(Substring(String(scalar)).utf8) }
-            }
-        }
+        out += bytes[start...]
         out += [13, 10]
     }
 }

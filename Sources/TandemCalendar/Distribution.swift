@@ -18,6 +18,7 @@ public enum Distribution {
         }
         var csv = CSVWriter(header: ["email", "name", "partners", "attachment", "subject", "body"])
         var out: [OutputFile] = []
+        let zones = ZoneTables(sessions)
         for key in people.keys.sorted() {
             let person = people[key]!
             let mine = sessions.filter { $0.senior.key == key || $0.junior.key == key }
@@ -28,7 +29,7 @@ public enum Distribution {
                         partners.map { "\($0.name) <\($0.email)>" }.joined(separator: "; "),
                         attachment, config.sessions.emailSubject, body])
             if drafts {
-                let calendar = CalendarWriter.participantDocument(key, sessions: sessions, config: config, stamp: stamp)
+                let calendar = CalendarWriter.participantDocument(key, sessions: sessions, config: config, stamp: stamp, zones: zones)
                 let path = "emails/" + String(attachment.dropFirst("calendars/".count).dropLast(".ics".count)) + ".eml"
                 out.append(OutputFile(path: path, contents: Array(draft(
                     to: person, body: body, calendar: calendar, config: config, stamp: stamp).utf8)))
@@ -163,13 +164,18 @@ enum MIME {
     static func encodedWords(_ text: String) -> String {
         var words: [String] = []
         var chunk: [UInt8] = []
+        // Characters, or scalars when one character alone is longer than a word can hold.
+        var pieces: [[UInt8]] = []
         for character in text {
             let bytes = Array(String(character).utf8)
+            if bytes.count <= 45 { pieces.append(bytes) } else { pieces += character.unicodeScalars.map { Array(String($0).utf8) } }
+        }
+        for bytes in pieces {
             if chunk.count + bytes.count > 45, !chunk.isEmpty {
                 words.append("=?UTF-8?B?" + Data(chunk).base64EncodedString() + "?=")
                 chunk = []
             }
-            chunk += bytes.prefix(45)
+            chunk += bytes
         }
         if !chunk.isEmpty { words.append("=?UTF-8?B?" + Data(chunk).base64EncodedString() + "?=") }
         return words.joined(separator: "\r\n ")

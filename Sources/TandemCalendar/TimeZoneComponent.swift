@@ -1,4 +1,5 @@
 import Foundation
+import TandemScheduling
 
 /// `VTIMEZONE` components built from the time-zone database for the span a calendar uses.
 ///
@@ -16,6 +17,8 @@ enum TimeZoneComponent {
         var offsetFrom: Int
         var offsetTo: Int
         var name: String?
+        /// The onset as a UTC instant (`Int64.min` for the 1970 observance).
+        var onsetUTC: Int64
     }
 
     /// The observances covering `[from, to]` (Unix seconds); nil when the zone is unknown.
@@ -36,7 +39,8 @@ enum TimeZoneComponent {
             let offsetAfter = zone.secondsFromGMT(for: transition)
             let onset = Int64(transition.timeIntervalSince1970.rounded()) + Int64(offsetBefore)
             return Observance(daylight: zone.isDaylightSavingTime(for: transition), start: ICalTime.stamp(onset),
-                              offsetFrom: offsetBefore, offsetTo: offsetAfter, name: zone.abbreviation(for: transition))
+                              offsetFrom: offsetBefore, offsetTo: offsetAfter, name: zone.abbreviation(for: transition),
+                              onsetUTC: Int64(transition.timeIntervalSince1970.rounded()))
         }
         var list: [Observance] = []
         if let last = before.last {
@@ -44,16 +48,22 @@ enum TimeZoneComponent {
         } else {
             let offset = zone.secondsFromGMT(for: fromDate)
             list.append(Observance(daylight: zone.isDaylightSavingTime(for: fromDate), start: "19700101T000000",
-                                   offsetFrom: offset, offsetTo: offset, name: zone.abbreviation(for: fromDate)))
+                                   offsetFrom: offset, offsetTo: offset, name: zone.abbreviation(for: fromDate),
+                                   onsetUTC: .min))
         }
         list += inside.map(observance(at:))
         return list
     }
 
-    /// Writes the component; false when the zone is unknown (nothing written).
+    /// Writes the component for `[from, to]`; false when the zone is unknown (nothing written).
     @discardableResult
     static func write(_ identifier: String, from: Int64, to: Int64, into document: inout ICalDocument) -> Bool {
         guard let list = observances(identifier, from: from, to: to) else { return false }
+        write(identifier, list, into: &document)
+        return true
+    }
+
+    static func write(_ identifier: String, _ list: [Observance], into document: inout ICalDocument) {
         document.line("BEGIN", "VTIMEZONE")
         document.line("TZID", ICalText.escape(identifier))
         for observance in list {
@@ -66,6 +76,46 @@ enum TimeZoneComponent {
             document.line("END", kind)
         }
         document.line("END", "VTIMEZONE")
-        return true
+    }
+}
+
+/// The observances of every zone a run uses, read from the database once for the run's whole span, then
+/// cut to each file's span. A file's cut is exactly what `TimeZoneComponent.observances` gives for that
+/// file alone, so a participant's file never depends on anyone else's sessions.
+final class ZoneTables {
+    private var tables: [String: [TimeZoneComponent.Observance]] = [:]
+
+    init(_ sessions: [ScheduledSession]) {
+        var spans: [String: (from: Int64, to: Int64)] = [:]
+        for session in sessions {
+            let span = spans[session.timeZone] ?? (session.start, session.end)
+            spans[session.timeZone] = (min(span.from, session.start), max(span.to, session.end))
+        }
+        for (zone, span) in spans {
+            tables[zone] = TimeZoneComponent.observances(zone, from: span.from - 402 * 86_400, to: span.to + 2 * 86_400)
+        }
+    }
+
+    /// Seconds east of UTC at an instant; nil for an unknown zone.
+    func offset(_ zone: String, at utc: Int64) -> Int? {
+        guard let list = tables[zone], let current = list.last(where: { $0.onsetUTC <= utc }) else { return nil }
+        return current.offsetTo
+    }
+
+    /// The observances for a file whose events in this zone span `[from, to]` (a day's margin is added).
+    func observances(_ zone: String, from rawFrom: Int64, to rawTo: Int64) -> [TimeZoneComponent.Observance]? {
+        guard let list = tables[zone], !list.isEmpty else { return nil }
+        let from = rawFrom - 86_400, to = rawTo + 86_400
+        var result: [TimeZoneComponent.Observance] = []
+        if let last = list.last(where: { $0.onsetUTC <= from }), last.onsetUTC != .min, last.onsetUTC > from - 400 * 86_400 {
+            result.append(last)
+        } else {
+            let current = list.last { $0.onsetUTC <= from } ?? list[0]
+            result.append(TimeZoneComponent.Observance(
+                daylight: current.daylight, start: "19700101T000000", offsetFrom: current.offsetTo,
+                offsetTo: current.offsetTo, name: current.name, onsetUTC: .min))
+        }
+        result += list.filter { $0.onsetUTC > from && $0.onsetUTC <= to }
+        return result
     }
 }

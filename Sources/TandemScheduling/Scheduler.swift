@@ -58,7 +58,15 @@ public enum Scheduler {
             firstMonth: firstMonth, monthCount: monthCount, duration: sessions.durationMinutes,
             step: sessions.startStepMinutes, weeks: Array(Set(sessions.weeks)).sorted(),
             blackoutDays: blackoutDays, commitments: commitmentsByPerson)
+        var seenPairs = Set<String>()
         for (index, pair) in ordered.enumerated() {
+            guard seenPairs.insert(pair.key).inserted else {
+                // The same pair twice would get two patterns and clashing UIDs.
+                candidatesOf.append([])
+                unscheduled.append(UnscheduledPair(pair: pair, reason: .invalidInput,
+                                                   explanation: "the pair is listed twice; it is scheduled once"))
+                continue
+            }
             switch builder.candidates(for: pair, zones: &zones) {
             case let .found(list):
                 candidatesOf.append(list)

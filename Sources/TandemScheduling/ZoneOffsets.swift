@@ -130,16 +130,31 @@ func weekIndex(daysSinceEpoch day: Int) -> Int {
 /// Weekly hours two applicants share, for the matching: counts, for a given week, the minutes that lie
 /// inside both partners' windows, each converted from the partner's own zone on that week's dates
 /// (so the figure is right on either side of a daylight-saving change).
-public enum CommonHours {
-    /// Minutes per week both marked, in the Monday-to-Sunday week (in `a`'s zone) holding `weekOf`.
-    /// 0 when either zone is unknown.
-    public static func weeklyMinutes(_ a: Applicant, _ b: Applicant, weekOf: LocalDate) -> Int {
-        let monday = weekOf.adding(days: -(weekOf.weekday - 1)).daysSinceEpoch
-        let from = Int64(monday - 3) * 86_400, to = Int64(monday + 10) * 86_400
-        guard let zoneA = ZoneOffsets(identifier: a.timeZone, from: from, to: to),
-              let zoneB = ZoneOffsets(identifier: b.timeZone, from: from, to: to) else { return 0 }
-        let intervalsA = utcIntervals(MergedWindows(a.availability), zone: zoneA, days: monday..<(monday + 7))
-        let intervalsB = utcIntervals(MergedWindows(b.availability), zone: zoneB, days: (monday - 2)..<(monday + 9))
+///
+/// Make one for a week and call it for many pairs: each zone is read from the database once.
+public struct CommonHours: Sendable {
+    private let monday: Int
+    private let zones: [String: ZoneOffsets]
+
+    /// The Monday-to-Sunday week holding `weekOf`; `zones` are the IANA names the applicants use
+    /// (any other zone is read on each call).
+    public init(weekOf: LocalDate, zones: some Sequence<String>) {
+        monday = weekOf.adding(days: -(weekOf.weekday - 1)).daysSinceEpoch
+        var table: [String: ZoneOffsets] = [:]
+        for name in Set(zones) {
+            table[name] = ZoneOffsets(identifier: name, from: Int64(monday - 3) * 86_400, to: Int64(monday + 10) * 86_400)
+        }
+        self.zones = table
+    }
+
+    /// Minutes per week both marked (the week in `a`'s zone); 0 when either zone is unknown.
+    public func weeklyMinutes(_ a: Applicant, _ b: Applicant) -> Int {
+        func zone(_ name: String) -> ZoneOffsets? {
+            zones[name] ?? ZoneOffsets(identifier: name, from: Int64(monday - 3) * 86_400, to: Int64(monday + 10) * 86_400)
+        }
+        guard let zoneA = zone(a.timeZone), let zoneB = zone(b.timeZone) else { return 0 }
+        let intervalsA = Self.utcIntervals(MergedWindows(a.availability), zone: zoneA, days: monday..<(monday + 7))
+        let intervalsB = Self.utcIntervals(MergedWindows(b.availability), zone: zoneB, days: (monday - 2)..<(monday + 9))
         var total: Int64 = 0
         for x in intervalsA {
             for y in intervalsB {
@@ -148,6 +163,11 @@ public enum CommonHours {
             }
         }
         return Int(total / 60)
+    }
+
+    /// One-off form of `weeklyMinutes` for a single pair.
+    public static func weeklyMinutes(_ a: Applicant, _ b: Applicant, weekOf: LocalDate) -> Int {
+        CommonHours(weekOf: weekOf, zones: [a.timeZone, b.timeZone]).weeklyMinutes(a, b)
     }
 
     static func utcIntervals(_ windows: MergedWindows, zone: ZoneOffsets, days: Range<Int>) -> [(start: Int64, end: Int64)] {

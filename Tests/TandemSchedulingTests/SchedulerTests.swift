@@ -3,6 +3,7 @@ import Testing
 import GLPK
 import TandemModel
 @testable import TandemScheduling
+import TandemCalendar
 
 @Suite struct SchedulerTests {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -173,6 +174,9 @@ import TandemModel
         // 16 March 2027: the US has changed, the UK not yet (4 hours): London 16–18 → nothing shared.
         #expect(CommonHours.weeklyMinutes(london, newYork, weekOf: LocalDate(year: 2027, month: 3, day: 16)) == 0)
         #expect(CommonHours.weeklyMinutes(london, newYork, weekOf: LocalDate(year: 2027, month: 4, day: 6)) == 60)
+        let march = CommonHours(weekOf: LocalDate(year: 2027, month: 3, day: 16), zones: ["Europe/London", "America/New_York"])
+        #expect(march.weeklyMinutes(london, newYork) == 0)
+        #expect(march.weeklyMinutes(london, london) == 120)
     }
 
     /// Tiny groups, every combination enumerated: GLPK's optimum equals the brute-force optimum.
@@ -267,6 +271,11 @@ import TandemModel
         #expect(again.scheduled.flatMap { $0.sessions.map(\.uid) } == result.scheduled.flatMap { $0.sessions.map(\.uid) })
         #expect(again.scheduled.map(\.pattern) == result.scheduled.map(\.pattern))
         #expect(Set(result.scheduled.flatMap { $0.sessions.map(\.uid) }).count == result.scheduled.count * 6)
+        #expect(CalendarWriter.files(for: again, config: SchemeConfig(), stamp: 1_788_220_800)
+                == CalendarWriter.files(for: result, config: SchemeConfig(), stamp: 1_788_220_800))
+        // The same pair listed twice is scheduled once.
+        let doubled = Scheduler.schedule([pairs[0], pairs[0]], firstMonth: first, config: SchemeConfig(), blackouts: [], commitments: [])
+        #expect(doubled.scheduled.count + doubled.unscheduled.filter { $0.reason == .invalidInput }.count == 2)
     }
 
     /// Release-mode timing, run on request: `TANDEM_BENCH=1 swift test -c release --filter timing`.
@@ -279,9 +288,16 @@ import TandemModel
             let result = Scheduler.schedule(pairs, firstMonth: YearMonth(year: 2026, month: 9), config: SchemeConfig(),
                                             blackouts: Set(try Self.englandHolidays().keys), commitments: [])
             let elapsed = clock.now - began
+            let calendarsBegan = clock.now
+            let files = CalendarWriter.files(for: result, config: SchemeConfig(), stamp: 1_788_220_800)
+            let calendars = clock.now - calendarsBegan
+            let draftsBegan = clock.now
+            let drafts = Distribution.files(for: result, config: SchemeConfig(), stamp: 1_788_220_800, drafts: true)
+            let distribution = clock.now - draftsBegan
             print("TIMING applicants=\(applicants) pairs=\(pairs.count) scheduled=\(result.scheduled.count) "
                 + "unscheduled=\(result.unscheduled.count) glpkGroups=\(result.groupsSolved) shortcut=\(result.groupsShortcut) "
-                + "glpkSeconds=\(result.solverSeconds) total=\(elapsed)")
+                + "glpkSeconds=\(result.solverSeconds) schedule=\(elapsed) calendars=\(calendars) (\(files.count) files, "
+                + "\(files.reduce(0) { $0 + $1.contents.count }) bytes) distribution+drafts=\(distribution) (\(drafts.count) files)")
             #expect(result.allProvenOptimal)
         }
     }
