@@ -12,16 +12,19 @@ public enum Distribution {
         let sessions = schedule.allSessions
         let layout = CalendarLayout(sessions: sessions)
         var people: [String: SessionPartner] = [:]
+        var sessionsOf: [String: [ScheduledSession]] = [:]
         for session in sessions {
             people[session.senior.key] = session.senior
             people[session.junior.key] = session.junior
+            sessionsOf[session.senior.key, default: []].append(session)
+            if session.junior.key != session.senior.key { sessionsOf[session.junior.key, default: []].append(session) }
         }
         var csv = CSVWriter(header: ["email", "name", "partners", "attachment", "subject", "body"])
         var out: [OutputFile] = []
         let zones = ZoneTables(sessions)
         for key in people.keys.sorted() {
             let person = people[key]!
-            let mine = sessions.filter { $0.senior.key == key || $0.junior.key == key }
+            let mine = sessionsOf[key] ?? []
             let partners = partnerList(of: key, in: mine)
             let body = bodyText(for: person, sessions: mine, config: config)
             let attachment = layout.participantPath(key)
@@ -29,7 +32,7 @@ public enum Distribution {
                         partners.map { "\($0.name) <\($0.email)>" }.joined(separator: "; "),
                         attachment, config.sessions.emailSubject, body])
             if drafts {
-                let calendar = CalendarWriter.participantDocument(key, sessions: sessions, config: config, stamp: stamp, zones: zones)
+                let calendar = CalendarWriter.participantDocument(key, sessions: mine, config: config, stamp: stamp, zones: zones)
                 let path = "emails/" + String(attachment.dropFirst("calendars/".count).dropLast(".ics".count)) + ".eml"
                 out.append(OutputFile(path: path, contents: Array(draft(
                     to: person, body: body, calendar: calendar, config: config, stamp: stamp).utf8)))
