@@ -71,7 +71,8 @@ public enum Distribution {
             lines.append("")
             lines.append("With \(partner.name) <\(partner.email)>, your \(role) partner (\(first.location)):")
             for session in list {
-                lines.append("  \(session.number). \(session.title) — \(when(session, in: zone, fallback: person.timeZone))")
+                let lead = session.leader.map { ", led by \($0.key == person.key ? "you" : $0.name)" } ?? ""
+                lines.append("  \(session.number). \(session.title)\(lead) — \(when(session, in: zone))")
             }
         }
         lines += ["", "If a date does not suit you both, agree another with your partner and let me know.", "",
@@ -83,7 +84,7 @@ public enum Distribution {
                          "September", "October", "November", "December"]
 
     /// "Tuesday 14 July 2026, 18:00–19:00" in `zone` (UTC when the zone is unknown).
-    static func when(_ session: ScheduledSession, in zone: TimeZone?, fallback: String) -> String {
+    static func when(_ session: ScheduledSession, in zone: TimeZone?) -> String {
         func local(_ t: Int64) -> (date: LocalDate, minute: Int) {
             let offset = Int64(zone?.secondsFromGMT(for: Date(timeIntervalSince1970: Double(t))) ?? 0)
             let l = t + offset
