@@ -39,12 +39,12 @@ public struct Model: Sendable {
     }
 
     /// Adds a variable. Names should come from domain ids so that the LP file reads like the maths.
-    /// A binary variable's bounds are always [0, 1].
+    /// A binary variable's bounds are [0, 1] narrowed by `lower` and `upper` (to fix it at 0 or 1).
     @discardableResult
     public mutating func addVariable(
         _ name: String, kind: Kind = .continuous, lower: Double? = 0, upper: Double? = nil, objective: Double = 0
     ) -> Variable {
-        let bounds: (Double?, Double?) = kind == .binary ? (0, 1) : (lower, upper)
+        let bounds: (Double?, Double?) = kind == .binary ? (max(0, lower ?? 0), min(1, upper ?? 1)) : (lower, upper)
         columns.append(Column(name: name, kind: kind, lower: bounds.0, upper: bounds.1, objective: objective))
         return Variable(index: columns.count - 1)
     }

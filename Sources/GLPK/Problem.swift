@@ -21,9 +21,10 @@ final class Problem {
             switch column.kind {
             case .continuous: glp_set_col_kind(pointer, j, GLP_CV)
             case .integer: glp_set_col_kind(pointer, j, GLP_IV)
-            case .binary: glp_set_col_kind(pointer, j, GLP_BV)
+            case .binary where column.lower == 0 && column.upper == 1: glp_set_col_kind(pointer, j, GLP_BV)
+            case .binary: glp_set_col_kind(pointer, j, GLP_IV) // fixed at 0 or 1: bounds below
             }
-            if column.kind != .binary {
+            if !(column.kind == .binary && column.lower == 0 && column.upper == 1) {
                 let (type, lower, upper) = Self.bounds(column.lower, column.upper)
                 glp_set_col_bnds(pointer, j, type, lower, upper)
             }

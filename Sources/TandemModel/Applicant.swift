@@ -53,7 +53,7 @@ public struct WeeklyWindow: Hashable, Comparable, Sendable, CustomStringConverti
         (a.weekday, a.startMinute, a.endMinute) < (b.weekday, b.startMinute, b.endMinute)
     }
 
-    static let dayNames = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    public static let dayNames = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
     public var description: String {
         func hm(_ m: Int) -> String { String(format: "%02d:%02d", m / 60, m % 60) }

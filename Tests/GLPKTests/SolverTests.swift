@@ -144,3 +144,15 @@ import Testing
         #expect(solution.objective == 3)
     }
 }
+
+@Suite struct BinaryBoundsTests {
+    @Test func binaryVariablesCanBeFixed() throws {
+        var model = Model(name: "fixed", sense: .maximize)
+        let a = model.addVariable("a", kind: .binary, upper: 0, objective: 5)
+        let b = model.addVariable("b", kind: .binary, lower: 1, objective: -1)
+        let c = model.addVariable("c", kind: .binary, objective: 1)
+        model.addConstraint("one", [(a, 1), (b, 1), (c, 1)], upper: 2)
+        let solution = try Solver.solve(model)
+        #expect([solution.value(a), solution.value(b), solution.value(c)] == [0, 1, 1])
+    }
+}

@@ -1,0 +1,312 @@
+import Foundation
+import GLPK
+import TandemModel
+
+/// A pair made this month.
+public struct Pairing: Sendable, Hashable {
+    public var senior: Applicant
+    public var junior: Applicant
+    public var score: ScoreBreakdown
+    /// Made because the coordinator's overrides said so.
+    public var forcedByOverride: Bool
+}
+
+/// An applicant who is not in a new pair this month, and why.
+public struct UnmatchedApplicant: Sendable, Hashable {
+    public var applicant: Applicant
+    public var waitingDays: Int
+    public var overdue: Bool
+    public var reason: String
+}
+
+/// One lexicographic stage: what it optimised, how GLPK ended, how long it took.
+public struct StageReport: Sendable {
+    public var name: String
+    public var status: String
+    public var objective: Double
+    public var gap: Double?
+    public var seconds: Double
+    /// GLPK solves in the stage (bisection probes for the minimum score).
+    public var solves: Int
+    /// The stage's model in CPLEX LP format and GLPK's printed MIP solution.
+    public var lpText: String?
+    public var printedSolution: String?
+    public var provenOptimal: Bool
+}
+
+public struct MatchingResult: Sendable {
+    public var pairs: [Pairing]
+    public var unmatched: [UnmatchedApplicant]
+    public var stages: [StageReport]
+    /// Allowed pairs before pruning, and kept for the solver.
+    public var allowedPairs: Int
+    public var candidatePairs: Int
+    public var scoringSeconds: Double
+    public var solvingSeconds: Double
+    public var allProvenOptimal: Bool { stages.allSatisfy(\.provenOptimal) }
+}
+
+/// Chooses the month's pairs: scores the pool, prunes, then solves the lexicographic stages with
+/// GLPK (see `PairingModel`), and checks the result against every hard rule before returning it.
+public enum Matcher {
+    public static func match(_ pool: Pool, config: SchemeConfig, keepModels: Bool = true) throws(MatchingError) -> MatchingResult {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let scorer = try Scorer(pool: pool, config: config)
+        let candidateSet = scorer.candidates()
+        let scored = clock.now
+        let mustPairs = try validatedMustPairs(scorer: scorer, candidates: candidateSet.candidates)
+        let overdue = Set((0..<pool.applicants.count).filter { pool.isOverdue($0, targetMonths: config.matching.waitingTargetMonths) })
+        let model = PairingModel(pool: pool, candidates: candidateSet.candidates, mustPairs: mustPairs, overdue: overdue)
+        var stages: [StageReport] = []
+        var chosen: [Int] = []
+        if !model.candidates.isEmpty {
+            chosen = try solveStages(model, config: config.matching, keepModels: keepModels, reports: &stages)
+        }
+        let solved = clock.now
+        let pairs = chosen.map { e -> Pairing in
+            let c = model.candidates[e]
+            return Pairing(senior: pool.applicants[c.senior], junior: pool.applicants[c.junior], score: c.score,
+                           forcedByOverride: mustPairs.contains(e))
+        }.sorted { ($0.senior.email.key, $0.junior.email.key) < ($1.senior.email.key, $1.junior.email.key) }
+        try verify(pairs: chosen, model: model, scorer: scorer)
+        let unmatched = describeUnmatched(pool: pool, scorer: scorer, model: model, chosen: chosen, overdue: overdue)
+        return MatchingResult(pairs: pairs, unmatched: unmatched, stages: stages,
+                              allowedPairs: candidateSet.allowedPairs, candidatePairs: candidateSet.candidates.count,
+                              scoringSeconds: seconds(scored - started), solvingSeconds: seconds(solved - scored))
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+
+    /// Must-pairs must pass the hard rules and fit the seniors' capacity: checked here, in words a
+    /// coordinator understands, rather than discovered as an infeasible model.
+    static func validatedMustPairs(scorer: Scorer, candidates: [Candidate]) throws(MatchingError) -> Set<Int> {
+        let pool = scorer.pool
+        let byKey = Dictionary(pool.applicants.enumerated().map { ($0.element.email.key, $0.offset) }, uniquingKeysWith: { a, _ in a })
+        let index = Dictionary(candidates.enumerated().map { (Int64($0.element.senior) << 32 | Int64($0.element.junior), $0.offset) },
+                               uniquingKeysWith: { a, _ in a })
+        var result = Set<Int>()
+        var perSenior: [Int: Int] = [:]
+        var juniors = Set<Int>()
+        for must in pool.overrides.mustPair {
+            guard let s = byKey[must.senior] else {
+                throw .mustPairNotAllowed(senior: must.senior, junior: must.junior, why: "\(must.senior) is not among this month's usable applicants")
+            }
+            guard let j = byKey[must.junior] else {
+                throw .mustPairNotAllowed(senior: must.senior, junior: must.junior, why: "\(must.junior) is not among this month's usable applicants")
+            }
+            if let rule = scorer.rule(senior: s, junior: j) {
+                throw .mustPairNotAllowed(senior: must.senior, junior: must.junior, why: rule.description)
+            }
+            guard juniors.insert(j).inserted else {
+                throw .mustPairNotAllowed(senior: must.senior, junior: must.junior, why: "\(must.junior) has another must-pair already")
+            }
+            perSenior[s, default: 0] += 1
+            let capacity = max(0, pool.applicants[s].capacity - (pool.capacityInUse[must.senior] ?? 0))
+            if perSenior[s]! > capacity {
+                throw .mustPairsOverCapacity(senior: must.senior, count: perSenior[s]!, capacity: capacity)
+            }
+            if let e = index[Int64(s) << 32 | Int64(j)] { result.insert(e) }
+        }
+        let seniors = Set(perSenior.keys)
+        if let clash = seniors.intersection(juniors).first {
+            throw .mustPairNotAllowed(senior: pool.applicants[clash].email.key, junior: "", why: "the overrides make \(pool.applicants[clash].email.key) both a senior and a junior")
+        }
+        return result
+    }
+
+    private static func options(_ config: MatchingConfig, keep: Bool, start: [Double]?) -> SolveOptions {
+        SolveOptions(timeLimit: config.solverTimeLimitSeconds, mipGap: config.mipGap, startingSolution: start,
+                     keepLPText: keep, keepPrintedSolution: keep)
+    }
+
+    private static func solveStages(_ model: PairingModel, config: MatchingConfig, keepModels: Bool,
+                                    reports: inout [StageReport]) throws(MatchingError) -> [Int] {
+        var floors: [PairingModel.Stage: Double] = [:]
+        var incumbent: [Int]? = nil
+
+        func run(_ stage: PairingModel.Stage, floor: Int?, keep: Bool) throws(MatchingError) -> (Solution, [Int], PairingModel.Built) {
+            let built = model.build(stage: stage, floors: floors, minimumPoints: floor)
+            let start = incumbent.flatMap { startingValues(built, chosen: $0, model: model, floor: floor) }
+            let solution: Solution
+            do {
+                solution = try Solver.solve(built.model, options: options(config, keep: keep, start: start))
+            } catch {
+                throw .solver(error.description)
+            }
+            let chosen = solution.values == nil ? [] : built.pairVariables.indices.filter { solution.value(built.pairVariables[$0]) > 0.5 }
+            return (solution, chosen, built)
+        }
+
+        for stage in [PairingModel.Stage.overdue, .coverage, .waiting] {
+            if stage == .overdue && model.overdue.isEmpty {
+                reports.append(StageReport(name: stage.rawValue, status: "skipped: nobody has waited past the target",
+                                           objective: 0, gap: 0, seconds: 0, solves: 0, provenOptimal: true))
+                continue
+            }
+            let (solution, chosen, _) = try run(stage, floor: nil, keep: keepModels)
+            guard solution.values != nil else {
+                throw .solver("stage \(stage.rawValue) ended \(solution.status) with no solution")
+            }
+            // The floor for later stages is what the solution achieves, recomputed exactly in Swift.
+            let achieved = model.objectiveValue(stage, chosen: chosen)
+            floors[stage] = achieved
+            incumbent = chosen
+            reports.append(report(stage.rawValue, solution, objective: achieved, solves: 1))
+        }
+
+        // Stage 4: bisection over the distinct scores for the highest floor that keeps stages 1–3.
+        let began = ContinuousClock.now
+        var best = incumbent ?? []
+        var lowest = model.objectiveValue(.minimumScore, chosen: best)
+        let thresholds = Array(Set(model.candidates.map(\.score.points))).sorted()
+        var low = thresholds.firstIndex { Double($0) > lowest } ?? thresholds.count // first untested above
+        var high = thresholds.count - 1
+        var solves = 0
+        var lastFeasible: Solution?
+        var worst: Solution?
+        while !best.isEmpty && low <= high {
+            let mid = (low + high) / 2
+            let (solution, chosen, _) = try run(.minimumScore, floor: thresholds[mid], keep: false)
+            solves += 1
+            switch solution.status {
+            case .optimal, .feasible, .timeLimit where solution.values != nil:
+                best = chosen
+                incumbent = chosen
+                lowest = model.objectiveValue(.minimumScore, chosen: chosen)
+                lastFeasible = solution
+                low = max(mid + 1, thresholds.firstIndex { Double($0) > lowest } ?? thresholds.count)
+                if !solution.isProvenOptimal { worst = solution }
+            case .infeasible:
+                high = mid - 1
+            default:
+                worst = solution
+                high = mid - 1 // could not prove it either way: keep the floor we have
+            }
+        }
+        let floorPoints = best.isEmpty ? nil : Int(lowest)
+        var probe = StageReport(name: PairingModel.Stage.minimumScore.rawValue,
+                                status: worst.map { "\($0.status) in a probe" } ?? "optimal",
+                                objective: lowest / 100, gap: worst?.gap ?? 0,
+                                seconds: Matcher.seconds(ContinuousClock.now - began), solves: solves,
+                                provenOptimal: worst == nil)
+        if keepModels {
+            // Record the model at the floor found, solved, so it can be re-checked elsewhere.
+            let (solution, _, _) = try run(.minimumScore, floor: floorPoints, keep: true)
+            probe.lpText = solution.lpText
+            probe.printedSolution = solution.printedSolution
+            probe.solves += 1
+        }
+        _ = lastFeasible
+        reports.append(probe)
+
+        let (solution, chosen, _) = try run(.totalScore, floor: floorPoints, keep: keepModels)
+        guard solution.values != nil else {
+            throw .solver("stage total-score ended \(solution.status) with no solution")
+        }
+        reports.append(report(PairingModel.Stage.totalScore.rawValue, solution,
+                              objective: model.objectiveValue(.totalScore, chosen: chosen) / 100, solves: 1))
+        return chosen
+    }
+
+    private static func report(_ name: String, _ solution: Solution, objective: Double, solves: Int) -> StageReport {
+        StageReport(name: name, status: solution.status.description, objective: objective, gap: solution.gap,
+                    seconds: solution.seconds, solves: solves, lpText: solution.lpText,
+                    printedSolution: solution.printedSolution, provenOptimal: solution.isProvenOptimal)
+    }
+
+    /// The previous stage's pairs as a starting solution for this stage's model, when they fit it.
+    private static func startingValues(_ built: PairingModel.Built, chosen: [Int], model: PairingModel, floor: Int?) -> [Double]? {
+        if let floor, chosen.contains(where: { model.candidates[$0].score.points < floor }) { return nil }
+        var values = [Double](repeating: 0, count: built.model.columns.count)
+        var paired = Set<Int>()
+        var senior = Set<Int>()
+        for e in chosen {
+            values[built.pairVariables[e].index] = 1
+            paired.insert(model.candidates[e].senior)
+            paired.insert(model.candidates[e].junior)
+            senior.insert(model.candidates[e].senior)
+        }
+        for (p, variable) in built.pairedVariables where paired.contains(p) { values[variable.index] = 1 }
+        for (i, column) in built.model.columns.enumerated() where column.name.hasPrefix("senior_role(") {
+            // senior_role(key): 1 when that person is a senior in `chosen`.
+            let key = String(column.name.dropFirst("senior_role(".count).dropLast())
+            if let p = model.people.first(where: { model.pool.applicants[$0].email.key == key }), senior.contains(p) {
+                values[i] = 1
+            }
+        }
+        return values
+    }
+
+    /// Every hard rule, checked again on the solution: a violation is an error, never an output.
+    static func verify(pairs chosen: [Int], model: PairingModel, scorer: Scorer) throws(MatchingError) {
+        var juniorCount: [Int: Int] = [:]
+        var seniorCount: [Int: Int] = [:]
+        for e in chosen {
+            let c = model.candidates[e]
+            let names = "\(model.pool.applicants[c.senior].email.key) with \(model.pool.applicants[c.junior].email.key)"
+            if let rule = scorer.rule(senior: c.senior, junior: c.junior) {
+                throw .ruleBroken("pair \(names): \(rule)")
+            }
+            juniorCount[c.junior, default: 0] += 1
+            seniorCount[c.senior, default: 0] += 1
+        }
+        for (j, count) in juniorCount where count > 1 {
+            throw .ruleBroken("\(model.pool.applicants[j].email.key) has \(count) seniors")
+        }
+        for (s, count) in seniorCount where count > model.remainingCapacity(s) {
+            throw .ruleBroken("\(model.pool.applicants[s].email.key) has \(count) juniors, capacity \(model.remainingCapacity(s))")
+        }
+        for p in juniorCount.keys where seniorCount[p] != nil {
+            throw .ruleBroken("\(model.pool.applicants[p].email.key) is both a senior and a junior")
+        }
+        for e in model.mustPairs where !chosen.contains(e) {
+            throw .ruleBroken("the must-pair \(model.pool.applicants[model.candidates[e].senior].email.key) was not made")
+        }
+    }
+
+    static func describeUnmatched(pool: Pool, scorer: Scorer, model: PairingModel, chosen: [Int], overdue: Set<Int>) -> [UnmatchedApplicant] {
+        var paired = Set<Int>()
+        for e in chosen {
+            paired.insert(model.candidates[e].senior)
+            paired.insert(model.candidates[e].junior)
+        }
+        let inModel = Set(model.people)
+        return pool.applicants.indices.filter { !paired.contains($0) }.map { i in
+            let a = pool.applicants[i]
+            let reason: String
+            if inModel.contains(i) {
+                reason = "allowed partners were all needed for pairs that cover more people, longer waits or better scores"
+            } else if let block = scorer.seniorBlock[i], let juniorBlock = scorer.juniorBlock[i] {
+                reason = a.role == .junior ? "cannot be paired: \(juniorBlock)" : a.role == .senior ? "cannot be paired: \(block)" : "cannot be paired: \(block); \(juniorBlock)"
+            } else {
+                reason = "no allowed partner: " + closestExclusion(i, scorer: scorer)
+            }
+            return UnmatchedApplicant(applicant: a, waitingDays: pool.waitingDays(i), overdue: overdue.contains(i), reason: reason)
+        }
+    }
+
+    /// For someone with no allowed partner, the rule that excluded most of their possible partners.
+    static func closestExclusion(_ i: Int, scorer: Scorer) -> String {
+        var counts: [String: Int] = [:]
+        var total = 0
+        for other in scorer.pool.applicants.indices where other != i {
+            var rules: [PairRule] = []
+            if scorer.seniorBlock[i] == nil, let r = scorer.rule(senior: i, junior: other) { rules.append(r) }
+            if scorer.juniorBlock[i] == nil, let r = scorer.rule(senior: other, junior: i) { rules.append(r) }
+            for rule in rules {
+                switch rule {
+                case .cannotBeSenior, .cannotBeJunior, .samePerson: continue // not a possible partner at all
+                default:
+                    counts[rule.description, default: 0] += 1
+                    total += 1
+                }
+            }
+        }
+        guard total > 0 else { return "nobody in the pool can take the other role" }
+        let top = counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(2)
+        return top.map { "\($0.key) (\($0.value) of \(total))" }.joined(separator: "; ")
+    }
+}

@@ -1,0 +1,168 @@
+import GLPK
+import TandemModel
+
+/// The pairing integer program.
+///
+/// Sets: people P; candidate pairs E ⊆ P×P (senior s, junior j), each with points c_e;
+/// R ⊆ P, the "either" applicants who have candidate pairs in both roles.
+///
+/// Variables:
+/// - x_e ∈ {0,1}: pair e is made;
+/// - r_p ∈ {0,1}, p ∈ R: p takes the senior role (0: junior);
+/// - y_p ∈ [0,1]: p is in at least one new pair (continuous: at most Σ x, so it counts people).
+///
+/// Constraints:
+/// - junior:   Σ_{e=(·,j)} x_e ≤ 1, or ≤ 1 − r_j for j ∈ R;
+/// - capacity: Σ_{e=(s,·)} x_e ≤ cap_s, or ≤ cap_s·r_s for s ∈ R;
+/// - role, one bound per candidate pair (stronger than one per person): x_e ≤ r_s, x_e ≤ 1 − r_j;
+/// - paired:   y_p ≤ Σ_{e∋p} x_e;
+/// - must-pairs from the coordinator: x_e = 1; pairs under the stage's score floor: x_e = 0;
+/// - each earlier stage's objective ≥ its proven optimum.
+///
+/// Objectives, one stage at a time (lexicographic):
+/// 1. overdue:       max Σ_{p overdue} y_p;
+/// 2. coverage:      max Σ_p y_p;
+/// 3. waiting:       max Σ_p waitDays_p · y_p;
+/// 4. minimum-score: the highest floor τ such that stages 1–3 stay optimal with only pairs c_e ≥ τ
+///                   (found by bisection over the distinct scores, each probe a GLPK solve);
+/// 5. total-score:   max Σ_e c_e x_e with the floor τ.
+struct PairingModel {
+    enum Stage: String, CaseIterable, Sendable {
+        case overdue, coverage, waiting, minimumScore = "minimum-score", totalScore = "total-score"
+    }
+
+    let pool: Pool
+    let candidates: [Candidate]
+    let mustPairs: Set<Int>
+    /// People with candidate pairs (pool indices), sorted.
+    let people: [Int]
+    let overdue: Set<Int>
+    let waitingDays: [Int: Int]
+    let eitherRole: Set<Int>
+
+    init(pool: Pool, candidates: [Candidate], mustPairs: Set<Int>, overdue: Set<Int>) {
+        self.pool = pool
+        self.candidates = candidates
+        self.mustPairs = mustPairs
+        var asSenior = Set<Int>(), asJunior = Set<Int>()
+        for c in candidates {
+            asSenior.insert(c.senior)
+            asJunior.insert(c.junior)
+        }
+        people = asSenior.union(asJunior).sorted()
+        eitherRole = asSenior.intersection(asJunior)
+        self.overdue = overdue.intersection(people)
+        waitingDays = Dictionary(uniqueKeysWithValues: people.map { ($0, max(0, pool.waitingDays($0))) })
+    }
+
+    struct Built {
+        var model: Model
+        var pairVariables: [Model.Variable]
+        var pairedVariables: [Int: Model.Variable]
+    }
+
+    /// The model for one stage: `floors` holds the optimum of each earlier stage (1–3),
+    /// `minimumPoints` the score floor (stage 4 onward).
+    func build(stage: Stage, floors: [Stage: Double], minimumPoints: Int?) -> Built {
+        var model = Model(name: "tandem-\(stage.rawValue)", sense: .maximize)
+        let key = { (i: Int) in pool.applicants[i].email.key }
+        var x: [Model.Variable] = []
+        x.reserveCapacity(candidates.count)
+        for (e, c) in candidates.enumerated() {
+            let forced = mustPairs.contains(e)
+            let belowFloor = minimumPoints.map { c.score.points < $0 } ?? false
+            let upper: Double = belowFloor ? 0 : 1
+            let lower: Double = forced ? 1 : 0
+            x.append(model.addVariable("x(\(key(c.senior)),\(key(c.junior)))", kind: .binary,
+                                       lower: min(lower, upper), upper: max(lower, upper)))
+            if forced && belowFloor {
+                // Contradiction on purpose: this floor is infeasible (the must-pair scores below it).
+                model.addConstraint("must_above_floor(\(key(c.senior)),\(key(c.junior)))", [(x[e], 1)], lower: 1, upper: 0.5)
+            }
+        }
+        var role: [Int: Model.Variable] = [:]
+        for p in eitherRole.sorted() {
+            role[p] = model.addVariable("senior_role(\(key(p)))", kind: .binary)
+        }
+        var y: [Int: Model.Variable] = [:]
+        for p in people {
+            y[p] = model.addVariable("paired(\(key(p)))", lower: 0, upper: 1)
+        }
+
+        var juniorTerms: [Int: [(Model.Variable, Double)]] = [:]
+        var seniorTerms: [Int: [(Model.Variable, Double)]] = [:]
+        for (e, c) in candidates.enumerated() {
+            juniorTerms[c.junior, default: []].append((x[e], 1))
+            seniorTerms[c.senior, default: []].append((x[e], 1))
+            if let r = role[c.senior] {
+                model.addConstraint("role_senior(\(key(c.senior)),\(key(c.junior)))", [(x[e], 1), (r, -1)], upper: 0)
+            }
+            if let r = role[c.junior] {
+                model.addConstraint("role_junior(\(key(c.senior)),\(key(c.junior)))", [(x[e], 1), (r, 1)], upper: 1)
+            }
+        }
+        for j in juniorTerms.keys.sorted() {
+            var terms = juniorTerms[j]!
+            if let r = role[j] { terms.append((r, 1)) }
+            model.addConstraint("junior(\(key(j)))", terms, upper: 1)
+        }
+        for s in seniorTerms.keys.sorted() {
+            var terms = seniorTerms[s]!
+            let capacity = Double(remainingCapacity(s))
+            if let r = role[s] {
+                terms.append((r, -capacity))
+                model.addConstraint("capacity(\(key(s)))", terms, upper: 0)
+            } else {
+                model.addConstraint("capacity(\(key(s)))", terms, upper: capacity)
+            }
+        }
+        for p in people {
+            var terms: [(Model.Variable, Double)] = [(y[p]!, 1)]
+            for t in juniorTerms[p] ?? [] { terms.append((t.0, -1)) }
+            for t in seniorTerms[p] ?? [] { terms.append((t.0, -1)) }
+            model.addConstraint("paired(\(key(p)))", terms, upper: 0)
+        }
+
+        for earlier in [Stage.overdue, .coverage, .waiting] {
+            guard let floor = floors[earlier] else { continue }
+            // Integer objectives: ≥ optimum − ½ is exactly ≥ optimum for integral pairs.
+            model.addConstraint("keep_\(earlier.rawValue)", objectiveTerms(earlier, y: y, x: x), lower: floor - 0.5)
+        }
+        let objective: [(Model.Variable, Double)]
+        switch stage {
+        case .overdue, .coverage, .waiting: objective = objectiveTerms(stage, y: y, x: x)
+        case .minimumScore, .totalScore: objective = objectiveTerms(.totalScore, y: y, x: x)
+        }
+        for (variable, coefficient) in objective { model.setObjective(variable, coefficient) }
+        return Built(model: model, pairVariables: x, pairedVariables: y)
+    }
+
+    func objectiveTerms(_ stage: Stage, y: [Int: Model.Variable], x: [Model.Variable]) -> [(Model.Variable, Double)] {
+        switch stage {
+        case .overdue: return overdue.sorted().map { (y[$0]!, 1) }
+        case .coverage: return people.map { (y[$0]!, 1) }
+        case .waiting: return people.compactMap { p in waitingDays[p]! > 0 ? (y[p]!, Double(waitingDays[p]!)) : nil }
+        case .minimumScore, .totalScore: return candidates.enumerated().map { (x[$0.offset], Double($0.element.score.points)) }
+        }
+    }
+
+    func remainingCapacity(_ s: Int) -> Int {
+        max(0, pool.applicants[s].capacity - (pool.capacityInUse[pool.applicants[s].email.key] ?? 0))
+    }
+
+    /// The value of a stage's objective for a set of chosen pairs (integers, computed in Swift).
+    func objectiveValue(_ stage: Stage, chosen: [Int]) -> Double {
+        var paired = Set<Int>()
+        for e in chosen {
+            paired.insert(candidates[e].senior)
+            paired.insert(candidates[e].junior)
+        }
+        switch stage {
+        case .overdue: return Double(paired.intersection(overdue).count)
+        case .coverage: return Double(paired.count)
+        case .waiting: return Double(paired.reduce(0) { $0 + (waitingDays[$1] ?? 0) })
+        case .minimumScore: return Double(chosen.map { candidates[$0].score.points }.min() ?? 0)
+        case .totalScore: return Double(chosen.reduce(0) { $0 + candidates[$1].score.points })
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Testing
+@testable import TandemMatching
+import TandemModel
+
+/// The lexicographic optimum of small random pools, found by enumerating every feasible set of
+/// pairs, must equal what the GLPK stages find — stage by stage.
+@Suite struct BruteForceTests {
+    typealias Objectives = [Int] // overdue, coverage, waiting, minimum score, total score
+
+    static func objectives(_ chosen: [Candidate], pool: Pool, target: Int) -> Objectives {
+        var people = Set<Int>()
+        for c in chosen { people.insert(c.senior); people.insert(c.junior) }
+        let overdue = people.filter { pool.isOverdue($0, targetMonths: target) }.count
+        let waiting = people.reduce(0) { $0 + max(0, pool.waitingDays($1)) }
+        let points = chosen.map(\.score.points)
+        return [overdue, people.count, waiting, points.min() ?? 0, points.reduce(0, +)]
+    }
+
+    /// Every feasible set of pairs: each junior-capable person picks a senior or nobody.
+    static func bruteForce(_ candidates: [Candidate], pool: Pool, target: Int) -> Objectives {
+        let byJunior = Dictionary(grouping: candidates, by: \.junior)
+        let juniors = byJunior.keys.sorted()
+        var best: Objectives = [-1]
+        var chosen: [Candidate] = []
+        var load: [Int: Int] = [:]
+        func remaining(_ s: Int) -> Int { pool.applicants[s].capacity - (pool.capacityInUse[pool.applicants[s].email.key] ?? 0) }
+        func visit(_ k: Int) {
+            if k == juniors.count {
+                let value = objectives(chosen, pool: pool, target: target)
+                if value.lexicographicallyPrecedes(best) == false && value != best { best = value }
+                return
+            }
+            let j = juniors[k]
+            visit(k + 1) // j not paired as a junior
+            if load[j, default: 0] > 0 { return } // j is a senior already
+            for c in byJunior[j]! {
+                let s = c.senior
+                guard load[s, default: 0] < remaining(s) else { continue }
+                // s may not be a junior in `chosen`.
+                if chosen.contains(where: { $0.junior == s }) { continue }
+                chosen.append(c); load[s, default: 0] += 1
+                visit(k + 1)
+                chosen.removeLast(); load[s]! -= 1
+            }
+        }
+        visit(0)
+        return best
+    }
+
+    @Test(arguments: 0..<150)
+    func matchesBruteForce(seed: Int) throws {
+        var rng = SeededGenerator(seed: UInt64(seed) &* 7919 &+ 17)
+        let count = Int.random(in: 3...7, using: &rng)
+        var config = SchemeConfig()
+        config.matching.candidatesPerPerson = 1000 // no pruning: the brute force sees every allowed pair
+        let pool = Pool(applicants: RandomPools.applicants(count, rng: &rng), firstMonth: YearMonth(year: 2026, month: 12))
+        let result = try Matcher.match(pool, config: config, keepModels: false)
+        let scorer = try Scorer(pool: pool, config: config)
+        let candidates = scorer.candidates().candidates
+        let expected = Self.bruteForce(candidates, pool: pool, target: config.matching.waitingTargetMonths)
+        let index = Dictionary(pool.applicants.enumerated().map { ($0.element.email.key, $0.offset) }, uniquingKeysWith: { a, _ in a })
+        let chosen = result.pairs.map { p in candidates.first { $0.senior == index[p.senior.email.key]! && $0.junior == index[p.junior.email.key]! }! }
+        let found = Self.objectives(chosen, pool: pool, target: config.matching.waitingTargetMonths)
+        #expect(found == expected, "seed \(seed): GLPK \(found) vs brute force \(expected)")
+        #expect(result.allProvenOptimal)
+    }
+}
