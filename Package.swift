@@ -37,7 +37,7 @@ let package = Package(
             "TandemModel", "TandemIngest", "TandemMatching", "TandemScheduling", "TandemCalendar", "TandemReports",
         ]),
         .executableTarget(name: "tandem", dependencies: [
-            "TandemPipeline",
+            "TandemModel", "TandemIngest", "TandemMatching", "TandemScheduling", "TandemCalendar", "TandemPipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -13,6 +13,8 @@ public struct Pool: Sendable {
     /// Pairs never to propose again (declined, ended early, or already made), as "senior|junior" keys.
     public var pairsMadeBefore: Set<String> = []
     public var overrides = Overrides()
+    /// Pairs the scheduler could not fit this month, by "senior|junior" key, with its reason.
+    public var unschedulable: [String: String] = [:]
 
     public init(applicants: [Applicant], firstMonth: YearMonth) {
         self.applicants = applicants.sorted { $0.email.key < $1.email.key }

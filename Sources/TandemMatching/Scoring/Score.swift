@@ -56,6 +56,7 @@ public enum PairRule: Sendable, Hashable, CustomStringConvertible {
     case neverPairOverride
     case pairedBefore
     case noCapacityLeft
+    case noMonthlySlot(String)
 
     public var description: String {
         switch self {
@@ -68,6 +69,7 @@ public enum PairRule: Sendable, Hashable, CustomStringConvertible {
         case .neverPairOverride: return "the coordinator's overrides say never to pair them"
         case .pairedBefore: return "they were paired before (a pair is never proposed twice)"
         case .noCapacityLeft: return "the senior has no capacity left"
+        case let .noMonthlySlot(why): return "no monthly slot fits both: \(why)"
         }
     }
 }

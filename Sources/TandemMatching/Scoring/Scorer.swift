@@ -140,6 +140,10 @@ public struct Scorer: Sendable {
            pool.pairsMadeBefore.contains(Pool.pairKey(senior: pool.applicants[s].email.key, junior: pool.applicants[j].email.key)) {
             return .pairedBefore
         }
+        if !pool.unschedulable.isEmpty,
+           let why = pool.unschedulable[Pool.pairKey(senior: pool.applicants[s].email.key, junior: pool.applicants[j].email.key)] {
+            return .noMonthlySlot(why)
+        }
         if config.sameOrganisation == "forbid" && !organisation[s].isEmpty && organisation[s] == organisation[j] {
             return .sameOrganisationForbidden
         }

@@ -1,0 +1,181 @@
+import Foundation
+import TandemCalendar
+import TandemIngest
+import TandemMatching
+import TandemModel
+import TandemReports
+import TandemScheduling
+
+/// What the scheme remembers from earlier months (the ledger fills it; empty for a first run).
+public struct SchemeHistory: Sendable {
+    /// Juniors in a pair that is still running.
+    public var activeJuniors: Set<String> = []
+    /// Places taken in running pairs, per senior e-mail key.
+    public var capacityInUse: [String: Int] = [:]
+    /// Pairs ever made, declined or ended ("senior|junior" keys): never proposed again.
+    public var pairsMadeBefore: Set<String> = []
+    /// Sessions of running pairs, so that new sessions never clash with them.
+    public var commitments: [Commitment] = []
+    /// The first response date the scheme has seen per e-mail key (waiting counts from the earliest).
+    public var firstSeen: [String: LocalDate] = [:]
+    public var activePairCount = 0
+
+    public init() {}
+}
+
+/// Everything one monthly run needs, already read from disk.
+public struct RunInput: Sendable {
+    public var applications: [UInt8]
+    /// The file name as the coordinator gave it, used in messages.
+    public var applicationsFile: String
+    public var config: SchemeConfig
+    /// The month of the first session of the new pairs.
+    public var firstMonth: YearMonth
+    public var holidays: [LocalDate: String] = [:]
+    public var overrides = Overrides()
+    public var encoding: TextEncoding? = nil
+    public var emailDrafts = false
+    public var history = SchemeHistory()
+    /// Keep each stage's LP model and printed solution (a few MB for large pools).
+    public var keepModels = true
+
+    public init(applications: [UInt8], applicationsFile: String, config: SchemeConfig, firstMonth: YearMonth) {
+        self.applications = applications
+        self.applicationsFile = applicationsFile
+        self.config = config
+        self.firstMonth = firstMonth
+    }
+}
+
+/// The month's results and the files to write under `reports/YYYY-MM/`.
+public struct RunOutput: Sendable {
+    public var files: [OutputFile]
+    public var ingest: IngestResult
+    public var matching: MatchingResult
+    public var schedule: ScheduleResult
+    /// Wall time of each stage, in order: read, score and pair, schedule, write.
+    public var timings: [(name: String, seconds: Double)]
+    /// How many times the pairing was solved (re-solved after pairs the scheduler could not fit).
+    public var rounds: Int
+    public var pool: Pool
+
+    /// One line for the terminal.
+    public var headline: String {
+        let unscheduled = schedule.unscheduled.count
+        return "\(matching.pairs.count) new pairs, \(matching.unmatched.count) applicants not paired, "
+            + "\(ingest.rejected.count) rows rejected"
+            + (unscheduled > 0 ? ", \(unscheduled) pairs without a slot" : "")
+            + (matching.allProvenOptimal ? "; pairing proven optimal" : "; pairing NOT proven optimal (see summary.md)")
+    }
+}
+
+public enum PipelineError: Error, Sendable, CustomStringConvertible {
+    case matching(MatchingError)
+
+    public var description: String {
+        switch self {
+        case let .matching(error): return error.description
+        }
+    }
+}
+
+/// One month of the scheme, from the export's bytes to the output files. No file, clock or
+/// terminal is touched here: the executable reads the inputs and writes what this returns.
+public enum MonthlyRun {
+    /// Pairs the scheduler cannot fit are ruled out and the pairing solved again, at most this often.
+    static let maximumRounds = 3
+
+    public static func run(_ input: RunInput) throws(PipelineError) -> RunOutput {
+        var timings: [(name: String, seconds: Double)] = []
+        let clock = ContinuousClock()
+        var mark = clock.now
+        func lap(_ name: String) {
+            let now = clock.now
+            let d = now - mark
+            timings.append((name, Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18))
+            mark = now
+        }
+
+        let config = input.config
+        let ingest = FormReader.read(input.applications, file: input.applicationsFile, config: config.form,
+                                     encoding: input.encoding, minimumSeniorYears: config.matching.minimumSeniorYears)
+        lap("read")
+
+        var applicants = ingest.applicants
+        for i in applicants.indices {
+            if let seen = input.history.firstSeen[applicants[i].email.key], seen < applicants[i].appliedOn {
+                applicants[i].appliedOn = seen
+            }
+        }
+        var pool = Pool(applicants: applicants, firstMonth: input.firstMonth)
+        pool.activeJuniors = input.history.activeJuniors
+        pool.capacityInUse = input.history.capacityInUse
+        pool.pairsMadeBefore = input.history.pairsMadeBefore
+        pool.overrides = input.overrides
+
+        var matching: MatchingResult
+        var schedule: ScheduleResult
+        var rounds = 0
+        var matchSeconds = 0.0, scheduleSeconds = 0.0
+        while true {
+            rounds += 1
+            let began = clock.now
+            do {
+                matching = try Matcher.match(pool, config: config, keepModels: input.keepModels)
+            } catch {
+                throw .matching(error)
+            }
+            let matched = clock.now
+            schedule = Scheduler.schedule(matching.pairs.map { PairToSchedule(senior: $0.senior, junior: $0.junior) },
+                                          firstMonth: input.firstMonth, config: config,
+                                          blackouts: Set(input.holidays.keys), commitments: input.history.commitments)
+            let scheduled = clock.now
+            matchSeconds += Double((matched - began).components.attoseconds) * 1e-18 + Double((matched - began).components.seconds)
+            scheduleSeconds += Double((scheduled - matched).components.attoseconds) * 1e-18 + Double((scheduled - matched).components.seconds)
+            let forced = Set(matching.pairs.filter(\.forcedByOverride).map { $0.senior.email.key + "|" + $0.junior.email.key })
+            let ruledOut = schedule.unscheduled.filter { !forced.contains($0.pair.key) }
+            if ruledOut.isEmpty || rounds == maximumRounds { break }
+            for problem in ruledOut { pool.unschedulable[problem.pair.key] = problem.explanation }
+        }
+        timings.append(("score and pair", matchSeconds))
+        timings.append(("schedule", scheduleSeconds))
+        mark = clock.now
+
+        var files: [OutputFile] = []
+        let stamp = CalendarWriter.stamp(for: input.firstMonth)
+        files += CalendarWriter.files(for: schedule, config: config, stamp: stamp)
+        files += Distribution.files(for: schedule, config: config, stamp: stamp, drafts: input.emailDrafts)
+
+        let scheduledByKey = Dictionary(schedule.scheduled.map { ($0.pair.key, $0) }, uniquingKeysWith: { a, _ in a })
+        let unscheduledByKey = Dictionary(schedule.unscheduled.map { ($0.pair.key, $0) }, uniquingKeysWith: { a, _ in a })
+        files.append(Reports.pairsCSV(matching.pairs, schedule: scheduledByKey, unscheduled: unscheduledByKey))
+        files.append(Reports.unmatchedCSV(rejected: ingest.rejected, unmatched: matching.unmatched))
+        for stage in matching.stages {
+            if let lp = stage.lpText { files.append(OutputFile(path: "model-\(stage.name).lp", text: lp)) }
+            if let solution = stage.printedSolution { files.append(OutputFile(path: "solution-\(stage.name).txt", text: solution)) }
+        }
+        if let last = matching.stages.last, let lp = last.lpText {
+            files.append(OutputFile(path: "model.lp", text: lp))
+        }
+        let counts = SummaryFacts.IngestCounts(
+            records: ingest.recordCount, applicants: ingest.applicants.count, duplicates: ingest.duplicateResponses,
+            rejected: ingest.rejected.count,
+            errors: ingest.diagnostics.filter { $0.severity == .error }.count,
+            warnings: ingest.diagnostics.filter { $0.severity == .warning }.count)
+        let facts = SummaryFacts(
+            schemeName: config.scheme.name, inputFile: input.applicationsFile, firstMonth: input.firstMonth,
+            ingestCounts: counts, matching: matching,
+            slots: Dictionary(uniqueKeysWithValues: schedule.scheduled.map { ($0.pair.key, $0.pattern.description) }),
+            scheduledPairs: schedule.scheduled.count, unscheduledPairs: schedule.unscheduled.count,
+            waitingTargetMonths: config.matching.waitingTargetMonths,
+            candidatesPerPerson: config.matching.candidatesPerPerson, rounds: rounds,
+            activePairs: input.history.activePairCount, carriedOver: 0)
+        files.append(Reports.summary(facts))
+        files.append(OutputFile(path: "diagnostics.txt", text: CheckReport.render(ingest, file: input.applicationsFile)))
+        lap("write")
+        files.append(Reports.timings(timings, solverStages: matching.stages))
+        files.sort { $0.path < $1.path }
+        return RunOutput(files: files, ingest: ingest, matching: matching, schedule: schedule,
+                         timings: timings, rounds: rounds, pool: pool)
+    }
+}

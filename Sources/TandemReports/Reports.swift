@@ -1,0 +1,191 @@
+import Foundation
+import TandemMatching
+import TandemModel
+import TandemScheduling
+
+/// The coordinator's files: `pairs.csv`, `unmatched.csv` (both safe to open in Excel) and `summary.md`.
+/// Pure functions of the run's results, so identical inputs give identical bytes.
+public enum Reports {
+    static func number(_ value: Double) -> String {
+        String(format: "%.2f", value)
+    }
+
+    /// One row per pair: both partners, the score and its parts, and the agreed slot.
+    public static func pairsCSV(_ pairs: [Pairing], schedule: [String: PairSchedule], unscheduled: [String: UnscheduledPair]) -> OutputFile {
+        var csv = CSVWriter(header: [
+            "senior_email", "senior_name", "junior_email", "junior_name", "score",
+            "development", "reciprocal", "availability", "experience", "meeting", "goals",
+            "preferred_partner", "same_organisation", "common_hours_per_week",
+            "areas_for_junior", "areas_for_senior", "slot", "first_session_utc", "made_by_override",
+        ])
+        for pair in pairs {
+            let key = pair.senior.email.key + "|" + pair.junior.email.key
+            let s = pair.score
+            var slot = "not scheduled"
+            var first = ""
+            if let scheduled = schedule[key] {
+                slot = scheduled.pattern.description
+                if let session = scheduled.sessions.first { first = utc(session.start) }
+            } else if let problem = unscheduled[key] {
+                slot = "not scheduled: \(problem.explanation)"
+            }
+            csv.append([
+                pair.senior.email.text, pair.senior.name, pair.junior.email.text, pair.junior.name, number(s.total),
+                number(s.development), number(s.reciprocal), number(s.availability), number(s.experience),
+                number(s.meeting), number(s.goals), number(s.preferredPartner), number(s.organisation),
+                number(s.commonHoursPerWeek), s.areasForJunior.joined(separator: "; "),
+                s.areasForSenior.joined(separator: "; "), slot, first, pair.forcedByOverride ? "yes" : "",
+            ])
+        }
+        return OutputFile(path: "pairs.csv", contents: csv.bytes)
+    }
+
+    static func utc(_ seconds: Int64) -> String {
+        let date = LocalDate(daysSinceEpoch: Int(seconds.quotientAndRemainder(dividingBy: 86_400).quotient))
+        let rest = Int(seconds - Int64(date.daysSinceEpoch) * 86_400)
+        return "\(date) " + String(format: "%02d:%02d", rest / 3600, rest / 60 % 60) + " UTC"
+    }
+
+    /// Everyone who is not in a new pair, with the reason: rejected rows first (by line), then
+    /// applicants not paired (overdue first, then longest wait).
+    public static func unmatchedCSV(rejected: [RejectedRow], unmatched: [UnmatchedApplicant]) -> OutputFile {
+        var csv = CSVWriter(header: ["email", "name", "line", "status", "waiting_days", "overdue", "reason"])
+        for row in rejected {
+            csv.append([row.email, row.name, String(row.line), "rejected", "", "", row.reasons.joined(separator: "; ")])
+        }
+        for u in sortedUnmatched(unmatched) {
+            csv.append([u.applicant.email.text, u.applicant.name, String(u.applicant.line), "not paired",
+                        String(u.waitingDays), u.overdue ? "yes" : "no", u.reason])
+        }
+        return OutputFile(path: "unmatched.csv", contents: csv.bytes)
+    }
+
+    static func sortedUnmatched(_ list: [UnmatchedApplicant]) -> [UnmatchedApplicant] {
+        list.sorted { a, b in
+            (a.overdue ? 0 : 1, -a.waitingDays, a.applicant.email.key) < (b.overdue ? 0 : 1, -b.waitingDays, b.applicant.email.key)
+        }
+    }
+
+    /// What a coordinator reads first: counts, the solver's word on each stage, and the pairs.
+    public static func summary(_ facts: SummaryFacts) -> OutputFile {
+        var md = "# \(facts.schemeName): pairs for sessions from \(monthName(facts.firstMonth))\n\n"
+        let ingest = facts.ingestCounts
+        md += "## Applications\n\n"
+        md += "- File: `\(facts.inputFile)` — \(ingest.records) responses, \(ingest.applicants) applicants"
+        md += ingest.duplicates > 0 ? ", \(ingest.duplicates) earlier responses replaced by a later one" : ""
+        md += "\n- \(ingest.rejected) rows could not be used (listed in `unmatched.csv` with the reason)"
+        md += "\n- \(ingest.errors) errors, \(ingest.warnings) warnings (run `tandem check` on the file to see each one)\n"
+        if facts.carriedOver > 0 || facts.activePairs > 0 {
+            md += "- From earlier months: \(facts.activePairs) active pairs; \(facts.carriedOver) applicants still waiting\n"
+        }
+        md += "\n## Result\n\n"
+        let matching = facts.matching
+        let seniors = Set(matching.pairs.map(\.senior.email.key)).count
+        md += "- **\(matching.pairs.count) new pairs** (\(seniors) senior partners)\n"
+        let overdueLeft = matching.unmatched.filter(\.overdue).count
+        md += "- \(matching.unmatched.count) usable applicants not paired this month"
+        md += overdueLeft > 0 ? " — \(overdueLeft) of them past the \(facts.waitingTargetMonths)-month target\n" : "\n"
+        md += "- Sessions: \(facts.scheduledPairs) pairs have six monthly sessions in both partners' hours"
+        md += facts.unscheduledPairs > 0 ? "; \(facts.unscheduledPairs) pairs could not be given a slot (see `pairs.csv`)\n" : "\n"
+        md += "- Candidate pairs: \(matching.allowedPairs) allowed by the rules, \(matching.candidatePairs) kept for the solver"
+        md += " (each person's best \(facts.candidatesPerPerson), and every pair of an overdue applicant)\n"
+
+        md += "\n## Solver (GLPK), stage by stage\n\n"
+        md += "Each stage is solved to proven optimality before the next keeps its result fixed.\n\n"
+        md += "| stage | what it optimises | status | objective | gap | solves |\n|---|---|---|---|---|---|\n"
+        let meaning = [
+            "overdue": "people paired who have waited past the target",
+            "coverage": "people paired",
+            "waiting": "days waited by the people paired (longer waits first)",
+            "minimum-score": "the lowest pair score",
+            "total-score": "the sum of pair scores",
+        ]
+        for stage in matching.stages {
+            let gap = stage.gap.map { String(format: "%.2g%%", $0 * 100) } ?? "—"
+            md += "| \(stage.name) | \(meaning[stage.name] ?? "") | \(stage.status) | \(trim(stage.objective)) | \(gap) | \(stage.solves) |\n"
+        }
+        md += matching.allProvenOptimal ? "\nEvery stage was proven optimal.\n" : "\n**Not every stage was proven optimal**: see the gaps above.\n"
+        md += "Each stage's model is in `model-STAGE.lp` (CPLEX LP format) with GLPK's solution in `solution-STAGE.txt`; "
+        md += "`model.lp` is the final stage's model. Time per stage: `timings.md`.\n"
+        if facts.rounds > 1 {
+            md += "\nThe pairing was solved \(facts.rounds) times: pairs that the scheduler could not fit were ruled out and the rest re-solved.\n"
+        }
+
+        md += "\n## New pairs\n\n"
+        if matching.pairs.isEmpty {
+            md += "No new pairs this month.\n"
+        } else {
+            md += "| senior | junior | score | slot |\n|---|---|---|---|\n"
+            for pair in matching.pairs {
+                let key = pair.senior.email.key + "|" + pair.junior.email.key
+                let slot = facts.slots[key] ?? "not scheduled"
+                md += "| \(cell(pair.senior.name)) | \(cell(pair.junior.name)) | \(number(pair.score.total)) | \(cell(slot)) |\n"
+            }
+        }
+        let overdue = sortedUnmatched(matching.unmatched).filter(\.overdue)
+        if !overdue.isEmpty {
+            md += "\n## Waiting past the target and still not paired\n\n"
+            for u in overdue {
+                md += "- \(cell(u.applicant.name)) (\(u.waitingDays) days): \(cell(u.reason))\n"
+            }
+        }
+        return OutputFile(path: "summary.md", text: md)
+    }
+
+    /// Per-stage wall times: the one output that differs between identical runs, so it has its own file.
+    public static func timings(_ stages: [(name: String, seconds: Double)], solverStages: [StageReport]) -> OutputFile {
+        var md = "# Run times\n\n| stage | seconds |\n|---|---|\n"
+        for stage in stages { md += "| \(stage.name) | \(String(format: "%.3f", stage.seconds)) |\n" }
+        md += "\n## Pairing solver stages\n\n| stage | GLPK solves | seconds |\n|---|---|---|\n"
+        for stage in solverStages { md += "| \(stage.name) | \(stage.solves) | \(String(format: "%.3f", stage.seconds)) |\n" }
+        return OutputFile(path: "timings.md", text: md)
+    }
+
+    static func trim(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value)
+    }
+
+    /// A Markdown table cell: no pipes or line breaks from form answers.
+    static func cell(_ text: String) -> String {
+        text.replacingOccurrences(of: "|", with: "/").replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
+    }
+
+    public static func monthName(_ month: YearMonth) -> String {
+        let names = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+        return "\(names[month.month - 1]) \(month.year)"
+    }
+}
+
+/// What the summary needs, gathered by the pipeline.
+public struct SummaryFacts: Sendable {
+    public struct IngestCounts: Sendable {
+        public var records, applicants, duplicates, rejected, errors, warnings: Int
+        public init(records: Int, applicants: Int, duplicates: Int, rejected: Int, errors: Int, warnings: Int) {
+            self.records = records; self.applicants = applicants; self.duplicates = duplicates
+            self.rejected = rejected; self.errors = errors; self.warnings = warnings
+        }
+    }
+    public var schemeName: String
+    public var inputFile: String
+    public var firstMonth: YearMonth
+    public var ingestCounts: IngestCounts
+    public var matching: MatchingResult
+    public var slots: [String: String]
+    public var scheduledPairs: Int
+    public var unscheduledPairs: Int
+    public var waitingTargetMonths: Int
+    public var candidatesPerPerson: Int
+    public var rounds: Int
+    public var activePairs: Int
+    public var carriedOver: Int
+
+    public init(schemeName: String, inputFile: String, firstMonth: YearMonth, ingestCounts: IngestCounts,
+                matching: MatchingResult, slots: [String: String], scheduledPairs: Int, unscheduledPairs: Int,
+                waitingTargetMonths: Int, candidatesPerPerson: Int, rounds: Int, activePairs: Int = 0, carriedOver: Int = 0) {
+        self.schemeName = schemeName; self.inputFile = inputFile; self.firstMonth = firstMonth
+        self.ingestCounts = ingestCounts; self.matching = matching; self.slots = slots
+        self.scheduledPairs = scheduledPairs; self.unscheduledPairs = unscheduledPairs
+        self.waitingTargetMonths = waitingTargetMonths; self.candidatesPerPerson = candidatesPerPerson
+        self.rounds = rounds; self.activePairs = activePairs; self.carriedOver = carriedOver
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import TandemIngest
+import TandemModel
+
+@main
+struct Tandem: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tandem",
+        abstract: "Pairs mentors with mentees from a form export and schedules their sessions.",
+        discussion: """
+        Once a month, download the application form's responses as CSV and run
+          tandem run applications.csv
+        The month's pairs, calendars and reports appear under reports/YYYY-MM/.
+        """,
+        subcommands: [Run.self, Check.self]
+    )
+}
+
+/// Options every command that reads an export shares.
+struct ExportOptions: ParsableArguments {
+    @Argument(help: "The form responses exported as CSV (Google Forms, Google Sheets or Microsoft Forms via Excel).")
+    var applications: String
+
+    @Option(name: .long, help: "Scheme configuration (TOML). Without it, the defaults match the form in FORM.md.")
+    var config: String?
+
+    @Option(name: .long, help: "Character encoding of the export: utf8 or windows-1252 (default: detected).")
+    var encoding: String?
+
+    func validate() throws {
+        if let encoding, parseEncoding(encoding) == nil {
+            throw ValidationError("--encoding must be utf8 or windows-1252, not '\(encoding)'")
+        }
+    }
+}
+
+/// A failure the coordinator can act on: printed as one line, exit status 1.
+struct Failure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// `--encoding` names: utf8, or windows-1252 (cp1252, latin1 accepted).
+func parseEncoding(_ name: String) -> TextEncoding? {
+    switch name.lowercased().replacingOccurrences(of: "-", with: "").replacingOccurrences(of: "_", with: "") {
+    case "utf8": return .utf8
+    case "windows1252", "cp1252", "latin1": return .windows1252
+    default: return nil
+    }
+}
+
+/// Prints `message` on standard error.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
