@@ -499,16 +499,28 @@ struct Explainer {
             let picked = solution.values == nil ? [] : built.pairVariables.indices.filter { solution.value(built.pairVariables[$0]) > 0.5 }
             return (solution, picked)
         }
+        /// Among the what-if's best arrangements at `stage`, the one that keeps most of the result's
+        /// pairs: ties elsewhere in the pool would otherwise show changes that have nothing to do with it.
+        func closest(_ stage: PairingModel.Stage, value: Double, floors: [PairingModel.Stage: Double], minimum: Int?, fallback: [Int]) -> [Int] {
+            var built = whatIf.build(stage: stage, floors: floors, minimumPoints: minimum)
+            built.model.addConstraint("keep_\(stage.rawValue)_what_if",
+                                      whatIf.objectiveTerms(stage, y: built.pairedVariables, x: built.pairVariables), lower: value - 0.5)
+            for (_, y) in built.pairedVariables { built.model.setObjective(y, 0) }
+            let now = Set(chosen)
+            for (e, x) in built.pairVariables.enumerated() { built.model.setObjective(x, now.contains(e) ? 1 : 0) }
+            guard let solution = try? Solver.solve(built.model, options: options), solution.values != nil else { return fallback }
+            return built.pairVariables.indices.filter { solution.value(built.pairVariables[$0]) > 0.5 }
+        }
         var floors: [PairingModel.Stage: Double] = [:]
         for stage in [PairingModel.Stage.overdue, .coverage, .waiting] {
             let target = achieved[stage]!
-            if stage == .overdue && whatIf.overdue.isEmpty { floors[stage] = 0; continue }
+            if stage == .overdue && whatIf.overdue.isEmpty { continue }
             let (solution, picked) = try solve(stage, floors: floors, minimum: nil)
             guard solution.values != nil else { return .unsettled("the solver ended \(solution.status)") }
             let value = whatIf.objectiveValue(stage, chosen: picked)
             if value < target - 0.5 {
-                return solution.isProvenOptimal ? .worse(stage, whatIf: picked, value: value)
-                    : .unsettled("the solver ended \(solution.status)")
+                guard solution.isProvenOptimal else { return .unsettled("the solver ended \(solution.status)") }
+                return .worse(stage, whatIf: closest(stage, value: value, floors: floors, minimum: nil, fallback: picked), value: value)
             }
             if value > target + 0.5 { return .better(stage) }
             floors[stage] = target
@@ -524,8 +536,9 @@ struct Explainer {
         let total = whatIf.objectiveValue(.totalScore, chosen: picked)
         let target = achieved[.totalScore]!
         if total < target {
-            return solution.isProvenOptimal ? .worse(.totalScore, whatIf: picked, value: total)
-                : .unsettled("the solver ended \(solution.status)")
+            guard solution.isProvenOptimal else { return .unsettled("the solver ended \(solution.status)") }
+            let keptMinimum = chosen.isEmpty ? nil : minimum
+            return .worse(.totalScore, whatIf: closest(.totalScore, value: total, floors: floors, minimum: keptMinimum, fallback: picked), value: total)
         }
         return total > target ? .better(.totalScore) : .tie
     }

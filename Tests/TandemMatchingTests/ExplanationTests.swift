@@ -1,0 +1,96 @@
+import Testing
+import TandemModel
+@testable import TandemMatching
+
+/// Explanations a coordinator can read, on the generated pool.
+@Suite(.enabled(if: GeneratedPools.available, "needs python3 and ../shared/tools/gen-applications"))
+struct ExplanationTests {
+    @Test func aMatchedJunior() throws {
+        let base = try Fixture.baseline()
+        let pair = try #require(base.result.pairs.first { $0.junior.role == .junior && $0.junior.appliedOn < Fixture.firstMonth.firstDay })
+        let days = base.pool.waitingDays(base.pool.index(pair.junior))
+        let text = try Explanation.explain(emails: [pair.junior.email.text], pool: base.pool, config: Fixture.config, result: base.result)
+        #expect(text.hasPrefix("\(pair.junior.name) <\(pair.junior.email)>"))
+        #expect(text.contains("Applied on \(pair.junior.appliedOn) as a junior partner (mentee)"))
+        #expect(text.contains("Waiting: \(days) days by 2026-09-01, when this round's sessions start; "))
+        #expect(text.contains("Paired as the junior partner with:\n  \(pair.senior.name) <\(pair.senior.email)>: score "))
+        #expect(text.contains("    - development "))
+        #expect(text.contains(" of 40: "))
+        #expect(text.contains("Best alternatives (the top 5 senior partners by score):\n  1. "))
+        #expect(!text.contains("LP") && !text.contains("variable") && !text.contains("binary"))
+        // Deterministic: the same inputs give the same text.
+        #expect(text == (try Explanation.explain(emails: [pair.junior.email.text], pool: base.pool, config: Fixture.config, result: base.result)))
+        #expect(throws: ExplanationError.self) {
+            try Explanation.explain(emails: ["nobody@example.org"], pool: base.pool, config: Fixture.config, result: base.result)
+        }
+    }
+
+    /// One senior with one place; two juniors whose only allowed senior is that one, the first
+    /// waiting longer. `withFallback` gives the first junior a second senior to fall back on.
+    func scarceSenior(withFallback: Bool) throws -> (pool: Pool, result: MatchingResult, senior: Applicant, fallback: Applicant,
+                                                     first: Applicant, second: Applicant, refused: Applicant) {
+        let base = try Fixture.baseline()
+        let senior = try base.plainPair(skip: 0).senior
+        let fallback = try #require(base.result.pairs.first { $0.senior.role == .senior && $0.senior.email != senior.email }).senior
+        let juniors = base.result.pairs.map(\.junior).filter { $0.role == .junior }
+        let first = juniors[1], second = juniors[2], refused = juniors[3]
+        var applicants = base.applicants
+        for s in [senior, fallback] {
+            applicants.modify(s) { $0.capacity = 1; $0.conflicts = []; $0.timeZone = senior.timeZone }
+        }
+        for junior in [first, second] {
+            applicants.modify(junior) {
+                $0.availability = Array(Set(senior.availability + fallback.availability)).sorted()
+                $0.conflicts = []
+                $0.preferredPartner = ""
+            }
+        }
+        applicants.modify(first) { $0.appliedOn = LocalDate(year: 2026, month: 7, day: 1); $0.timeZone = senior.timeZone }
+        applicants.modify(second) { $0.appliedOn = LocalDate(year: 2026, month: 8, day: 15); $0.timeZone = senior.timeZone }
+        applicants.modify(refused) { $0.consent = false }
+        let (pool, result) = try Fixture.match(applicants) { pool in
+            // Everyone else was "paired before" with these four, so only the pairs set up here are allowed.
+            let allowed: Set<String> = Set([(senior, first), (senior, second)].map { Pool.pairKey(senior: $0.0.email.key, junior: $0.1.email.key) }
+                + (withFallback ? [Pool.pairKey(senior: fallback.email.key, junior: first.email.key)] : []))
+            for other in pool.applicants {
+                for (s, j) in [(senior, other), (fallback, other), (other, first), (other, second)] {
+                    let key = Pool.pairKey(senior: s.email.key, junior: j.email.key)
+                    if s.email != j.email && !allowed.contains(key) { pool.pairsMadeBefore.insert(key) }
+                }
+            }
+        }
+        return (pool, result, senior, fallback, first, second, refused)
+    }
+
+    @Test func anUnmatchedJuniorWhoWaitedLess() throws {
+        let s = try scarceSenior(withFallback: false)
+        #expect(s.result.contains(senior: s.senior, junior: s.first))
+        #expect(!s.result.involves(s.second))
+        let text = try Explanation.explain(emails: [s.second.email.text], pool: s.pool, config: Fixture.config, result: s.result)
+        #expect(text.contains("Applied on 2026-08-15 as a junior partner (mentee)"))
+        #expect(text.contains("Waiting: 17 days by 2026-09-01, when this round's sessions start; within the scheme's 3-month target."))
+        #expect(text.contains("Not paired this month.\nWhy: 1 allowed partner (\(s.senior.name)), but that partner was placed elsewhere"))
+        #expect(text.contains("\(s.senior.name) is full: their place went to \(s.first.name) (score "))
+        #expect(text.contains("Pairing them would pair as many people, but not the same ones: \(s.first.name) (waiting 62 days) would be left unpaired so that \(s.second.name) (waiting 17 days) could be paired"))
+
+        let refused = try Explanation.explain(emails: [s.refused.email.text], pool: s.pool, config: Fixture.config, result: s.result)
+        #expect(refused.contains("Cannot be paired in any role: did not consent to share their details."))
+        #expect(refused.contains("Not paired this month.\nWhy: cannot be paired in any role (see above)."))
+    }
+
+    @Test func twoPeopleNotPairedBecauseThatKeepsMorePeoplePaired() throws {
+        let s = try scarceSenior(withFallback: true)
+        #expect(s.result.contains(senior: s.senior, junior: s.second))
+        #expect(s.result.contains(senior: s.fallback, junior: s.first))
+        let text = try Explanation.explain(emails: [s.first.email.text, s.senior.email.text], pool: s.pool, config: Fixture.config, result: s.result)
+        #expect(text.contains("They were not paired together."))
+        #expect(text.contains("- \(s.first.name) as senior, \(s.senior.name) as junior: not allowed: \(s.first.name) cannot be a senior partner: applied as a junior partner."))
+        #expect(text.contains("- \(s.senior.name) as senior, \(s.first.name) as junior: allowed, score "))
+        #expect(text.contains("What each got instead:\n- \(s.first.name): junior partner of \(s.fallback.name) (score "))
+        #expect(text.contains("- \(s.senior.name): senior partner for \(s.second.name) (score "))
+        #expect(text.contains("Why not \(s.senior.name) with \(s.first.name): \(s.senior.name) is full: their place went to \(s.second.name)"))
+        #expect(text.contains("\(s.first.name) was paired with \(s.fallback.name) instead"))
+        #expect(text.contains("Pairing them would leave 2 more people unpaired"))
+        #expect(text.contains("the chosen pairs keep more people paired."))
+    }
+}
