@@ -210,13 +210,13 @@ struct Explainer {
             if wanted.isEmpty { return "\(name(taker)) listed no areas to develop" }
             if covered.isEmpty {
                 return wanted.count == 1 ? "\(giver)does not cover \(wanted[0]), the one area \(wants)"
-                    : "\(giver)covers none of the \(wanted.count) areas \(wants) (\(list(wanted)))"
+                    : "\(giver)covers none of the \(wanted.count) areas \(wants) (\(areaList(wanted)))"
             }
             if covered.count == wanted.count {
                 return wanted.count == 1 ? "\(giver)covers \(wanted[0]), the one area \(wants)"
-                    : "\(giver)covers all \(wanted.count) areas \(wants): \(list(covered))"
+                    : "\(giver)covers all \(wanted.count) areas \(wants): \(areaList(covered))"
             }
-            return "\(giver)covers \(list(covered)) (\(covered.count) of the \(wanted.count) areas \(wants); rarer areas count more)"
+            return "\(giver)covers \(areaList(covered)) (\(covered.count) of the \(wanted.count) areas \(wants), rarer areas counting more)"
         }
         lines.append("development \(number(b.development)) of \(number(m.developmentWeight)): "
             + areas(b.areasForJunior, wanted: a[j].development, by: "", for: j))
@@ -305,7 +305,7 @@ struct Explainer {
         }
         var facts = placement(of: q, wanted: s == q ? .senior : .junior)
         if candidateIndex[Self.key(s, j)] == nil {
-            facts.append("the pair was not weighed at all: it is not among the \(config.matching.candidatesPerPerson) best-scoring partners of either of them, and the matching keeps only those")
+            facts.append("this pair is not among the \(config.matching.candidatesPerPerson) best-scoring partners of either of them, which are the partners the matching weighs")
         }
         line += facts.joined(separator: "; ")
         if budget > 0 {
@@ -461,7 +461,7 @@ struct Explainer {
                     + (e.candidateIndex[Self.key(s, j)] == nil ? ", but this pair was not weighed" : "") + "."
             case let .better(stage):
                 return lead + "Pairing them would have been better (\(e.stageName(stage))); the matching "
-                    + (e.candidateIndex[Self.key(s, j)] == nil ? "did not weigh this pair, because neither has it among their best-scoring partners." : "did not prove its result optimal (time limit or gap).")
+                    + (e.candidateIndex[Self.key(s, j)] == nil ? "weighs each person's best-scoring partners, and this pair is not among them for either." : "did not prove its result the best (it stopped at the time limit or the accepted gap).")
             case let .unsettled(why): return lead + "The effect of pairing them could not be settled: \(why)."
             }
         }
@@ -675,6 +675,9 @@ struct Explainer {
         default: return items.dropLast().joined(separator: ", ") + " and " + items.last!
         }
     }
+
+    /// Area names hold commas and "and" ("3D imaging, scanning and printing"): listed with semicolons.
+    func areaList(_ areas: [String]) -> String { areas.joined(separator: "; ") }
 
     func count(_ n: Int, _ singular: String, plural: String? = nil) -> String {
         n == 1 ? "1 \(singular)" : "\(n) \(plural ?? singular + "s")"
