@@ -13,6 +13,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // GLPK's C API (Debian: libglpk-dev). Only `GLPK` imports it.
@@ -36,8 +37,14 @@ let package = Package(
         .target(name: "TandemPipeline", dependencies: [
             "TandemModel", "TandemIngest", "TandemMatching", "TandemScheduling", "TandemCalendar", "TandemReports",
         ]),
+        // The scheme's memory between months: applicants, pairs, sessions and runs in SQLite (GRDB).
+        .target(name: "TandemLedger", dependencies: [
+            "TandemModel", "TandemMatching", "TandemScheduling", "TandemCalendar", "TandemPipeline",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .executableTarget(name: "tandem", dependencies: [
             "TandemModel", "TandemIngest", "TandemMatching", "TandemScheduling", "TandemCalendar", "TandemPipeline",
+            "TandemLedger",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -48,5 +55,9 @@ let package = Package(
         .testTarget(name: "TandemSchedulingTests", dependencies: ["TandemScheduling", "TandemCalendar"]),
         .testTarget(name: "TandemPipelineTests", dependencies: ["TandemPipeline"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TandemPipeline"]),
+        .testTarget(name: "TandemLedgerTests", dependencies: [
+            "TandemLedger", "TandemPipeline", "TandemModel", "TandemScheduling",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
     ]
 )

@@ -19,6 +19,12 @@ public struct SchemeHistory: Sendable {
     /// The first response date the scheme has seen per e-mail key (waiting counts from the earliest).
     public var firstSeen: [String: LocalDate] = [:]
     public var activePairCount = 0
+    /// People who withdrew, with the day they did: left out of the run unless the export holds a response
+    /// of theirs dated after that day (they applied anew; their waiting then counts from that response).
+    public var withdrawnOn: [String: LocalDate] = [:]
+    /// Juniors whose pair completed, with the date of the response that pair was made from: not paired as
+    /// juniors again unless the export holds a later response (they applied anew).
+    public var finishedJuniors: [String: LocalDate] = [:]
 
     public init() {}
 }
@@ -101,14 +107,25 @@ public enum MonthlyRun {
                                      encoding: input.encoding, minimumSeniorYears: config.matching.minimumSeniorYears)
         lap("read")
 
-        var applicants = ingest.applicants
-        for i in applicants.indices {
-            if let seen = input.history.firstSeen[applicants[i].email.key], seen < applicants[i].appliedOn {
-                applicants[i].appliedOn = seen
+        var applicants: [Applicant] = []
+        var finishedJuniors: Set<String> = []
+        var carriedOver = 0
+        for var applicant in ingest.applicants {
+            let key = applicant.email.key
+            if let withdrawn = input.history.withdrawnOn[key] {
+                guard applicant.submittedAt.date > withdrawn else { continue }
+                applicant.appliedOn = applicant.submittedAt.date
+            } else if let seen = input.history.firstSeen[key] {
+                if seen < applicant.appliedOn { applicant.appliedOn = seen }
+                if !input.history.activeJuniors.contains(key) && input.history.capacityInUse[key] == nil { carriedOver += 1 }
             }
+            if let respondedOn = input.history.finishedJuniors[key], applicant.submittedAt.date <= respondedOn {
+                finishedJuniors.insert(key)
+            }
+            applicants.append(applicant)
         }
         var pool = Pool(applicants: applicants, firstMonth: input.firstMonth)
-        pool.activeJuniors = input.history.activeJuniors
+        pool.activeJuniors = input.history.activeJuniors.union(finishedJuniors)
         pool.capacityInUse = input.history.capacityInUse
         pool.pairsMadeBefore = input.history.pairsMadeBefore
         pool.overrides = input.overrides
@@ -169,7 +186,7 @@ public enum MonthlyRun {
             scheduledPairs: schedule.scheduled.count, unscheduledPairs: schedule.unscheduled.count,
             waitingTargetMonths: config.matching.waitingTargetMonths,
             candidatesPerPerson: config.matching.candidatesPerPerson, rounds: rounds,
-            activePairs: input.history.activePairCount, carriedOver: 0)
+            activePairs: input.history.activePairCount, carriedOver: carriedOver)
         files.append(Reports.summary(facts))
         files.append(OutputFile(path: "diagnostics.txt", text: CheckReport.render(ingest, file: input.applicationsFile)))
         lap("write")

@@ -62,13 +62,49 @@ enum Files {
     /// Writes `files` into a new folder beside `folder`, then swaps it into place: readers see the old
     /// folder or the complete new one, never a mixture.
     static func writeAtomically(_ files: [OutputFile], to folder: String) throws {
+        try stage(files, for: folder).swapIntoPlace()
+    }
+
+    /// A complete output folder written beside its final place, waiting to be swapped in.
+    struct StagedFolder {
+        let staging: URL
+        let target: URL
+        let previous: URL
+
+        /// Renames the staged folder into place (the old one is moved aside first, then removed).
+        func swapIntoPlace() throws {
+            let manager = FileManager.default
+            if manager.fileExists(atPath: target.path) {
+                try manager.moveItem(at: target, to: previous)
+                try manager.moveItem(at: staging, to: target)
+                try manager.removeItem(at: previous)
+            } else {
+                try manager.moveItem(at: staging, to: target)
+            }
+        }
+
+        /// Removes the staged folder (the run failed before it was needed).
+        func discard() { try? FileManager.default.removeItem(at: staging) }
+    }
+
+    /// Writes `files` into a hidden folder beside `folder`; nothing visible changes until `swapIntoPlace`.
+    /// Leftovers of a run killed earlier are cleared first, and a folder a kill left moved aside is put back.
+    static func stage(_ files: [OutputFile], for folder: String) throws -> StagedFolder {
         let manager = FileManager.default
         let target = URL(fileURLWithPath: folder).standardizedFileURL
         let parent = target.deletingLastPathComponent()
         try manager.createDirectory(at: parent, withIntermediateDirectories: true)
-        let staging = parent.appendingPathComponent(".\(target.lastPathComponent).writing-\(getpid())")
-        let previous = parent.appendingPathComponent(".\(target.lastPathComponent).previous-\(getpid())")
-        try? manager.removeItem(at: staging)
+        let name = target.lastPathComponent
+        for leftover in (try? manager.contentsOfDirectory(atPath: parent.path)) ?? [] {
+            let url = parent.appendingPathComponent(leftover)
+            if leftover.hasPrefix(".\(name).writing-") {
+                try? manager.removeItem(at: url)
+            } else if leftover.hasPrefix(".\(name).previous-") {
+                if manager.fileExists(atPath: target.path) { try? manager.removeItem(at: url) } else { try manager.moveItem(at: url, to: target) }
+            }
+        }
+        let staging = parent.appendingPathComponent(".\(name).writing-\(getpid())")
+        let previous = parent.appendingPathComponent(".\(name).previous-\(getpid())")
         try manager.createDirectory(at: staging, withIntermediateDirectories: true)
         for file in files {
             let components = file.path.split(separator: "/").map(String.init)
@@ -82,12 +118,17 @@ enum Files {
                 throw Failure("cannot write '\(url.path)'")
             }
         }
-        if manager.fileExists(atPath: target.path) {
-            try manager.moveItem(at: target, to: previous)
-            try manager.moveItem(at: staging, to: target)
-            try manager.removeItem(at: previous)
-        } else {
-            try manager.moveItem(at: staging, to: target)
-        }
+        return StagedFolder(staging: staging, target: target, previous: previous)
+    }
+}
+
+/// Test hook: `TANDEM_TEST_PAUSE_AT=<point>` makes the process announce the point on standard error and
+/// sleep there, so a test can kill it at a known moment. Points of `tandem run`: outputs-staged,
+/// inside-transaction, after-rename (folder in place, ledger not yet committed), after-commit.
+enum TestHook {
+    static func pause(at point: String) {
+        guard let wanted = ProcessInfo.processInfo.environment["TANDEM_TEST_PAUSE_AT"], wanted == point else { return }
+        FileHandle.standardError.write(Data("tandem: paused at \(point)\n".utf8))
+        sleep(600)
     }
 }

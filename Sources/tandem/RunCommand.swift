@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TandemIngest
+import TandemLedger
 import TandemModel
 import TandemPipeline
 
@@ -23,6 +24,11 @@ extension Tandem {
 
         @Flag(name: .long, help: "Also write one e-mail draft (.eml) per participant with their calendar attached.")
         var emailDrafts = false
+
+        @OptionGroup var ledger: LedgerOptions
+
+        @Flag(name: .long, help: "Run a month earlier than the latest one in the ledger: that month's and every later month's pairs are discarded.")
+        var force = false
 
         func validate() throws {
             if let month, YearMonth(month) == nil {
@@ -51,6 +57,15 @@ extension Tandem {
             input.overrides = try Files.overrides(overrides)
             input.emailDrafts = emailDrafts
 
+            let ledger = try self.ledger.open()
+            let snapshot: LedgerSnapshot
+            do {
+                snapshot = try ledger.snapshot(before: firstMonth, force: force)
+            } catch {
+                throw Failure(error.description)
+            }
+            input.history = snapshot.history
+
             let output: RunOutput
             do {
                 output = try MonthlyRun.run(input)
@@ -58,12 +73,35 @@ extension Tandem {
                 throw Failure(error.description)
             }
             let folder = out ?? "reports/\(firstMonth)"
+            // Crash safety: the complete folder is staged first; the ledger's one transaction swaps it into
+            // place just before COMMIT. Killed earlier, nothing visible changed and the journal rolls back.
+            let staged: Files.StagedFolder
             do {
-                try Files.writeAtomically(output.files, to: folder)
+                staged = try Files.stage(output.files, for: folder)
             } catch let failure as Failure {
                 throw failure
             } catch {
                 throw Failure("cannot write the outputs to '\(folder)': \(error.localizedDescription)")
+            }
+            TestHook.pause(at: "outputs-staged")
+            var configuration: [[UInt8]] = [try export.config.map { try Files.read($0, what: "configuration file") } ?? []]
+            configuration.append(try overrides.map { try Files.read($0, what: "overrides file") } ?? [])
+            configuration.append(Array(holidays.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)\n" }.joined().utf8))
+            let fingerprints = RunFingerprints(applications: input.applications, configuration: configuration, outputs: output.files)
+            do {
+                try ledger.record(output, month: firstMonth, inputFile: export.applications, fingerprints: fingerprints,
+                                  snapshot: snapshot, checkpoint: { TestHook.pause(at: $0.rawValue) },
+                                  beforeCommit: {
+                                      try staged.swapIntoPlace()
+                                      TestHook.pause(at: "after-rename")
+                                  })
+            } catch {
+                staged.discard()
+                throw Failure("\(error.description); the outputs in '\(folder)' were left as they were")
+            }
+            TestHook.pause(at: "after-commit")
+            if !snapshot.replacedMonths.isEmpty {
+                print("Replaced the ledger's results for \(snapshot.replacedMonths.map(\.description).joined(separator: ", "))")
             }
             let problems = output.ingest.diagnostics.filter { $0.severity != .note }.count
             if problems > 0 {
@@ -71,6 +109,7 @@ extension Tandem {
             }
             print(output.headline)
             print("Wrote \(output.files.count) files to \(folder)/ — start with summary.md")
+            print("Recorded \(firstMonth) in the ledger \(ledger.path) (\(snapshot.history.activePairCount) pairs already running)")
         }
 
         /// The month after today, in the machine's calendar: the only place the clock is read.

@@ -1,0 +1,288 @@
+import Foundation
+import GRDB
+import TandemModel
+import TandemScheduling
+
+/// A pair as the coordinator sees it.
+public struct PairRecord: Sendable, Hashable {
+    public var key: String
+    public var seniorName: String
+    public var seniorEmail: String
+    public var juniorName: String
+    public var juniorEmail: String
+    public var monthFormed: String
+    public var status: String
+    public var endedOn: String?
+    public var endReason: String?
+    public var pattern: String
+    public var sessions: [StoredSession]
+}
+
+/// A stored session and whether it still stands.
+public struct StoredSession: Sendable, Hashable {
+    public var session: ScheduledSession
+    public var cancelled: Bool
+}
+
+/// The result of ending pairs (a withdrawal or `end-pair`): which pairs ended and which sessions to cancel.
+public struct PairEnding: Sendable {
+    public var endedPairs: [PairRecord]
+    /// The sessions as they were before cancelling; `CalendarChanges.cancel` raises their `SEQUENCE`.
+    public var cancelledSessions: [ScheduledSession]
+    /// Partners of the withdrawn person, back in the pool.
+    public var freedPartners: [String]
+}
+
+/// The state of the scheme on a day, for `tandem status`.
+public struct StatusReport: Sendable {
+    public struct ActivePair: Sendable, Hashable {
+        public var pair: PairRecord
+        public var held: Int
+        public var next: ScheduledSession?
+    }
+    public struct Waiting: Sendable, Hashable {
+        public var name: String
+        public var email: String
+        public var firstResponse: LocalDate
+        public var waitingDays: Int
+        /// The day the three-month (or configured) target falls.
+        public var due: LocalDate
+        public var reason: String?
+    }
+    public struct Senior: Sendable, Hashable {
+        public var name: String
+        public var email: String
+        public var capacity: Int
+        public var inUse: Int
+        public var free: Int { max(0, capacity - inUse) }
+    }
+
+    public var today: LocalDate
+    public var targetMonths: Int
+    public var latestRun: String?
+    public var activePairs: [ActivePair]
+    public var waiting: [Waiting]
+    public var seniors: [Senior]
+    public var withdrawn: Int
+
+    /// Plain text for the coordinator's terminal.
+    public func render() -> String {
+        var lines: [String] = []
+        lines.append("Scheme status on \(today)" + (latestRun.map { " (latest run: sessions from \($0))" } ?? " (no run recorded yet)"))
+        lines.append("")
+        lines.append("Active pairs: \(activePairs.count)")
+        for active in activePairs {
+            let pair = active.pair
+            var line = "  \(pair.seniorName) <\(pair.seniorEmail)> mentors \(pair.juniorName) <\(pair.juniorEmail)>"
+            line += " — since \(pair.monthFormed), \(active.held) of \(pair.sessions.count) sessions held"
+            if let next = active.next { line += ", next \(formatInstant(next.start, zone: next.timeZone))" }
+            lines.append(line)
+        }
+        lines.append("")
+        let overdue = waiting.filter { $0.due <= today }.count
+        lines.append("Waiting to be paired: \(waiting.count) (\(overdue) past the \(targetMonths)-month target)")
+        for person in waiting {
+            let days = person.due.daysSinceEpoch - today.daysSinceEpoch
+            let target = days <= 0 ? "OVERDUE by \(-days) days (target was \(person.due))" : "\(days) days left (target \(person.due))"
+            var line = "  \(person.name) <\(person.email)> applied \(person.firstResponse), waiting \(person.waitingDays) days — \(target)"
+            if let reason = person.reason, !reason.isEmpty { line += "\n      last run: \(reason)" }
+            lines.append(line)
+        }
+        lines.append("")
+        let places = seniors.map(\.free).reduce(0, +)
+        lines.append("Seniors' spare capacity: \(places) places free with \(seniors.filter { $0.free > 0 }.count) of \(seniors.count) senior partners")
+        for senior in seniors {
+            lines.append("  \(senior.name) <\(senior.email)>: \(senior.free) of \(senior.capacity) places free"
+                         + (senior.inUse > 0 ? " (\(senior.inUse) active pair\(senior.inUse == 1 ? "" : "s"))" : ""))
+        }
+        if withdrawn > 0 {
+            lines.append("")
+            lines.append("Withdrawn: \(withdrawn) (see tandem history EMAIL)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// "2026-10-13 18:00 Europe/London": a session's start in its own zone.
+public func formatInstant(_ instant: Int64, zone: String) -> String {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(identifier: zone) ?? TimeZone(identifier: "UTC")!
+    let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: Date(timeIntervalSince1970: TimeInterval(instant)))
+    return String(format: "%04d-%02d-%02d %02d:%02d ", c.year!, c.month!, c.day!, c.hour!, c.minute!) + calendar.timeZone.identifier
+}
+
+extension Ledger {
+    static func pairs(_ db: Database, whereClause: String, arguments: StatementArguments) throws -> [PairRecord] {
+        try Row.fetchAll(db, sql: "SELECT * FROM pairs WHERE \(whereClause) ORDER BY month_formed, key", arguments: arguments).map { row in
+            let key: String = row["key"]
+            let sessions = try Row.fetchAll(db, sql: "SELECT status, session FROM sessions WHERE pair_key = ? ORDER BY start, uid",
+                                            arguments: [key]).map { row in
+                StoredSession(session: try Self.session(fromJSON: row["session"]), cancelled: (row["status"] as String) == "cancelled")
+            }
+            return PairRecord(key: key, seniorName: row["senior_name"], seniorEmail: row["senior_email"], juniorName: row["junior_name"],
+                              juniorEmail: row["junior_email"], monthFormed: row["month_formed"], status: row["status"],
+                              endedOn: row["ended_on"], endReason: row["end_reason"], pattern: row["pattern"], sessions: sessions)
+        }
+    }
+
+    /// The scheme on `today`: running pairs, who waits and for how long, and the seniors' free places.
+    public func status(today: LocalDate, targetMonths: Int = 3) throws(LedgerError) -> StatusReport {
+        try read { db in
+            let dayStart = today.startInstant
+            let open = try Self.pairs(db, whereClause: "status != 'ended'", arguments: [])
+            let running = open.filter { pair in pair.sessions.contains { !$0.cancelled && $0.session.start >= dayStart } }
+            let active = running.map { pair in
+                StatusReport.ActivePair(pair: pair, held: pair.sessions.filter { !$0.cancelled && $0.session.start < dayStart }.count,
+                                        next: pair.sessions.first { !$0.cancelled && $0.session.start >= dayStart }?.session)
+            }.sorted { ($0.pair.seniorEmail, $0.pair.juniorEmail) < ($1.pair.seniorEmail, $1.pair.juniorEmail) }
+            let inPair = Set(open.flatMap { $0.key.split(separator: "|").map(String.init) })
+            var inUse: [String: Int] = [:]
+            for pair in running { inUse[String(pair.key.split(separator: "|")[0]), default: 0] += 1 }
+
+            let latestRun = try String.fetchOne(db, sql: "SELECT MAX(month) FROM runs")
+            var reasons: [String: String] = [:]
+            if let latestRun {
+                for row in try Row.fetchAll(db, sql: "SELECT email_key, reason FROM run_applicants WHERE run_month = ?", arguments: [latestRun]) {
+                    reasons[row["email_key"]] = row["reason"]
+                }
+            }
+            var waiting: [StatusReport.Waiting] = []
+            var seniors: [StatusReport.Senior] = []
+            var withdrawn = 0
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM applicants ORDER BY email_key") {
+                let key: String = row["email_key"]
+                let latest = LocalDate(iso: row["latest_response"]) ?? today
+                var first = LocalDate(iso: row["first_response"]) ?? today
+                if let withdrawnOn = (row["withdrawn_on"] as String?).flatMap(LocalDate.init(iso:)) {
+                    guard latest > withdrawnOn else { withdrawn += 1; continue }
+                    first = latest
+                }
+                let answers = try JSONDecoder().decode(Answers.self, from: Data((row["answers"] as String).utf8))
+                if answers.role != "junior", answers.capacity > 0, answers.consent {
+                    seniors.append(.init(name: row["name"], email: row["email"], capacity: answers.capacity, inUse: inUse[key] ?? 0))
+                }
+                if !inPair.contains(key) {
+                    let due = first.yearMonth.adding(months: targetMonths)
+                    waiting.append(.init(name: row["name"], email: row["email"], firstResponse: first,
+                                         waitingDays: first.days(until: today),
+                                         due: LocalDate(year: due.year, month: due.month, day: min(first.day, due.dayCount)),
+                                         reason: reasons[key]))
+                }
+            }
+            waiting.sort { ($0.firstResponse, $0.email) < ($1.firstResponse, $1.email) }
+            seniors.sort { ($1.free, $0.email) < ($0.free, $1.email) }
+            return StatusReport(today: today, targetMonths: targetMonths, latestRun: latestRun, activePairs: active,
+                                waiting: waiting, seniors: seniors, withdrawn: withdrawn)
+        }
+    }
+
+    /// Ends every running pair of `email` on `today`, cancels their sessions from that day on and marks the
+    /// person withdrawn: they are left out of later runs unless a response of theirs is dated after `today`
+    /// (they applied anew). Their partners go back to the pool. `beforeCommit` receives the sessions to cancel
+    /// and runs inside the transaction (the executable writes the cancellation calendars there).
+    public func withdraw(email: String, today: LocalDate, note: String,
+                         beforeCommit: (PairEnding) throws -> Void = { _ in }) throws(LedgerError) -> PairEnding {
+        let key = EmailAddress(email).key
+        return try write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT name, withdrawn_on FROM applicants WHERE email_key = ?", arguments: [key]) else {
+                throw LedgerError("no applicant '\(email)' in the ledger (tandem status lists everyone)")
+            }
+            if let on: String = row["withdrawn_on"] {
+                throw LedgerError("'\(email)' already withdrew on \(on)")
+            }
+            try db.execute(sql: "UPDATE applicants SET withdrawn_on = ?, withdrawal_note = ? WHERE email_key = ?",
+                           arguments: ["\(today)", note, key])
+            let pairs = try Self.pairs(db, whereClause: "status != 'ended' AND (senior_key = ? OR junior_key = ?)", arguments: [key, key])
+            let reason = "withdrawal of \(email)" + (note.isEmpty ? "" : ": \(note)")
+            let ending = try Self.end(db, pairs: pairs, today: today, reason: reason, person: key)
+            try Self.bumpRevision(db)
+            try beforeCommit(ending)
+            return ending
+        }
+    }
+
+    /// Ends the pair of `senior` and `junior` early on `today` for `reason`, cancelling its sessions from
+    /// that day on. The pair is never proposed again; both partners go back to the pool.
+    public func endPair(senior: String, junior: String, reason: String, today: LocalDate,
+                        beforeCommit: (PairEnding) throws -> Void = { _ in }) throws(LedgerError) -> PairEnding {
+        let key = EmailAddress(senior).key + "|" + EmailAddress(junior).key
+        return try write { db in
+            let pairs = try Self.pairs(db, whereClause: "key = ?", arguments: [key])
+            guard let pair = pairs.first else {
+                throw LedgerError("no pair with senior '\(senior)' and junior '\(junior)' in the ledger (see tandem history EMAIL)")
+            }
+            if pair.status == "ended" {
+                throw LedgerError("the pair \(senior) – \(junior) already ended on \(pair.endedOn ?? "?")")
+            }
+            let ending = try Self.end(db, pairs: pairs, today: today, reason: reason, person: nil)
+            try Self.bumpRevision(db)
+            try beforeCommit(ending)
+            return ending
+        }
+    }
+
+    static func end(_ db: Database, pairs: [PairRecord], today: LocalDate, reason: String, person: String?) throws -> PairEnding {
+        let dayStart = today.startInstant
+        var ending = PairEnding(endedPairs: [], cancelledSessions: [], freedPartners: [])
+        for pair in pairs {
+            let remaining = pair.sessions.filter { !$0.cancelled && $0.session.start >= dayStart }.map(\.session)
+            // A pair whose sessions are all past has completed; a withdrawal leaves it as it is.
+            if remaining.isEmpty && person != nil { continue }
+            try db.execute(sql: "UPDATE pairs SET status = 'ended', ended_on = ?, end_reason = ? WHERE key = ?",
+                           arguments: ["\(today)", reason, pair.key])
+            for session in remaining {
+                var cancelled = session
+                cancelled.sequence += 1
+                try db.execute(sql: "UPDATE sessions SET status = 'cancelled', sequence = ?, session = ? WHERE uid = ?",
+                               arguments: [cancelled.sequence, try json(cancelled), session.uid])
+            }
+            var ended = pair
+            ended.status = "ended"
+            ended.endedOn = "\(today)"
+            ended.endReason = reason
+            ending.endedPairs.append(ended)
+            ending.cancelledSessions += remaining
+            let partners = pair.key.split(separator: "|").map(String.init).filter { $0 != person }
+            if person != nil { ending.freedPartners += partners }
+        }
+        return ending
+    }
+
+    /// Everything the ledger knows about one person, as text.
+    public func history(email: String) throws(LedgerError) -> String {
+        let key = EmailAddress(email).key
+        return try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM applicants WHERE email_key = ?", arguments: [key]) else {
+                throw LedgerError("no applicant '\(email)' in the ledger")
+            }
+            let answers = try JSONDecoder().decode(Answers.self, from: Data((row["answers"] as String).utf8))
+            var lines = ["\(row["name"] as String) <\(row["email"] as String)>",
+                         "  first response \(row["first_response"] as String), latest \(row["latest_response"] as String)",
+                         "  applies as \(answers.role)" + (answers.role == "junior" ? "" : ", capacity \(answers.capacity)")
+                             + "; \(answers.jobTitle), \(answers.organisation); time zone \(answers.timeZone)"]
+            if let on: String = row["withdrawn_on"] {
+                let note: String = row["withdrawal_note"] ?? ""
+                lines.append("  WITHDREW on \(on)" + (note.isEmpty ? "" : ": \(note)"))
+            }
+            lines.append("Runs:")
+            for run in try Row.fetchAll(db, sql: "SELECT * FROM run_applicants WHERE email_key = ? ORDER BY run_month", arguments: [key]) {
+                let reason: String? = run["reason"]
+                lines.append("  \(run["run_month"] as String): \(run["outcome"] as String)" + (reason.map { " — \($0)" } ?? ""))
+            }
+            lines.append("Pairs:")
+            let pairs = try Self.pairs(db, whereClause: "senior_key = ? OR junior_key = ?", arguments: [key, key])
+            if pairs.isEmpty { lines.append("  none") }
+            for pair in pairs {
+                let status = pair.status == "ended" ? "ended early on \(pair.endedOn ?? "?") (\(pair.endReason ?? ""))" : pair.status
+                lines.append("  \(pair.seniorName) <\(pair.seniorEmail)> mentors \(pair.juniorName) <\(pair.juniorEmail)>, from \(pair.monthFormed): \(status)")
+                lines.append("    \(pair.pattern)")
+                for stored in pair.sessions {
+                    let s = stored.session
+                    lines.append("    \(s.number)/\(s.count) \(formatInstant(s.start, zone: s.timeZone)) \(s.title)"
+                                 + (stored.cancelled ? " — cancelled" : "") + " [SEQUENCE \(s.sequence)]")
+                }
+            }
+            return lines.joined(separator: "\n") + "\n"
+        }
+    }
+}

@@ -1,0 +1,256 @@
+import Foundation
+import GRDB
+import TandemMatching
+import TandemModel
+import TandemPipeline
+import TandemScheduling
+
+/// What a run needs from the ledger, read before it starts.
+public struct LedgerSnapshot: Sendable {
+    /// The scheme's memory as of the start of the month, from runs of earlier months only.
+    public var history: SchemeHistory
+    /// The ledger's revision when read: `record` refuses to commit if another command changed it since.
+    public var revision: Int
+    /// The latest month recorded before this run.
+    public var latestMonth: YearMonth?
+    /// Recorded months this run replaces: the month itself and, with `--force`, every later one.
+    public var replacedMonths: [YearMonth]
+}
+
+/// What identifies a run's inputs and outputs.
+public struct RunFingerprints: Sendable, Hashable {
+    public var input: String
+    public var configuration: String
+    public var outputs: String
+
+    public init(input: String, configuration: String, outputs: String) {
+        self.input = input
+        self.configuration = configuration
+        self.outputs = outputs
+    }
+
+    /// Fingerprints from the bytes: the export; configuration, overrides and holidays; the output files.
+    public init(applications: [UInt8], configuration: [[UInt8]], outputs: [OutputFile]) {
+        input = SHA256.hex(applications)
+        var joined: [UInt8] = []
+        for part in configuration { joined += Array("\(part.count):".utf8) + part }
+        self.configuration = SHA256.hex(joined)
+        var all: [UInt8] = []
+        for file in outputs.sorted(by: { $0.path < $1.path }) {
+            all += Array("\(file.path)\n\(file.contents.count)\n".utf8) + file.contents
+        }
+        self.outputs = SHA256.hex(all)
+    }
+}
+
+/// Points inside `record` where a test can stop the process (see `tandem run`'s `TANDEM_TEST_PAUSE_AT`).
+public enum RecordPoint: String, Sendable, CaseIterable {
+    /// The rows are written inside the open transaction, nothing is committed.
+    case insideTransaction = "inside-transaction"
+}
+
+extension Ledger {
+    /// Reads the scheme's memory as of the start of `month`: pairs formed in earlier months, ended pairs,
+    /// withdrawals, and who was seen first when. Refuses a month earlier than the latest recorded unless `force`.
+    public func snapshot(before month: YearMonth, force: Bool = false) throws(LedgerError) -> LedgerSnapshot {
+        try read { db in
+            let latest = try String.fetchOne(db, sql: "SELECT MAX(month) FROM runs").flatMap(YearMonth.init)
+            if let latest, month < latest, !force {
+                throw LedgerError("the ledger already holds \(latest); running the earlier month \(month) would discard \(latest)'s pairs — add --force to do that")
+            }
+            let replaced = try String.fetchAll(db, sql: "SELECT month FROM runs WHERE month >= ? ORDER BY month", arguments: ["\(month)"])
+                .compactMap(YearMonth.init)
+            return LedgerSnapshot(history: try Self.history(db, before: month), revision: try Self.revision(db),
+                                  latestMonth: latest, replacedMonths: replaced)
+        }
+    }
+
+    static func history(_ db: Database, before month: YearMonth) throws -> SchemeHistory {
+        var history = SchemeHistory()
+        let monthText = "\(month)"
+        let monthStart = month.startInstant
+        // Every pair made in an earlier month, and every pair ended early whatever its month: never again.
+        let pairs = try Row.fetchAll(db, sql: """
+            SELECT p.key, p.senior_key, p.junior_key, p.status, p.month_formed, p.junior_response,
+                   (SELECT MAX(s.start) FROM sessions s WHERE s.pair_key = p.key) AS last_start
+            FROM pairs p
+            WHERE p.month_formed < ? OR p.status = 'ended'
+            ORDER BY p.key
+            """, arguments: [monthText])
+        var activeKeys: [String] = []
+        for row in pairs {
+            let key: String = row["key"]
+            history.pairsMadeBefore.insert(key)
+            let status: String = row["status"]
+            let formed: String = row["month_formed"]
+            guard status != "ended", formed < monthText else { continue }
+            let lastStart: Int64 = row["last_start"] ?? 0
+            let senior: String = row["senior_key"], junior: String = row["junior_key"]
+            if lastStart >= monthStart {
+                activeKeys.append(key)
+                history.activeJuniors.insert(junior)
+                history.capacityInUse[senior, default: 0] += 1
+            } else {
+                // Completed: the senior's place is free; the junior is not paired as a junior again on the same response.
+                let responded: String = row["junior_response"]
+                if let date = LocalDate(iso: responded) {
+                    history.finishedJuniors[junior] = max(history.finishedJuniors[junior] ?? date, date)
+                }
+            }
+        }
+        history.activePairCount = activeKeys.count
+        for key in activeKeys {
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT s.start, s."end", p.senior_key, p.junior_key FROM sessions s JOIN pairs p ON p.key = s.pair_key
+                WHERE s.pair_key = ? AND s.status = 'scheduled' AND s."end" > ? ORDER BY s.start, s.uid
+                """, arguments: [key, monthStart])
+            for row in rows {
+                let start: Int64 = row["start"], end: Int64 = row["end"]
+                history.commitments.append(Commitment(person: row["senior_key"], start: start, end: end))
+                history.commitments.append(Commitment(person: row["junior_key"], start: start, end: end))
+            }
+        }
+        for row in try Row.fetchAll(db, sql: """
+            SELECT email_key, MIN(first_response) AS first FROM run_applicants WHERE run_month < ? GROUP BY email_key
+            """, arguments: [monthText]) {
+            let key: String = row["email_key"]
+            if let date = LocalDate(iso: row["first"]) { history.firstSeen[key] = date }
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT email_key, withdrawn_on FROM applicants WHERE withdrawn_on IS NOT NULL") {
+            let key: String = row["email_key"]
+            if let date = LocalDate(iso: row["withdrawn_on"]) {
+                history.withdrawnOn[key] = date
+                history.firstSeen[key] = nil
+            }
+        }
+        return history
+    }
+
+    /// Records a month's results in ONE transaction: replaces the month (and, when forced, later months),
+    /// stores the applicants seen, the new pairs and their sessions, and the run. `beforeCommit` runs last
+    /// inside the transaction (the executable swaps the finished output folder into place there); if it or
+    /// anything else throws, nothing is recorded. `checkpoint` lets tests stop the process at named points.
+    public func record(_ output: RunOutput, month: YearMonth, inputFile: String, fingerprints: RunFingerprints,
+                       snapshot: LedgerSnapshot, checkpoint: (RecordPoint) -> Void = { _ in },
+                       beforeCommit: () throws -> Void = {}) throws(LedgerError) {
+        try write { db in
+            guard try Self.revision(db) == snapshot.revision else {
+                throw LedgerError("the ledger changed while this run was working (another tandem command?); nothing was recorded — run again")
+            }
+            let monthText = "\(month)"
+            // Replace this month and later ones; pairs ended early stay, since they must never be proposed again.
+            try db.execute(sql: "DELETE FROM sessions WHERE pair_key IN (SELECT key FROM pairs WHERE month_formed >= ? AND status != 'ended')",
+                           arguments: [monthText])
+            try db.execute(sql: "DELETE FROM pairs WHERE month_formed >= ? AND status != 'ended'", arguments: [monthText])
+            try db.execute(sql: "DELETE FROM runs WHERE month >= ?", arguments: [monthText])
+
+            let matching = output.matching
+            let solver = matching.stages.map { "\($0.name) \($0.status) objective \($0.objective)" }.joined(separator: "\n")
+            try db.execute(sql: """
+                INSERT INTO runs (month, input_file, input_fingerprint, config_fingerprint, output_fingerprint, records,
+                                  applicants, rejected, pairs, unmatched, unscheduled, proven_optimal, solver)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [monthText, inputFile, fingerprints.input, fingerprints.configuration, fingerprints.outputs,
+                                 output.ingest.recordCount, output.ingest.applicants.count, output.ingest.rejected.count,
+                                 output.schedule.scheduled.count, matching.unmatched.count, output.schedule.unscheduled.count,
+                                 matching.allProvenOptimal, solver])
+
+            let scheduled = output.schedule.scheduled
+            let pairedKeys = Set(scheduled.flatMap { [$0.pair.senior.email.key, $0.pair.junior.email.key] })
+            let unmatched = Dictionary(matching.unmatched.map { ($0.applicant.email.key, $0) }, uniquingKeysWith: { a, _ in a })
+            let unscheduled = Dictionary(output.schedule.unscheduled.flatMap { [($0.pair.senior.email.key, $0), ($0.pair.junior.email.key, $0)] },
+                                         uniquingKeysWith: { a, _ in a })
+            for applicant in output.ingest.applicants.sorted(by: { $0.email.key < $1.email.key }) {
+                let key = applicant.email.key
+                let outcome = pairedKeys.contains(key) ? "paired" : "waiting"
+                var reason: String? = unmatched[key]?.reason
+                if reason == nil, outcome == "waiting", let problem = unscheduled[key] { reason = problem.explanation }
+                if reason == nil, outcome == "waiting" { reason = "already in a pair or at capacity" }
+                try db.execute(sql: """
+                    INSERT INTO run_applicants (run_month, email_key, first_response, latest_response, outcome, waiting_days, reason)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [monthText, key, "\(applicant.appliedOn)", "\(applicant.submittedAt.date)", outcome,
+                                     unmatched[key]?.waitingDays, outcome == "paired" ? nil : reason])
+                try db.execute(sql: """
+                    INSERT INTO applicants (email_key, email, name, first_response, latest_response, answers)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(email_key) DO UPDATE SET email = excluded.email, name = excluded.name,
+                        latest_response = excluded.latest_response, answers = excluded.answers
+                    """, arguments: [key, applicant.email.text, applicant.name, "\(applicant.appliedOn)",
+                                     "\(applicant.submittedAt.date)", try Self.json(Answers(applicant))])
+            }
+            // First response: the earliest any remaining run saw (a replaced run no longer counts).
+            try db.execute(sql: """
+                UPDATE applicants SET first_response = COALESCE(
+                    (SELECT MIN(first_response) FROM run_applicants r WHERE r.email_key = applicants.email_key), first_response)
+                """)
+
+            let responses = Dictionary(output.ingest.applicants.map { ($0.email.key, "\($0.submittedAt.date)") }, uniquingKeysWith: { a, _ in a })
+            let scores = Dictionary(matching.pairs.map { ($0.senior.email.key + "|" + $0.junior.email.key, $0.score.total) },
+                                    uniquingKeysWith: { a, _ in a })
+            for pair in scheduled.sorted(by: { $0.pair.key < $1.pair.key }) {
+                let senior = pair.pair.senior, junior = pair.pair.junior
+                try db.execute(sql: """
+                    INSERT INTO pairs (key, senior_key, junior_key, senior_name, senior_email, junior_name, junior_email,
+                                       month_formed, junior_response, pattern, score, status)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')
+                    """, arguments: [pair.pair.key, senior.email.key, junior.email.key, senior.name, senior.email.text,
+                                     junior.name, junior.email.text, monthText, responses[junior.email.key] ?? "\(junior.submittedAt.date)",
+                                     pair.pattern.description, scores[pair.pair.key] ?? 0])
+                for session in pair.sessions {
+                    try db.execute(sql: """
+                        INSERT INTO sessions (uid, pair_key, number, start, "end", sequence, status, session)
+                        VALUES (?, ?, ?, ?, ?, ?, 'scheduled', ?)
+                        """, arguments: [session.uid, pair.pair.key, session.number, session.start, session.end,
+                                         session.sequence, try Self.json(session)])
+                }
+            }
+            // Status as of this month: a pair whose last session started before it is completed.
+            try db.execute(sql: """
+                UPDATE pairs SET status = CASE
+                    WHEN (SELECT MAX(start) FROM sessions s WHERE s.pair_key = pairs.key) < ? THEN 'completed' ELSE 'active' END
+                WHERE status != 'ended'
+                """, arguments: [month.startInstant])
+            try Self.bumpRevision(db)
+            checkpoint(.insideTransaction)
+            try beforeCommit()
+        }
+    }
+}
+
+/// The answers kept for an applicant (the latest response), as stored JSON.
+struct Answers: Codable, Sendable {
+    var name: String
+    var organisation: String
+    var jobTitle: String
+    var yearsOfExperience: Double
+    var role: String
+    var capacity: Int
+    var expertise: [String]
+    var development: [String]
+    var meeting: String
+    var region: String
+    var timeZone: String
+    var availability: [String]
+    var preferredPartner: String
+    var conflicts: [String]
+    var consent: Bool
+
+    init(_ applicant: Applicant) {
+        name = applicant.name
+        organisation = applicant.organisation
+        jobTitle = applicant.jobTitle
+        yearsOfExperience = applicant.yearsOfExperience
+        role = applicant.role.rawValue
+        capacity = applicant.capacity
+        expertise = applicant.expertise
+        development = applicant.development
+        meeting = applicant.meeting.rawValue
+        region = applicant.region
+        timeZone = applicant.timeZone
+        availability = applicant.availability.map(\.description)
+        preferredPartner = applicant.preferredPartner
+        conflicts = applicant.conflicts
+        consent = applicant.consent
+    }
+}

@@ -1,0 +1,222 @@
+import Foundation
+import GRDB
+import TandemModel
+import TandemPipeline
+import TandemScheduling
+
+/// A problem with the ledger the coordinator can act on; never carries personal data beyond the e-mail asked about.
+public struct LedgerError: Error, Sendable, CustomStringConvertible, LocalizedError {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+    public var errorDescription: String? { description }
+}
+
+/// The scheme's memory between months, in one SQLite file (GRDB).
+///
+/// Tables (schema version "v1", applied by a `DatabaseMigrator`):
+/// - `runs`: one row per recorded month — fingerprints of the input, configuration and outputs, and the
+///   solver's results.
+/// - `run_applicants`: who each run saw, their first and latest response, and the outcome (paired or waiting).
+/// - `applicants`: one row per e-mail key — first and latest response, current answers (JSON), withdrawal.
+/// - `pairs`: every pair ever made, keyed "senior|junior": month formed, status `active`, `completed` or
+///   `ended` (early, with the reason and the day).
+/// - `sessions`: every session by UID with its start, end, `SEQUENCE`, status, and the whole
+///   `ScheduledSession` (JSON) so an update or cancellation can be written months later.
+/// - `meta`: `revision`, raised by every change, so a run that read the ledger notices if another command
+///   changed it in the meantime.
+///
+/// Durability: rollback journal (`journal_mode=DELETE`) with `synchronous=FULL`. A run's results go in with
+/// one transaction; a process killed before `COMMIT` leaves a hot journal that SQLite rolls back the next
+/// time the file is opened, so the ledger is exactly as before. The rollback journal keeps the ledger a single
+/// file between runs (easy to copy or back up); with one writer at a time WAL would buy nothing here.
+public final class Ledger: Sendable {
+    let database: DatabaseQueue
+    /// The file, or ":memory:".
+    public let path: String
+
+    /// Opens (creating if needed) the ledger at `path` and brings its schema up to date.
+    public init(path: String) throws(LedgerError) {
+        self.path = path
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.journalMode = .default
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            if path != ":memory:" {
+                let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                database = try DatabaseQueue(path: path, configuration: configuration)
+            } else {
+                database = try DatabaseQueue(configuration: configuration)
+            }
+            try Self.migrator.migrate(database)
+        } catch {
+            throw LedgerError("cannot open the ledger '\(path)': \(error)")
+        }
+    }
+
+    /// An empty ledger in memory (tests).
+    public static func inMemory() throws(LedgerError) -> Ledger { try Ledger(path: ":memory:") }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+                INSERT INTO meta (key, value) VALUES ('revision', '0');
+
+                CREATE TABLE runs (
+                    month TEXT PRIMARY KEY NOT NULL,            -- YYYY-MM, the first session month
+                    input_file TEXT NOT NULL,
+                    input_fingerprint TEXT NOT NULL,            -- SHA-256 of the export's bytes
+                    config_fingerprint TEXT NOT NULL,           -- SHA-256 of configuration, overrides, holidays
+                    output_fingerprint TEXT NOT NULL,           -- SHA-256 over the output files (paths and bytes)
+                    records INTEGER NOT NULL,
+                    applicants INTEGER NOT NULL,
+                    rejected INTEGER NOT NULL,
+                    pairs INTEGER NOT NULL,
+                    unmatched INTEGER NOT NULL,
+                    unscheduled INTEGER NOT NULL,
+                    proven_optimal INTEGER NOT NULL,
+                    solver TEXT NOT NULL                        -- one line per stage: name status objective
+                );
+
+                CREATE TABLE run_applicants (
+                    run_month TEXT NOT NULL REFERENCES runs(month) ON DELETE CASCADE,
+                    email_key TEXT NOT NULL,
+                    first_response TEXT NOT NULL,               -- YYYY-MM-DD (from this export)
+                    latest_response TEXT NOT NULL,              -- YYYY-MM-DD
+                    outcome TEXT NOT NULL CHECK (outcome IN ('paired', 'waiting')),
+                    waiting_days INTEGER,
+                    reason TEXT,
+                    PRIMARY KEY (run_month, email_key)
+                );
+
+                CREATE TABLE applicants (
+                    email_key TEXT PRIMARY KEY NOT NULL,
+                    email TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    first_response TEXT NOT NULL,               -- earliest over every recorded run
+                    latest_response TEXT NOT NULL,
+                    answers TEXT NOT NULL,                      -- JSON: the latest response's answers
+                    withdrawn_on TEXT,
+                    withdrawal_note TEXT
+                );
+
+                CREATE TABLE pairs (
+                    key TEXT PRIMARY KEY NOT NULL,              -- senior-key|junior-key
+                    senior_key TEXT NOT NULL,
+                    junior_key TEXT NOT NULL,
+                    senior_name TEXT NOT NULL,
+                    senior_email TEXT NOT NULL,
+                    junior_name TEXT NOT NULL,
+                    junior_email TEXT NOT NULL,
+                    month_formed TEXT NOT NULL,
+                    junior_response TEXT NOT NULL,              -- the junior's latest response when formed
+                    pattern TEXT NOT NULL,
+                    score REAL NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('active', 'completed', 'ended')),
+                    ended_on TEXT,
+                    end_reason TEXT
+                );
+                CREATE INDEX pairs_senior ON pairs(senior_key);
+                CREATE INDEX pairs_junior ON pairs(junior_key);
+
+                CREATE TABLE sessions (
+                    uid TEXT PRIMARY KEY NOT NULL,
+                    pair_key TEXT NOT NULL REFERENCES pairs(key) ON DELETE CASCADE,
+                    number INTEGER NOT NULL,
+                    start INTEGER NOT NULL,                     -- Unix seconds, UTC
+                    "end" INTEGER NOT NULL,
+                    sequence INTEGER NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('scheduled', 'cancelled')),
+                    session TEXT NOT NULL                       -- JSON of ScheduledSession
+                );
+                CREATE INDEX sessions_pair ON sessions(pair_key);
+                """)
+        }
+        return migrator
+    }
+
+    // MARK: - Small helpers shared by the extensions
+
+    static func bumpRevision(_ db: Database) throws {
+        try db.execute(sql: "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'revision'")
+    }
+
+    static func revision(_ db: Database) throws -> Int {
+        Int(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'revision'") ?? "0") ?? 0
+    }
+
+    /// Runs `body` in one read.
+    func read<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
+        do {
+            return try database.read { db in try body(db) }
+        } catch let error as LedgerError {
+            throw error
+        } catch {
+            throw LedgerError("cannot read the ledger '\(path)': \(error)")
+        }
+    }
+
+    /// Runs `body` in one write transaction: all of it is committed, or none.
+    func write<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
+        do {
+            return try database.write { db in try body(db) }
+        } catch let error as LedgerError {
+            throw error
+        } catch {
+            throw LedgerError("cannot write the ledger '\(path)': \(error)")
+        }
+    }
+
+    /// `PRAGMA integrity_check`: "ok" for a sound file.
+    public func integrityCheck() throws(LedgerError) -> String {
+        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n") }
+    }
+
+    /// Every row of every table, sorted, as text: two ledgers with equal dumps hold the same facts.
+    public func dump() throws(LedgerError) -> String {
+        try read { db in
+            var out = ""
+            for table in ["meta", "runs", "run_applicants", "applicants", "pairs", "sessions"] {
+                out += "== \(table)\n"
+                let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(table)")
+                out += rows.map { $0.description }.sorted().joined(separator: "\n") + "\n"
+            }
+            return out
+        }
+    }
+
+    /// The latest month recorded, if any.
+    public func latestMonth() throws(LedgerError) -> YearMonth? {
+        try read { db in try String.fetchOne(db, sql: "SELECT MAX(month) FROM runs").flatMap(YearMonth.init) }
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func session(fromJSON text: String) throws -> ScheduledSession {
+        try JSONDecoder().decode(ScheduledSession.self, from: Data(text.utf8))
+    }
+}
+
+extension YearMonth {
+    /// 00:00 UTC on the first day: sessions starting before it are "before this month".
+    var startInstant: Int64 { Int64(firstDay.daysSinceEpoch) * 86_400 }
+}
+
+extension LocalDate {
+    /// 00:00 UTC on this day.
+    public var startInstant: Int64 { Int64(daysSinceEpoch) * 86_400 }
+}
