@@ -36,7 +36,8 @@ public struct RunFingerprints: Sendable, Hashable {
         for part in configuration { joined += Array("\(part.count):".utf8) + part }
         self.configuration = SHA256.hex(joined)
         var all: [UInt8] = []
-        for file in outputs.sorted(by: { $0.path < $1.path }) {
+        // timings.md holds wall-clock seconds: the one output that differs between identical runs.
+        for file in outputs.sorted(by: { $0.path < $1.path }) where file.path != "timings.md" {
             all += Array("\(file.path)\n\(file.contents.count)\n".utf8) + file.contents
         }
         self.outputs = SHA256.hex(all)
@@ -162,10 +163,11 @@ extension Ledger {
                                          uniquingKeysWith: { a, _ in a })
             for applicant in output.ingest.applicants.sorted(by: { $0.email.key < $1.email.key }) {
                 let key = applicant.email.key
-                let outcome = pairedKeys.contains(key) ? "paired" : "waiting"
+                let running = snapshot.history.activeJuniors.contains(key) || snapshot.history.capacityInUse[key] != nil
+                let outcome = pairedKeys.contains(key) ? "paired" : running ? "in-pair" : "waiting"
                 var reason: String? = unmatched[key]?.reason
                 if reason == nil, outcome == "waiting", let problem = unscheduled[key] { reason = problem.explanation }
-                if reason == nil, outcome == "waiting" { reason = "already in a pair or at capacity" }
+                if reason == nil, outcome != "paired" { reason = "already in a pair or at capacity" }
                 try db.execute(sql: """
                     INSERT INTO run_applicants (run_month, email_key, first_response, latest_response, outcome, waiting_days, reason)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -179,7 +181,12 @@ extension Ledger {
                     """, arguments: [key, applicant.email.text, applicant.name, "\(applicant.appliedOn)",
                                      "\(applicant.submittedAt.date)", try Self.json(Answers(applicant))])
             }
-            // First response: the earliest any remaining run saw (a replaced run no longer counts).
+            // People only a replaced run saw are forgotten (a withdrawal is kept); the first response is the
+            // earliest any remaining run saw.
+            try db.execute(sql: """
+                DELETE FROM applicants WHERE withdrawn_on IS NULL
+                    AND email_key NOT IN (SELECT email_key FROM run_applicants)
+                """)
             try db.execute(sql: """
                 UPDATE applicants SET first_response = COALESCE(
                     (SELECT MIN(first_response) FROM run_applicants r WHERE r.email_key = applicants.email_key), first_response)

@@ -16,7 +16,8 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible, LocalizedEr
 /// Tables (schema version "v1", applied by a `DatabaseMigrator`):
 /// - `runs`: one row per recorded month — fingerprints of the input, configuration and outputs, and the
 ///   solver's results.
-/// - `run_applicants`: who each run saw, their first and latest response, and the outcome (paired or waiting).
+/// - `run_applicants`: who each run saw, their first and latest response, and the outcome (paired this run,
+///   in a pair already running, or waiting) with the reason.
 /// - `applicants`: one row per e-mail key — first and latest response, current answers (JSON), withdrawal.
 /// - `pairs`: every pair ever made, keyed "senior|junior": month formed, status `active`, `completed` or
 ///   `ended` (early, with the reason and the day).
@@ -29,6 +30,22 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible, LocalizedEr
 /// one transaction; a process killed before `COMMIT` leaves a hot journal that SQLite rolls back the next
 /// time the file is opened, so the ledger is exactly as before. The rollback journal keeps the ledger a single
 /// file between runs (easy to copy or back up); with one writer at a time WAL would buy nothing here.
+///
+/// `tandem run` stages the complete output folder, opens the transaction, writes the rows, swaps the folder
+/// into place and commits. Killed before the swap: outputs and ledger as before. Killed between the swap
+/// and `COMMIT` (two renames and an fsync apart): the folder is the new one and the ledger the old one;
+/// running the same month again puts both in step (identical inputs give identical files). Killed after
+/// `COMMIT`: both new.
+///
+/// Months: `snapshot(before:)` gives the history as of the start of a month from earlier months' runs only
+/// (plus every ended pair and every withdrawal, which are the coordinator's acts and outlive re-runs).
+/// Recording a month deletes that month's (and, with `--force`, later months') runs, pairs still running and
+/// their sessions; pairs ended early stay, so they are never proposed again.
+///
+/// A withdrawn person is left out of every later run unless a response of theirs is dated after the
+/// withdrawal (they applied anew; waiting counts from that response). A junior whose pair completed is not
+/// paired as a junior again on the same response; a newer response counts as applying again. Seniors of
+/// completed or ended pairs get their places back.
 public final class Ledger: Sendable {
     let database: DatabaseQueue
     /// The file, or ":memory:".
@@ -89,7 +106,7 @@ public final class Ledger: Sendable {
                     email_key TEXT NOT NULL,
                     first_response TEXT NOT NULL,               -- YYYY-MM-DD (from this export)
                     latest_response TEXT NOT NULL,              -- YYYY-MM-DD
-                    outcome TEXT NOT NULL CHECK (outcome IN ('paired', 'waiting')),
+                    outcome TEXT NOT NULL CHECK (outcome IN ('paired', 'in-pair', 'waiting')),
                     waiting_days INTEGER,
                     reason TEXT,
                     PRIMARY KEY (run_month, email_key)
