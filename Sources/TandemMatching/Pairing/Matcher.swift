@@ -41,6 +41,8 @@ public struct MatchingResult: Sendable {
     /// Allowed pairs before pruning, and kept for the solver.
     public var allowedPairs: Int
     public var candidatePairs: Int
+    /// Whether the pruned candidates were not enough for everyone overdue, so all their allowed pairs were restored.
+    public var restoredOverduePairs: Bool
     public var scoringSeconds: Double
     public var solvingSeconds: Double
     public var allProvenOptimal: Bool { stages.allSatisfy(\.provenOptimal) }
@@ -53,15 +55,30 @@ public enum Matcher {
         let clock = ContinuousClock()
         let started = clock.now
         let scorer = try Scorer(pool: pool, config: config)
-        let candidateSet = scorer.candidates()
+        var candidateSet = scorer.candidates()
         let scored = clock.now
-        let mustPairs = try validatedMustPairs(scorer: scorer, candidates: candidateSet.candidates)
         let overdue = Set((0..<pool.applicants.count).filter { pool.isOverdue($0, targetMonths: config.matching.waitingTargetMonths) })
-        let model = PairingModel(pool: pool, candidates: candidateSet.candidates, mustPairs: mustPairs, overdue: overdue)
+        // Pruning must never cost an overdue applicant their pair. Everyone overdue with an allowed
+        // partner paired is the best stage 1 can do; short of that, every allowed pair of every
+        // overdue applicant is restored (then stage 1 is exact) and the stages are solved again.
+        let reachable = overdue.filter { candidateSet.hasAllowedPartner[$0] }
+        var restoredOverdue = false
         var stages: [StageReport] = []
         var chosen: [Int] = []
-        if !model.candidates.isEmpty {
-            chosen = try solveStages(model, config: config.matching, keepModels: keepModels, reports: &stages)
+        var model: PairingModel
+        var mustPairs: Set<Int>
+        while true {
+            mustPairs = try validatedMustPairs(scorer: scorer, candidates: candidateSet.candidates)
+            model = PairingModel(pool: pool, candidates: candidateSet.candidates, mustPairs: mustPairs, overdue: overdue)
+            stages = []
+            chosen = []
+            if !model.candidates.isEmpty {
+                chosen = try solveStages(model, config: config.matching, keepModels: keepModels, reports: &stages)
+            }
+            let pairedOverdue = Int(model.objectiveValue(.overdue, chosen: chosen))
+            if restoredOverdue || pairedOverdue >= reachable.count { break }
+            restoredOverdue = true
+            candidateSet = scorer.candidates(extraPairs: reachable.sorted().flatMap { scorer.allowedPairs(of: $0) })
         }
         let solved = clock.now
         let pairs = chosen.map { e -> Pairing in
@@ -73,6 +90,7 @@ public enum Matcher {
         let unmatched = describeUnmatched(pool: pool, scorer: scorer, model: model, chosen: chosen, overdue: overdue)
         return MatchingResult(pairs: pairs, unmatched: unmatched, stages: stages,
                               allowedPairs: candidateSet.allowedPairs, candidatePairs: candidateSet.candidates.count,
+                              restoredOverduePairs: restoredOverdue,
                               scoringSeconds: seconds(scored - started), solvingSeconds: seconds(solved - scored))
     }
 
@@ -133,6 +151,7 @@ public enum Matcher {
             let solution: Solution
             do {
                 solution = try Solver.solve(built.model, options: options(config, keep: keep, start: start))
+                if ProcessInfo.processInfo.environment["TANDEM_DEBUG"] != nil { FileHandle.standardError.write(Data("\(stage.rawValue) floor=\(floor ?? -1) cols=\(built.model.columns.count) \(solution.status) \(solution.seconds)s\n".utf8)) }
             } catch {
                 throw .solver(error.description)
             }
@@ -178,12 +197,17 @@ public enum Matcher {
                 lowest = model.objectiveValue(.minimumScore, chosen: chosen)
                 lastFeasible = solution
                 low = max(mid + 1, thresholds.firstIndex { Double($0) > lowest } ?? thresholds.count)
-                if !solution.isProvenOptimal { worst = solution }
+                if !solution.isProvenOptimal {
+                    worst = solution
+                    high = -1
+                }
             case .infeasible:
                 high = mid - 1
             default:
+                // Not proven either way within the time limit: keep the floor we have, and stop
+                // probing (each further probe would likely run into the limit as well).
                 worst = solution
-                high = mid - 1 // could not prove it either way: keep the floor we have
+                high = -1
             }
         }
         let floorPoints = best.isEmpty ? nil : Int(lowest)

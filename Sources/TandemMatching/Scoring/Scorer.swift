@@ -213,30 +213,31 @@ public struct Scorer: Sendable {
     }
 
     /// Every allowed pair, keeping for each person only their best `candidatesPerPerson` partners
-    /// (seniors: that many per place) — except overdue applicants and must-pairs, who keep all.
-    public func candidates() -> CandidateSet {
+    /// (seniors: that many per place), plus must-pairs and `extraPairs` (senior, junior) — the matcher
+    /// adds every allowed pair of an overdue applicant whom the pruned solve left unpaired.
+    public func candidates(extraPairs: [(Int, Int)] = []) -> CandidateSet {
         let applicants = pool.applicants
         let n = applicants.count
         let k = config.candidatesPerPerson
         let seniors = (0..<n).filter { seniorBlock[$0] == nil }
         let juniors = (0..<n).filter { juniorBlock[$0] == nil }
-        let overdue = (0..<n).map { pool.isOverdue($0, targetMonths: config.waitingTargetMonths) }
         var bestForJunior = [[(points: Int, other: Int)]](repeating: [], count: n)
         var bestForSenior = [[(points: Int, other: Int)]](repeating: [], count: n)
-        var keepAll: [(Int, Int)] = []
         var allowed = 0
+        var hasPartner = [Bool](repeating: false, count: n)
         for j in juniors {
             for s in seniors where s != j {
                 guard pairRule(s, j) == nil else { continue }
                 allowed += 1
+                hasPartner[s] = true
+                hasPartner[j] = true
                 let points = score(senior: s, junior: j).points
-                if overdue[j] || overdue[s] { keepAll.append((s, j)) }
                 Self.insert(&bestForJunior[j], (points, s), limit: k)
                 Self.insert(&bestForSenior[s], (points, j), limit: k * max(1, applicants[s].capacity))
             }
         }
         var kept = Set<Int64>()
-        var pairs: [(Int, Int)] = keepAll
+        var pairs: [(Int, Int)] = extraPairs
         for j in juniors { for c in bestForJunior[j] { pairs.append((c.other, j)) } }
         for s in seniors { for c in bestForSenior[s] { pairs.append((s, c.other)) } }
         let byKey = Dictionary(applicants.enumerated().map { ($0.element.email.key, $0.offset) }, uniquingKeysWith: { a, _ in a })
@@ -246,11 +247,11 @@ public struct Scorer: Sendable {
             }
         }
         var list: [Candidate] = []
-        for (s, j) in pairs where kept.insert(Int64(s) << 32 | Int64(j)).inserted {
+        for (s, j) in pairs where kept.insert(Int64(s) << 32 | Int64(j)).inserted && rule(senior: s, junior: j) == nil {
             list.append(Candidate(senior: s, junior: j, score: score(senior: s, junior: j)))
         }
         list.sort { ($0.senior, $0.junior) < ($1.senior, $1.junior) }
-        return CandidateSet(candidates: list, allowedPairs: allowed)
+        return CandidateSet(candidates: list, allowedPairs: allowed, hasAllowedPartner: hasPartner)
     }
 
     /// Keeps `list` as the best `limit` entries, highest points first, ties by lower index.
@@ -267,6 +268,20 @@ public struct Scorer: Sendable {
 public struct CandidateSet: Sendable {
     public var candidates: [Candidate]
     public var allowedPairs: Int
+    /// Per applicant: whether any allowed pair exists before pruning.
+    public var hasAllowedPartner: [Bool]
+}
+
+extension Scorer {
+    /// Every allowed pair in which `person` takes either role, as (senior, junior).
+    func allowedPairs(of person: Int) -> [(Int, Int)] {
+        var pairs: [(Int, Int)] = []
+        for other in pool.applicants.indices where other != person {
+            if rule(senior: person, junior: other) == nil { pairs.append((person, other)) }
+            if rule(senior: other, junior: person) == nil { pairs.append((other, person)) }
+        }
+        return pairs
+    }
 }
 
 public enum MatchingError: Error, Sendable, CustomStringConvertible {

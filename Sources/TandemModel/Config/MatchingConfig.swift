@@ -28,8 +28,9 @@ public struct MatchingConfig: Sendable, Hashable, Decodable {
     public var sameOrganisationPenalty = 10.0
     /// `penalise` (default), `forbid`, or `allow` pairs within one organisation.
     public var sameOrganisation = "penalise"
-    /// Candidate partners kept per person before the solve (all are kept for overdue applicants).
-    public var candidatesPerPerson = 20
+    /// Candidate partners kept per person before the solve (seniors: this many per place). An overdue
+    /// applicant left unpaired gets all their allowed partners back and the pairing is solved again.
+    public var candidatesPerPerson = 10
     /// Stop each solve after this many seconds and report the gap.
     public var solverTimeLimitSeconds = 120.0
     /// Relative MIP gap accepted (0 = prove optimality).
