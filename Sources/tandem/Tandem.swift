@@ -13,7 +13,7 @@ struct Tandem: ParsableCommand {
           tandem run applications.csv
         The month's pairs, calendars and reports appear under reports/YYYY-MM/.
         """,
-        subcommands: [Run.self, Check.self, Status.self, Withdraw.self, EndPair.self, History.self]
+        subcommands: [Run.self, Check.self, Explain.self, Status.self, Withdraw.self, EndPair.self, History.self]
     )
 }
 

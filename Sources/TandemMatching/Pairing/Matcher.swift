@@ -180,7 +180,9 @@ public enum Matcher {
         let began = ContinuousClock.now
         var best = incumbent ?? []
         var lowest = model.objectiveValue(.minimumScore, chosen: best)
-        let thresholds = Array(Set(model.candidates.map(\.score.points))).sorted()
+        // A floor above a must-pair's score is impossible by definition: never probed.
+        let mustFloor = model.mustPairs.map { model.candidates[$0].score.points }.min() ?? Int.max
+        let thresholds = Array(Set(model.candidates.map(\.score.points))).filter { $0 <= mustFloor }.sorted()
         var low = thresholds.firstIndex { Double($0) > lowest } ?? thresholds.count // first untested above
         var high = thresholds.count - 1
         var solves = 0

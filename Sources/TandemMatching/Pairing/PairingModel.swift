@@ -69,16 +69,13 @@ struct PairingModel {
         var x: [Model.Variable] = []
         x.reserveCapacity(candidates.count)
         for (e, c) in candidates.enumerated() {
+            // The matcher never sets a floor above a must-pair's score.
             let forced = mustPairs.contains(e)
             let belowFloor = minimumPoints.map { c.score.points < $0 } ?? false
             let upper: Double = belowFloor ? 0 : 1
             let lower: Double = forced ? 1 : 0
             x.append(model.addVariable("x(\(key(c.senior)),\(key(c.junior)))", kind: .binary,
                                        lower: min(lower, upper), upper: max(lower, upper)))
-            if forced && belowFloor {
-                // Contradiction on purpose: this floor is infeasible (the must-pair scores below it).
-                model.addConstraint("must_above_floor(\(key(c.senior)),\(key(c.junior)))", [(x[e], 1)], lower: 1, upper: 0.5)
-            }
         }
         var role: [Int: Model.Variable] = [:]
         for p in eitherRole.sorted() {

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import TandemIngest
+import TandemMatching
+import TandemModel
+
+extension Tandem {
+    /// `tandem explain`: why a person was paired as they were, or not at all.
+    struct Explain: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Explain a person's pairing (partner, score, best alternatives), or why two people were not paired.")
+
+        @OptionGroup var export: ExportOptions
+
+        @Argument(help: "One e-mail, or two to ask why those two were or were not paired.")
+        var emails: [String]
+
+        @Option(name: .long, help: "Month of the first session, YYYY-MM (default: the month after today).")
+        var month: String?
+
+        @Option(name: .long, help: "Coordinator's overrides used for the run.")
+        var overrides: String?
+
+        func validate() throws {
+            if !(1...2).contains(emails.count) { throw ValidationError("give one or two e-mails") }
+            if let month, YearMonth(month) == nil { throw ValidationError("--month must look like 2026-12, not '\(month)'") }
+        }
+
+        func run() throws {
+            do {
+                let config = try Files.config(export.config)
+                let bytes = try Files.read(export.applications, what: "applications file")
+                let ingest = FormReader.read(bytes, file: export.applications, config: config.form,
+                                             encoding: Files.encoding(export.encoding),
+                                             minimumSeniorYears: config.matching.minimumSeniorYears)
+                var pool = Pool(applicants: ingest.applicants, firstMonth: month.flatMap(YearMonth.init) ?? Run.nextMonth())
+                pool.overrides = try Files.overrides(overrides)
+                let result: MatchingResult
+                do {
+                    result = try Matcher.match(pool, config: config, keepModels: false)
+                } catch {
+                    throw Failure(error.description)
+                }
+                print(try Explanation.explain(emails: emails, pool: pool, config: config, result: result))
+            } catch let failure as Failure {
+                printError("tandem: error: \(failure)")
+                throw ExitCode(1)
+            }
+        }
+    }
+}
