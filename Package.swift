@@ -54,7 +54,8 @@ let package = Package(
         .testTarget(name: "TandemMatchingTests", dependencies: ["TandemMatching", "TandemIngest"]),
         .testTarget(name: "TandemSchedulingTests", dependencies: ["TandemScheduling", "TandemCalendar"]),
         .testTarget(name: "TandemPipelineTests", dependencies: ["TandemPipeline"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TandemPipeline"]),
+        // Runs the built `tandem` binary, so it depends on the executable being built first.
+        .testTarget(name: "EndToEndTests", dependencies: ["tandem"]),
         .testTarget(name: "TandemLedgerTests", dependencies: [
             "TandemLedger", "TandemPipeline", "TandemModel", "TandemScheduling",
             .product(name: "GRDB", package: "GRDB.swift"),

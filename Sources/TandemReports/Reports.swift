@@ -88,7 +88,14 @@ public enum Reports {
         md += "- Sessions: \(facts.scheduledPairs) pairs have six monthly sessions in both partners' hours"
         md += facts.unscheduledPairs > 0 ? "; \(facts.unscheduledPairs) pairs could not be given a slot (see `pairs.csv`)\n" : "\n"
         md += "- Candidate pairs: \(matching.allowedPairs) allowed by the rules, \(matching.candidatePairs) kept for the solver"
-        md += " (each person's best \(facts.candidatesPerPerson), and every pair of an overdue applicant)\n"
+        md += " (each person's best \(facts.candidatesPerPerson))\n"
+        if matching.restoredOverduePairs {
+            md += "- Some overdue applicants were unpaired on those: all their allowed pairs were restored and the pairing solved again\n"
+        }
+        if matching.overduePruningUnchecked {
+            md += "- **Some overdue applicants are unpaired and restoring all their allowed pairs was too large to solve**: "
+            md += "raise `candidates_per_person` or check them with `tandem explain`\n"
+        }
 
         md += "\n## Solver (GLPK), stage by stage\n\n"
         md += "Each stage is solved to proven optimality before the next keeps its result fixed.\n\n"

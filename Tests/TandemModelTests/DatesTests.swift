@@ -27,3 +27,18 @@ import Testing
         #expect(throws: ConfigError.self) { try SchemeConfig.load(toml: "[matching]\nwaiting_target = 4\n", file: "s.toml") }
     }
 }
+
+@Suite struct ConfigNumberTests {
+    @Test func wholeNumbersAreAcceptedWhereDecimalsAreExpected() throws {
+        let config = try SchemeConfig.load(toml: "[matching]\nsolver_time_limit_seconds = 30\nexperience_gap_band = [2, 12]\n", file: "s.toml")
+        #expect(config.matching.solverTimeLimitSeconds == 30)
+        #expect(config.matching.experienceGapBand == [2, 12])
+    }
+
+    @Test func safeFileNamesNeverLeaveTheFolder() {
+        for raw in ["../../etc/passwd", "/abs/path@x.org", ".hidden@x.org", "a b\\c@x.org", ""] {
+            let name = SafeFileName.make(raw)
+            #expect(!name.contains("/") && !name.contains("\\") && !name.hasPrefix(".") && !name.isEmpty, "\(raw) → \(name)")
+        }
+    }
+}

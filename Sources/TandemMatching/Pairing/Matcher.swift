@@ -43,6 +43,9 @@ public struct MatchingResult: Sendable {
     public var candidatePairs: Int
     /// Whether the pruned candidates were not enough for everyone overdue, so all their allowed pairs were restored.
     public var restoredOverduePairs: Bool
+    /// Whether some overdue applicants stayed unpaired on the pruned pairs and restoring all their
+    /// allowed pairs was too large to solve: stage 1 is then optimal only for the pruned pairs.
+    public var overduePruningUnchecked: Bool
     public var scoringSeconds: Double
     public var solvingSeconds: Double
     public var allProvenOptimal: Bool { stages.allSatisfy(\.provenOptimal) }
@@ -63,6 +66,7 @@ public enum Matcher {
         // overdue applicant is restored (then stage 1 is exact) and the stages are solved again.
         let reachable = overdue.filter { candidateSet.hasAllowedPartner[$0] }
         var restoredOverdue = false
+        var overduePruningUnchecked = false
         var stages: [StageReport] = []
         var chosen: [Int] = []
         var model: PairingModel
@@ -77,8 +81,15 @@ public enum Matcher {
             }
             let pairedOverdue = Int(model.objectiveValue(.overdue, chosen: chosen))
             if restoredOverdue || pairedOverdue >= reachable.count { break }
+            let extra = reachable.sorted().flatMap { scorer.allowedPairs(of: $0) }
+            // Restoring is exact but can multiply the model; beyond three times its size GLPK would
+            // not finish, so stage 1 stays on the pruned pairs and the summary says so.
+            if extra.count > 3 * max(candidateSet.candidates.count, 1) {
+                overduePruningUnchecked = true
+                break
+            }
             restoredOverdue = true
-            candidateSet = scorer.candidates(extraPairs: reachable.sorted().flatMap { scorer.allowedPairs(of: $0) })
+            candidateSet = scorer.candidates(extraPairs: extra)
         }
         let solved = clock.now
         let pairs = chosen.map { e -> Pairing in
@@ -90,7 +101,7 @@ public enum Matcher {
         let unmatched = describeUnmatched(pool: pool, scorer: scorer, model: model, chosen: chosen, overdue: overdue)
         return MatchingResult(pairs: pairs, unmatched: unmatched, stages: stages,
                               allowedPairs: candidateSet.allowedPairs, candidatePairs: candidateSet.candidates.count,
-                              restoredOverduePairs: restoredOverdue,
+                              restoredOverduePairs: restoredOverdue, overduePruningUnchecked: overduePruningUnchecked,
                               scoringSeconds: seconds(scored - started), solvingSeconds: seconds(solved - scored))
     }
 

@@ -63,6 +63,15 @@ public struct MatchingConfig: Sendable, Hashable, Decodable {
         func value<T: Decodable>(_ key: CodingKeys, _ fallback: T) throws -> T {
             try c.decodeIfPresent(T.self, forKey: key) ?? fallback
         }
+        // TOML tells 30 from 30.0; a coordinator should not have to.
+        func value(_ key: CodingKeys, _ fallback: Double) throws -> Double {
+            if let whole = try? c.decodeIfPresent(Int.self, forKey: key) { return Double(whole) }
+            return try c.decodeIfPresent(Double.self, forKey: key) ?? fallback
+        }
+        func value(_ key: CodingKeys, _ fallback: [Double]) throws -> [Double] {
+            if let whole = try? c.decodeIfPresent([Int].self, forKey: key) { return whole.map(Double.init) }
+            return try c.decodeIfPresent([Double].self, forKey: key) ?? fallback
+        }
         minimumSeniorYears = try value(.minimumSeniorYears, minimumSeniorYears)
         waitingTargetMonths = try value(.waitingTargetMonths, waitingTargetMonths)
         developmentWeight = try value(.developmentWeight, developmentWeight)
