@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TandemModel
 
@@ -40,5 +41,16 @@ import Testing
             let name = SafeFileName.make(raw)
             #expect(!name.contains("/") && !name.contains("\\") && !name.hasPrefix(".") && !name.isEmpty, "\(raw) → \(name)")
         }
+    }
+}
+
+@Suite struct ExampleConfigTests {
+    /// The documented example must load, and state the defaults.
+    @Test func exampleConfigurationLoadsAndEqualsTheDefaults() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("data/scheme.example.toml")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let config = try SchemeConfig.load(toml: text, file: "scheme.example.toml")
+        #expect(config == SchemeConfig())
     }
 }
