@@ -97,8 +97,7 @@ public enum MonthlyRun {
         var mark = clock.now
         func lap(_ name: String) {
             let now = clock.now
-            let d = now - mark
-            timings.append((name, Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18))
+            timings.append((name, (now - mark).inSeconds))
             mark = now
         }
 
@@ -147,8 +146,8 @@ public enum MonthlyRun {
                                           firstMonth: input.firstMonth, config: config,
                                           blackouts: Set(input.holidays.keys), commitments: input.history.commitments)
             let scheduled = clock.now
-            matchSeconds += Double((matched - began).components.attoseconds) * 1e-18 + Double((matched - began).components.seconds)
-            scheduleSeconds += Double((scheduled - matched).components.attoseconds) * 1e-18 + Double((scheduled - matched).components.seconds)
+            matchSeconds += (matched - began).inSeconds
+            scheduleSeconds += (scheduled - matched).inSeconds
             let forced = Set(matching.pairs.filter(\.forcedByOverride).map { $0.senior.email.key + "|" + $0.junior.email.key })
             let ruledOut = schedule.unscheduled.filter { !forced.contains($0.pair.key) }
             if ruledOut.isEmpty || rounds == maximumRounds { break }

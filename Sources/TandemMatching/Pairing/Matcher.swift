@@ -102,11 +102,7 @@ public enum Matcher {
         return MatchingResult(pairs: pairs, unmatched: unmatched, stages: stages,
                               allowedPairs: candidateSet.allowedPairs, candidatePairs: candidateSet.candidates.count,
                               restoredOverduePairs: restoredOverdue, overduePruningUnchecked: overduePruningUnchecked,
-                              scoringSeconds: seconds(scored - started), solvingSeconds: seconds(solved - scored))
-    }
-
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+                              scoringSeconds: (scored - started).inSeconds, solvingSeconds: (solved - scored).inSeconds)
     }
 
     /// Must-pairs must pass the hard rules and fit the seniors' capacity: checked here, in words a
@@ -197,7 +193,6 @@ public enum Matcher {
         var low = thresholds.firstIndex { Double($0) > lowest } ?? thresholds.count // first untested above
         var high = thresholds.count - 1
         var solves = 0
-        var lastFeasible: Solution?
         var worst: Solution?
         while !best.isEmpty && low <= high {
             let mid = (low + high) / 2
@@ -208,7 +203,6 @@ public enum Matcher {
                 best = chosen
                 incumbent = chosen
                 lowest = model.objectiveValue(.minimumScore, chosen: chosen)
-                lastFeasible = solution
                 low = max(mid + 1, thresholds.firstIndex { Double($0) > lowest } ?? thresholds.count)
                 if !solution.isProvenOptimal {
                     worst = solution
@@ -227,7 +221,7 @@ public enum Matcher {
         var probe = StageReport(name: PairingModel.Stage.minimumScore.rawValue,
                                 status: worst.map { "\($0.status) in a probe" } ?? "optimal",
                                 objective: lowest / 100, gap: worst?.gap ?? 0,
-                                seconds: Matcher.seconds(ContinuousClock.now - began), solves: solves,
+                                seconds: (ContinuousClock.now - began).inSeconds, solves: solves,
                                 provenOptimal: worst == nil)
         if keepModels {
             // Record the model at the floor found, solved, so it can be re-checked elsewhere.
@@ -236,7 +230,6 @@ public enum Matcher {
             probe.printedSolution = solution.printedSolution
             probe.solves += 1
         }
-        _ = lastFeasible
         reports.append(probe)
 
         let (solution, chosen, _) = try run(.totalScore, floor: floorPoints, keep: keepModels)

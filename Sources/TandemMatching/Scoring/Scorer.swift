@@ -151,14 +151,17 @@ public struct Scorer: Sendable {
         return nil
     }
 
-    /// The pair's score, part by part (whether or not the pair is allowed).
-    public func score(senior s: Int, junior j: Int) -> ScoreBreakdown {
+    /// The pair's score, part by part (whether or not the pair is allowed). Pruning ranks every
+    /// allowed pair by points alone, so it skips the area names (`withAreaNames: false`).
+    public func score(senior s: Int, junior j: Int, withAreaNames: Bool = true) -> ScoreBreakdown {
         let a = pool.applicants
         var b = ScoreBreakdown()
         b.development = config.developmentWeight * coverage(wanted: developmentMask[j], offered: expertiseMask[s], weights: seniorAreaWeight)
         b.reciprocal = config.reciprocalWeight * coverage(wanted: developmentMask[s], offered: expertiseMask[j], weights: juniorAreaWeight)
-        b.areasForJunior = names(developmentMask[j] & expertiseMask[s])
-        b.areasForSenior = names(developmentMask[s] & expertiseMask[j])
+        if withAreaNames {
+            b.areasForJunior = names(developmentMask[j] & expertiseMask[s])
+            b.areasForSenior = names(developmentMask[s] & expertiseMask[j])
+        }
         let overlap = grid.overlap(s, j)
         b.commonHoursPerWeek = (overlap.hoursPerWeek * 100).rounded() / 100
         b.availability = config.availabilityWeight * min(1, overlap.hoursPerWeek / config.fullAvailabilityHours)
@@ -231,7 +234,7 @@ public struct Scorer: Sendable {
                 allowed += 1
                 hasPartner[s] = true
                 hasPartner[j] = true
-                let points = score(senior: s, junior: j).points
+                let points = score(senior: s, junior: j, withAreaNames: false).points
                 Self.insert(&bestForJunior[j], (points, s), limit: k)
                 Self.insert(&bestForSenior[s], (points, j), limit: k * max(1, applicants[s].capacity))
             }
