@@ -27,24 +27,17 @@ extension Tandem {
         }
 
         func run() throws {
-            do {
-                let config = try Files.config(export.config)
-                let bytes = try Files.read(export.applications, what: "applications file")
-                let ingest = FormReader.read(bytes, file: export.applications, config: config.form,
-                                             encoding: Files.encoding(export.encoding),
-                                             minimumSeniorYears: config.matching.minimumSeniorYears)
+            try reporting {
+                let (config, ingest) = try export.read()
                 var pool = Pool(applicants: ingest.applicants, firstMonth: month.flatMap(YearMonth.init) ?? Run.nextMonth())
                 pool.overrides = try Files.overrides(overrides)
                 let result: MatchingResult
                 do {
                     result = try Matcher.match(pool, config: config, keepModels: false)
                 } catch {
-                    throw Failure(error.description)
+                    throw Failure("\(error)")
                 }
                 print(try Explanation.explain(emails: emails, pool: pool, config: config, result: result))
-            } catch let failure as Failure {
-                printError("tandem: error: \(failure)")
-                throw ExitCode(1)
             }
         }
     }

@@ -15,11 +15,14 @@ enum Files {
         return [UInt8](data)
     }
 
-    static func config(_ path: String?) throws -> SchemeConfig {
-        guard let path else { return SchemeConfig() }
+    static func config(_ path: String?) throws -> SchemeConfig { try configFile(path).config }
+
+    /// The configuration and the bytes it was read from (empty without a file), read once.
+    static func configFile(_ path: String?) throws -> (config: SchemeConfig, bytes: [UInt8]) {
+        guard let path else { return (SchemeConfig(), []) }
         let bytes = try read(path, what: "configuration file")
         do {
-            return try SchemeConfig.load(toml: String(decoding: bytes, as: UTF8.self), file: path)
+            return (try SchemeConfig.load(toml: String(decoding: bytes, as: UTF8.self), file: path), bytes)
         } catch {
             throw Failure(error.description)
         }
@@ -49,14 +52,17 @@ enum Files {
         return ([:], "warning: no holiday file '\(name)' found in \(folders.joined(separator: " or ")); sessions may fall on bank holidays")
     }
 
-    static func overrides(_ path: String?) throws -> Overrides {
-        guard let path else { return Overrides() }
-        let text = String(decoding: try read(path, what: "overrides file"), as: UTF8.self)
-        let (overrides, diagnostics) = OverridesFile.parse(text, file: path)
+    static func overrides(_ path: String?) throws -> Overrides { try overridesFile(path).overrides }
+
+    /// The overrides and the bytes they were read from (empty without a file), read once.
+    static func overridesFile(_ path: String?) throws -> (overrides: Overrides, bytes: [UInt8]) {
+        guard let path else { return (Overrides(), []) }
+        let bytes = try read(path, what: "overrides file")
+        let (overrides, diagnostics) = OverridesFile.parse(String(decoding: bytes, as: UTF8.self), file: path)
         if let error = diagnostics.first(where: { $0.severity == .error }) {
             throw Failure(error.description)
         }
-        return overrides
+        return (overrides, bytes)
     }
 
     /// Writes `files` into a new folder beside `folder`, then swaps it into place: readers see the old

@@ -18,6 +18,15 @@ struct LedgerOptions: ParsableArguments {
     }
 }
 
+/// `--out` and `--config`, shared by the commands that write cancellation calendars.
+struct ChangeOutputOptions: ParsableArguments {
+    @Option(name: .long, help: "Folder for the cancellation calendars.")
+    var out: String?
+
+    @Option(name: .long, help: "Scheme configuration (TOML), for the calendars' scheme name and domain.")
+    var config: String?
+}
+
 /// `--today YYYY-MM-DD` (default: the machine's date): the only clock reading of the coordinator commands.
 struct TodayOption: ParsableArguments {
     @Option(name: .long, help: "The date to act on, YYYY-MM-DD (default: today).")
@@ -36,8 +45,8 @@ struct TodayOption: ParsableArguments {
     }
 }
 
-/// Runs `body`, printing a `Failure` or ledger error as one line with exit status 1.
-private func reporting(_ body: () throws -> Void) throws {
+/// Runs `body`, printing a `Failure` or ledger error as one line with exit status 1; every command's `run` goes through it.
+func reporting(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch let failure as Failure {
@@ -114,20 +123,16 @@ extension Tandem {
         @Option(name: .long, help: "Why, for the record.")
         var note = ""
 
-        @Option(name: .long, help: "Folder for the cancellation calendars.")
-        var out: String?
-
-        @Option(name: .long, help: "Scheme configuration (TOML), for the calendars' scheme name and domain.")
-        var config: String?
+        @OptionGroup var changes: ChangeOutputOptions
 
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var today: TodayOption
 
         func run() throws {
             try reporting {
-                let config = try Files.config(config)
+                let config = try Files.config(changes.config)
                 let day = today.date
-                let folder = out ?? "reports/changes/\(day)-withdraw-\(safeName(email))"
+                let folder = changes.out ?? "reports/changes/\(day)-withdraw-\(safeName(email))"
                 let ledger = try ledger.open()
                 try endPairs(folder: folder, config: config, today: day) { write in
                     try ledger.withdraw(email: email, today: day, note: note, beforeCommit: write)
@@ -152,11 +157,7 @@ extension Tandem {
         @Option(name: .long, help: "Why the pair ended (kept in the ledger).")
         var reason: String
 
-        @Option(name: .long, help: "Folder for the cancellation calendars.")
-        var out: String?
-
-        @Option(name: .long, help: "Scheme configuration (TOML), for the calendars' scheme name and domain.")
-        var config: String?
+        @OptionGroup var changes: ChangeOutputOptions
 
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var today: TodayOption
@@ -167,9 +168,9 @@ extension Tandem {
 
         func run() throws {
             try reporting {
-                let config = try Files.config(config)
+                let config = try Files.config(changes.config)
                 let day = today.date
-                let folder = out ?? "reports/changes/\(day)-end-pair-\(safeName(senior))-\(safeName(junior))"
+                let folder = changes.out ?? "reports/changes/\(day)-end-pair-\(safeName(senior))-\(safeName(junior))"
                 let ledger = try ledger.open()
                 try endPairs(folder: folder, config: config, today: day) { write in
                     try ledger.endPair(senior: senior, junior: junior, reason: reason, today: day, beforeCommit: write)

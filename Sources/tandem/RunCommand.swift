@@ -37,24 +37,20 @@ extension Tandem {
         }
 
         func run() throws {
-            do {
-                try perform()
-            } catch let failure as Failure {
-                printError("tandem: error: \(failure)")
-                throw ExitCode(1)
-            }
+            try reporting(perform)
         }
 
         private func perform() throws {
             let firstMonth = month.flatMap(YearMonth.init) ?? Self.nextMonth()
-            let config = try Files.config(export.config)
+            let (config, configBytes) = try Files.configFile(export.config)
             var input = RunInput(applications: try Files.read(export.applications, what: "applications file"),
                                  applicationsFile: export.applications, config: config, firstMonth: firstMonth)
             input.encoding = Files.encoding(export.encoding)
             let (holidays, note) = try Files.holidays(config: config, configPath: export.config)
             if let note { printError("tandem: \(note)") }
             input.holidays = holidays
-            input.overrides = try Files.overrides(overrides)
+            let (overrideList, overrideBytes) = try Files.overridesFile(overrides)
+            input.overrides = overrideList
             input.emailDrafts = emailDrafts
 
             let ledger = try self.ledger.open()
@@ -84,8 +80,7 @@ extension Tandem {
                 throw Failure("cannot write the outputs to '\(folder)': \(error.localizedDescription)")
             }
             TestHook.pause(at: "outputs-staged")
-            var configuration: [[UInt8]] = [try export.config.map { try Files.read($0, what: "configuration file") } ?? []]
-            configuration.append(try overrides.map { try Files.read($0, what: "overrides file") } ?? [])
+            var configuration: [[UInt8]] = [configBytes, overrideBytes]
             configuration.append(Array(holidays.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)\n" }.joined().utf8))
             let fingerprints = RunFingerprints(applications: input.applications, configuration: configuration, outputs: output.files)
             do {
@@ -130,17 +125,10 @@ extension Tandem {
         var strict = false
 
         func run() throws {
-            do {
-                let config = try Files.config(export.config)
-                let bytes = try Files.read(export.applications, what: "applications file")
-                let result = FormReader.read(bytes, file: export.applications, config: config.form,
-                                             encoding: Files.encoding(export.encoding),
-                                             minimumSeniorYears: config.matching.minimumSeniorYears)
+            try reporting {
+                let (_, result) = try export.read()
                 print(CheckReport.render(result, file: export.applications), terminator: "")
                 if CheckReport.failed(result, strict: strict) { throw ExitCode(1) }
-            } catch let failure as Failure {
-                printError("tandem: error: \(failure)")
-                throw ExitCode(1)
             }
         }
     }

@@ -28,6 +28,16 @@ struct ExportOptions: ParsableArguments {
     @Option(name: .long, help: "Character encoding of the export: utf8 or windows-1252 (default: detected).")
     var encoding: String?
 
+    /// The configuration and the export read through it, with every problem as a diagnostic.
+    func read() throws -> (SchemeConfig, IngestResult) {
+        let config = try Files.config(self.config)
+        let bytes = try Files.read(applications, what: "applications file")
+        let result = FormReader.read(bytes, file: applications, config: config.form,
+                                     encoding: Files.encoding(encoding),
+                                     minimumSeniorYears: config.matching.minimumSeniorYears)
+        return (config, result)
+    }
+
     func validate() throws {
         if let encoding, parseEncoding(encoding) == nil {
             throw ValidationError("--encoding must be utf8 or windows-1252, not '\(encoding)'")
