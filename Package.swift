@@ -48,15 +48,17 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Seeded randomness and the shared export generator, for every test target that needs them.
+        .target(name: "TandemTestSupport", path: "Tests/TandemTestSupport"),
         .testTarget(name: "GLPKTests", dependencies: ["GLPK"]),
         .testTarget(name: "TandemModelTests", dependencies: ["TandemModel"]),
-        .testTarget(name: "TandemIngestTests", dependencies: ["TandemIngest"]),
-        .testTarget(name: "TandemMatchingTests", dependencies: ["TandemMatching", "TandemIngest"]),
-        .testTarget(name: "TandemSchedulingTests", dependencies: ["TandemScheduling", "TandemCalendar"]),
-        .testTarget(name: "TandemPipelineTests", dependencies: ["TandemPipeline"]),
+        .testTarget(name: "TandemIngestTests", dependencies: ["TandemTestSupport", "TandemIngest"]),
+        .testTarget(name: "TandemMatchingTests", dependencies: ["TandemTestSupport", "TandemMatching", "TandemIngest"]),
+        .testTarget(name: "TandemSchedulingTests", dependencies: ["TandemTestSupport", "TandemScheduling", "TandemCalendar"]),
+        .testTarget(name: "TandemPipelineTests", dependencies: ["TandemTestSupport", "TandemPipeline"]),
         // Runs the built `tandem` binary, so it depends on the executable being built first.
         .testTarget(name: "EndToEndTests", dependencies: ["tandem"]),
-        .testTarget(name: "TandemLedgerTests", dependencies: [
+        .testTarget(name: "TandemLedgerTests", dependencies: ["TandemTestSupport", 
             "TandemLedger", "TandemPipeline", "TandemModel", "TandemScheduling",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),

@@ -1,3 +1,4 @@
+import TandemTestSupport
 import Testing
 import TandemModel
 @testable import TandemIngest
@@ -13,7 +14,7 @@ import TandemModel
         return lines.joined(separator: "\n") + "\n"
     }()
 
-    static func mutate(_ base: [UInt8], _ rng: inout SplitMix64) -> [UInt8] {
+    static func mutate(_ base: [UInt8], _ rng: inout SeededGenerator) -> [UInt8] {
         var b = base
         for _ in 0 ..< Int.random(in: 1 ... 4, using: &rng) {
             guard !b.isEmpty else { b = [UInt8(ascii: "\"")]; continue }
@@ -34,7 +35,7 @@ import TandemModel
     }
 
     @Test func mutatedExportsNeverCrashOrLoseRecords() {
-        var rng = SplitMix64(seed: 20_261_003)
+        var rng = SeededGenerator(seed: 20_261_003)
         let base = Array(Self.seedText.utf8)
         let clean = FormReader.read(base, file: "f.csv", config: FormConfig())
         #expect(clean.recordCount == 12 && clean.applicants.count == 9 && clean.duplicateResponses == 3)
@@ -51,7 +52,7 @@ import TandemModel
     }
 
     @Test func pureNoiseIsReadWithoutCrashing() {
-        var rng = SplitMix64(seed: 7)
+        var rng = SeededGenerator(seed: 7)
         for size in [0, 1, 2, 3, 10, 100, 1000, 20_000] {
             for _ in 0 ..< 20 {
                 let bytes = (0 ..< size).map { _ in UInt8.random(in: 0 ... 255, using: &rng) }

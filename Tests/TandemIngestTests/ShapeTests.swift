@@ -1,14 +1,15 @@
+import TandemTestSupport
 import Foundation
 import Testing
 import TandemModel
 @testable import TandemIngest
 
-@Suite(.enabled(if: Generator.available, "needs ../shared/tools/gen-applications and python3"))
+@Suite(.enabled(if: ApplicationGenerator.available, "needs ../shared/tools/gen-applications and python3"))
 struct ShapeTests {
     static let n = 300
 
     func clean(_ flavour: String, seed: Int = 11) throws -> [UInt8] {
-        try Generator.make(n: Self.n, seed: seed, flavour: flavour)
+        try ApplicationGenerator.export(n: Self.n, seed: seed, flavour: flavour)
     }
 
     @Test func googleCSVReadsEveryResponse() throws {
@@ -111,7 +112,7 @@ struct ShapeTests {
     }
 
     @Test func defectiveExportLosesNobody() throws {
-        let bytes = try Generator.make(n: 2000, seed: 3, flavour: "google-sheet", badRate: 0.05, dupRate: 0.05)
+        let bytes = try ApplicationGenerator.export(n: 2000, seed: 3, flavour: "google-sheet", badRate: 0.05, dupRate: 0.05)
         let result = FormReader.read(bytes, file: "a.csv", config: FormConfig())
         #expect(result.recordCount == 2000 + 100)
         #expect(result.applicants.count + result.duplicateResponses + result.rejected.count == result.recordCount)

@@ -1,31 +1,7 @@
 import Foundation
 import TandemModel
+import TandemTestSupport
 @testable import TandemIngest
-
-/// The shared generator, `../shared/tools/gen-applications` beside the repository.
-enum Generator {
-    static let script: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/tools/gen-applications")
-
-    static var available: Bool {
-        FileManager.default.fileExists(atPath: script.path)
-            && FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")
-    }
-
-    static func make(n: Int, seed: Int, flavour: String, badRate: Double = 0, dupRate: Double = 0) throws -> [UInt8] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [script.path, "--n", "\(n)", "--seed", "\(seed)", "--flavour", flavour,
-                             "--bad-rate", "\(badRate)", "--dup-rate", "\(dupRate)"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Array(data)
-    }
-}
 
 func read(_ text: String, config: FormConfig = FormConfig(), file: String = "applications.csv") -> IngestResult {
     FormReader.read(Array(text.utf8), file: file, config: config)
@@ -57,19 +33,6 @@ func rewrite(_ bytes: [UInt8], delimiter: String, lineEnd: String = "\n",
         out += cells.joined(separator: delimiter) + lineEnd
     }
     return out
-}
-
-/// A small seeded generator (SplitMix64) so fuzzing is repeatable.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 let header = "Timestamp,Email Address,Full name,Organisation,Job title,Years of professional experience,I would like to join the scheme as,How many junior partners could you support at once?,My areas of expertise,Areas I would like to develop,What do you hope to get out of the mentorship?,Preferred way to meet,Nearest city or region,Your time zone,When are you usually free for a one-hour session? (your local time),\"Preferred partner (e-mail, optional)\",\"People you should not be paired with (e-mails, optional)\",\"I agree that my name, e-mail and answers may be shared with my mentoring partner and the scheme coordinator\""

@@ -1,3 +1,4 @@
+import TandemTestSupport
 import Testing
 import TandemModel
 @testable import TandemIngest
@@ -16,7 +17,7 @@ import TandemModel
     }
 
     @Test func roundTripsThroughTheReader() {
-        var rng = SplitMix64(seed: 42)
+        var rng = SeededGenerator(seed: 42)
         let alphabet = Array("ab ,;\"\n\r\té€=+-@'x")
         var rows: [[String]] = []
         for _ in 0 ..< 200 {

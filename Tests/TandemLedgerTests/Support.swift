@@ -2,13 +2,13 @@ import Foundation
 import TandemLedger
 import TandemModel
 import TandemPipeline
+import TandemTestSupport
 
 /// Paths and helpers shared by the ledger tests.
 enum Support {
     /// The repository: Tests/TandemLedgerTests/Support.swift → ../../
     static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let generator = repoRoot.deletingLastPathComponent().appendingPathComponent("shared/tools/gen-applications").path
-    static var hasGenerator: Bool { FileManager.default.isExecutableFile(atPath: generator) }
+    static var hasGenerator: Bool { ApplicationGenerator.available }
 
     /// The built `tandem` next to the test bundle, or in the usual build folders.
     static var tandemBinary: String? {
@@ -21,16 +21,7 @@ enum Support {
 
     /// `gen-applications --flavour google-csv` output.
     static func generate(n: Int, seed: Int, start: String, days: Int) throws -> [UInt8] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: generator)
-        process.arguments = ["--n", "\(n)", "--seed", "\(seed)", "--flavour", "google-csv", "--start", start, "--days", "\(days)",
-                             "--bad-rate", "0", "--dup-rate", "0.05"]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return [UInt8](data)
+        try ApplicationGenerator.export(n: n, seed: seed, dupRate: 0.05, start: start, days: days)
     }
 
     /// `first` followed by the rows of `more` (its header line dropped): a later export of the same form.

@@ -1,3 +1,4 @@
+import TandemTestSupport
 import Foundation
 import Testing
 import TandemIngest
@@ -7,14 +8,7 @@ import TandemModel
 /// Pools read from `../shared/tools/gen-applications` (beside the repository) through the real
 /// form reader, so the matching is tested on applications shaped like the scheme's exports.
 enum GeneratedPools {
-    static let script = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/tools/gen-applications")
-
-    static var available: Bool {
-        FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")
-            && FileManager.default.fileExists(atPath: script.path)
-    }
+    static var available: Bool { ApplicationGenerator.available }
 
     static let firstMonth = YearMonth(year: 2026, month: 12)
 
@@ -22,16 +16,8 @@ enum GeneratedPools {
     static func applicants(n: Int = 200, seed: Int) throws -> [Applicant] {
         let key = "\(n)-\(seed)"
         if let cached = cache.withLock({ $0[key] }) { return cached }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [script.path, "--n", "\(n)", "--seed", "\(seed)", "--flavour", "google-csv",
-                             "--bad-rate", "0", "--dup-rate", "0"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let result = FormReader.read(Array(data), file: "applications.csv", config: FormConfig())
+        let data = try ApplicationGenerator.export(n: n, seed: seed)
+        let result = FormReader.read(data, file: "applications.csv", config: FormConfig())
         cache.withLock { $0[key] = result.applicants }
         return result.applicants
     }

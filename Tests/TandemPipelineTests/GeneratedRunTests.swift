@@ -5,35 +5,19 @@ import TandemMatching
 import TandemModel
 import TandemPipeline
 import TandemScheduling
+import TandemTestSupport
 
 /// A generated 2,000-applicant export run through the whole pipeline; every hard rule is checked
 /// on the output independently of the code that built it.
 @Suite struct GeneratedRunTests {
-    static let generator = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/tools/gen-applications")
-
-    static var hasGenerator: Bool { FileManager.default.isExecutableFile(atPath: generator.path) }
-
-    static func generate(n: Int, seed: Int) throws -> [UInt8] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", generator.path, "--n", String(n), "--seed", String(seed), "--flavour", "google-csv"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return [UInt8](data)
-    }
-
-    @Test(.enabled(if: hasGenerator, "needs ../shared/tools/gen-applications"))
+    @Test(.enabled(if: ApplicationGenerator.available, "needs ../shared/tools/gen-applications"))
     func everyHardRuleHoldsOnA2000ApplicantRun() throws {
         var config = SchemeConfig()
         // Kept small so the suite stays fast; the benchmark measures the defaults.
         config.matching.candidatesPerPerson = 3
         config.matching.solverTimeLimitSeconds = 5
         config.matching.mipGap = 0.02
-        var input = RunInput(applications: try Self.generate(n: 2000, seed: 7), applicationsFile: "generated.csv",
+        var input = RunInput(applications: try ApplicationGenerator.export(n: 2000, seed: 7, badRate: 0.02, dupRate: 0.04), applicationsFile: "generated.csv",
                              config: config, firstMonth: YearMonth(year: 2026, month: 12))
         input.keepModels = false
         let output = try MonthlyRun.run(input)

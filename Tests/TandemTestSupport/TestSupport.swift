@@ -1,0 +1,42 @@
+import Foundation
+
+/// SplitMix64: a tiny seeded generator, so every random test is the same on every run.
+public struct SeededGenerator: RandomNumberGenerator {
+    public var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// The shared generator of synthetic exports, `../shared/tools/gen-applications` beside the
+/// repository. Tests that use it are enabled only when it is there (CI has it; users may not).
+public enum ApplicationGenerator {
+    public static let script: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("shared/tools/gen-applications")
+
+    public static var available: Bool { FileManager.default.fileExists(atPath: script.path) }
+
+    /// One export, as the generator prints it.
+    public static func export(n: Int, seed: Int, flavour: String = "google-csv", badRate: Double = 0, dupRate: Double = 0,
+                              start: String? = nil, days: Int? = nil) throws -> [UInt8] {
+        var arguments = ["python3", script.path, "--n", "\(n)", "--seed", "\(seed)", "--flavour", flavour,
+                         "--bad-rate", "\(badRate)", "--dup-rate", "\(dupRate)"]
+        if let start { arguments += ["--start", start] }
+        if let days { arguments += ["--days", "\(days)"] }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Array(data)
+    }
+}
