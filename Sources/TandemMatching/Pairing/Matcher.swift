@@ -199,7 +199,7 @@ public enum Matcher {
             let (solution, chosen, _) = try run(.minimumScore, floor: thresholds[mid], keep: false)
             solves += 1
             switch solution.status {
-            case .optimal, .feasible, .timeLimit where solution.values != nil:
+            case _ where solution.values != nil: // optimal, at the gap, or stopped with a solution in hand
                 best = chosen
                 incumbent = chosen
                 lowest = model.objectiveValue(.minimumScore, chosen: chosen)
