@@ -81,6 +81,7 @@ public enum ModelError: Error, Sendable, Hashable, CustomStringConvertible {
     case unknownVariable(row: String, index: Int)
     case duplicateTerm(row: String, variable: String)
     case incumbentSize(expected: Int, got: Int)
+    case basisSize(rows: Int, columns: Int)
 
     public var description: String {
         switch self {
@@ -91,6 +92,7 @@ public enum ModelError: Error, Sendable, Hashable, CustomStringConvertible {
         case let .unknownVariable(row, index): return "row \(row) uses variable #\(index), which does not exist"
         case let .duplicateTerm(row, variable): return "row \(row) names variable \(variable) twice"
         case let .incumbentSize(expected, got): return "the starting solution has \(got) values for \(expected) variables"
+        case let .basisSize(a, b): return "the starting basis does not fit the model (\(a) against \(b))"
         }
     }
 }

@@ -57,6 +57,21 @@ final class Problem {
         }
     }
 
+    /// Sets every row's and column's basis status (`glp_set_row_stat` / `glp_set_col_stat`).
+    func setBasis(_ basis: StartingBasis) {
+        func code(_ status: StartingBasis.Status) -> Int32 {
+            switch status {
+            case .basic: return GLP_BS
+            case .lower: return GLP_NL
+            case .upper: return GLP_NU
+            case .fixed: return GLP_NS
+            case .free: return GLP_NF
+            }
+        }
+        for (i, status) in basis.rows.enumerated() { glp_set_row_stat(pointer, Int32(i + 1), code(status)) }
+        for (j, status) in basis.columns.enumerated() { glp_set_col_stat(pointer, Int32(j + 1), code(status)) }
+    }
+
     deinit {
         glp_delete_prob(pointer)
     }

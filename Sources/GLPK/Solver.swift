@@ -13,13 +13,18 @@ public struct SolveOptions: Sendable {
     public var cuts = true
     /// A feasible solution (one value per variable) handed to branch-and-bound as its first incumbent.
     public var startingSolution: [Double]? = nil
+    /// A basis to start the simplex from (for example an optimal one found by a faster, special-
+    /// purpose method, so that GLPK only has to check it). Turns the presolvers off.
+    public var startingBasis: StartingBasis? = nil
     /// Keep the model in CPLEX LP format (`glp_write_lp`), so it can be re-solved elsewhere.
     public var keepLPText = false
     /// Keep GLPK's printable solution (`glp_print_mip` / `glp_print_sol`).
     public var keepPrintedSolution = false
 
     public init(timeLimit: Double? = nil, mipGap: Double = 0, presolve: Bool = true, cuts: Bool = true,
-                startingSolution: [Double]? = nil, keepLPText: Bool = false, keepPrintedSolution: Bool = false) {
+                startingSolution: [Double]? = nil, startingBasis: StartingBasis? = nil,
+                keepLPText: Bool = false, keepPrintedSolution: Bool = false) {
+        self.startingBasis = startingBasis
         self.timeLimit = timeLimit
         self.mipGap = mipGap
         self.presolve = presolve
@@ -27,6 +32,17 @@ public struct SolveOptions: Sendable {
         self.startingSolution = startingSolution
         self.keepLPText = keepLPText
         self.keepPrintedSolution = keepPrintedSolution
+    }
+}
+
+/// A simplex basis: the status of every row (its auxiliary variable) and every column.
+public struct StartingBasis: Sendable {
+    public enum Status: Sendable { case basic, lower, upper, fixed, free }
+    public var rows: [Status]
+    public var columns: [Status]
+    public init(rows: [Status], columns: [Status]) {
+        self.rows = rows
+        self.columns = columns
     }
 }
 
@@ -104,6 +120,17 @@ public enum Solver {
         if let start = options.startingSolution, start.contains(where: { !$0.isFinite }) {
             throw .invalidModel(.notFinite(where: "the starting solution"))
         }
+        if let basis = options.startingBasis {
+            guard basis.rows.count == model.rows.count, basis.columns.count == model.columns.count else {
+                throw .invalidModel(.basisSize(rows: basis.rows.count, columns: basis.columns.count))
+            }
+            // GLPK checks the number of basic variables itself (GLP_EBADB), but a wrong count is
+            // a caller's mistake worth naming here.
+            let basic = basis.rows.filter { $0 == .basic }.count + basis.columns.filter { $0 == .basic }.count
+            guard basic == model.rows.count else {
+                throw .invalidModel(.basisSize(rows: basic, columns: model.rows.count))
+            }
+        }
 
         let log = TerminalCapture()
         let clock = ContinuousClock()
@@ -111,6 +138,7 @@ public enum Solver {
         defer { log.stop() }
 
         let problem = Problem(model)
+        if let basis = options.startingBasis { problem.setBasis(basis) }
         var solution = model.hasIntegerVariables
             ? try solveMIP(problem, model: model, options: options)
             : try solveLP(problem, model: model, options: options)
@@ -149,7 +177,7 @@ public enum Solver {
         var parameters = glp_smcp()
         glp_init_smcp(&parameters)
         parameters.msg_lev = GLP_MSG_ERR
-        parameters.presolve = options.presolve ? GLP_ON : GLP_OFF
+        parameters.presolve = options.presolve && options.startingBasis == nil ? GLP_ON : GLP_OFF
         parameters.tm_lim = timeLimitMilliseconds(options.timeLimit)
         let code = glp_simplex(problem.pointer, &parameters)
         let status = glp_get_status(problem.pointer)
@@ -181,13 +209,13 @@ public enum Solver {
             parameters.mir_cuts = GLP_ON
             parameters.cov_cuts = GLP_ON
         }
-        let usePresolve = options.presolve && options.startingSolution == nil
+        let usePresolve = options.presolve && options.startingSolution == nil && options.startingBasis == nil
         parameters.presolve = usePresolve ? GLP_ON : GLP_OFF
         if !usePresolve {
             var lp = glp_smcp()
             glp_init_smcp(&lp)
             lp.msg_lev = GLP_MSG_ERR
-            lp.presolve = GLP_ON
+            lp.presolve = options.startingBasis == nil ? GLP_ON : GLP_OFF
             lp.tm_lim = parameters.tm_lim
             let code = glp_simplex(problem.pointer, &lp)
             let status = glp_get_status(problem.pointer)

@@ -98,7 +98,11 @@ public enum Reports {
         }
 
         md += "\n## Solver (GLPK), stage by stage\n\n"
-        md += "Each stage is solved to proven optimality before the next keeps its result fixed.\n\n"
+        md += "Each stage keeps the ones before it at their optimum. A network simplex solves each stage exactly for the "
+        md += "roles it has; GLPK then re-solves the stage's model from that basis and must confirm the optimum. "
+        md += "\"Either\" applicants are first allowed both roles (a relaxation, whose optimum is an upper bound); "
+        md += "a stage is proven optimal when the pairing reaches that bound, otherwise the gap to it is shown. "
+        md += "Solves count GLPK's solves and, for the minimum score, the bisection's probes.\n\n"
         md += "| stage | what it optimises | status | objective | gap | solves |\n|---|---|---|---|---|---|\n"
         let meaning = [
             "overdue": "people paired who have waited past the target",

@@ -77,7 +77,7 @@ public enum Matcher {
             stages = []
             chosen = []
             if !model.candidates.isEmpty {
-                chosen = try solveStages(model, config: config.matching, keepModels: keepModels, reports: &stages)
+                chosen = try solveByNetwork(model, config: config.matching, keepModels: keepModels, reports: &stages)
             }
             let pairedOverdue = Int(model.objectiveValue(.overdue, chosen: chosen))
             if restoredOverdue || pairedOverdue >= reachable.count { break }
@@ -147,10 +147,73 @@ public enum Matcher {
                      keepLPText: keep, keepPrintedSolution: keep)
     }
 
+    /// Models up to this many candidate pairs whose network result is not proven optimal (an
+    /// "either" applicant's role) are settled by GLPK's branch-and-bound on the full model.
+    static let exactSearchLimit = 4_000
+
+    /// The stages on the pairing network (`NetworkStages`), each proven by GLPK from the network
+    /// simplex's basis; when the role choice leaves a gap on a small model, GLPK's branch-and-bound
+    /// on the full model settles it, starting from the network's pairs.
+    private static func solveByNetwork(_ model: PairingModel, config: MatchingConfig, keepModels: Bool,
+                                       reports: inout [StageReport]) throws(MatchingError) -> [Int] {
+        let stages = NetworkStages(model: model)
+        let (final, relaxation, passes) = stages.solve()
+        let order: [PairingModel.Stage] = [.overdue, .coverage, .waiting, .minimumScore, .totalScore]
+        var provenSoFar = true
+        var network: [StageReport] = []
+        for stage in order {
+            if stage == .overdue && model.overdue.isEmpty {
+                network.append(StageReport(name: stage.rawValue, status: "skipped: nobody has waited past the target",
+                                           objective: 0, gap: 0, seconds: 0, solves: 0, provenOptimal: true))
+                continue
+            }
+            let value = final.values[stage]!
+            let bound = relaxation.values[stage]!
+            var seconds = final.seconds[stage] ?? 0
+            var solves = 0
+            // GLPK checks the final network's optimum of this stage from its basis.
+            let proof = try NetworkStages.prove(final.networks[stage]!, stage: stage, keep: keepModels,
+                                                timeLimit: config.solverTimeLimitSeconds)
+            solves += 1
+            seconds += proof.seconds
+            let glpkAgrees = proof.isProvenOptimal
+                && (stage == .minimumScore || abs((proof.objective ?? .nan) - Double(value)) < 0.5)
+            guard glpkAgrees else {
+                throw .solver("GLPK did not confirm the network optimum of stage \(stage.rawValue): \(proof.status), objective \(proof.objective ?? .nan) against \(value)")
+            }
+            if passes > 1 {
+                // The relaxation's bound, also checked by GLPK.
+                let check = try NetworkStages.prove(relaxation.networks[stage]!, stage: stage, keep: false,
+                                                    timeLimit: config.solverTimeLimitSeconds)
+                solves += 1
+                seconds += check.seconds
+                guard check.isProvenOptimal else {
+                    throw .solver("GLPK did not confirm the relaxation bound of stage \(stage.rawValue): \(check.status)")
+                }
+            }
+            provenSoFar = provenSoFar && value == bound
+            let gap = provenSoFar ? 0 : (bound == 0 ? nil : Double(bound - value) / Double(abs(bound)))
+            let objective = stage == .minimumScore ? Double(value) / 100
+                : stage == .totalScore ? model.objectiveValue(.totalScore, chosen: final.chosen) / 100
+                : model.objectiveValue(stage, chosen: final.chosen)
+            network.append(StageReport(
+                name: stage.rawValue,
+                status: provenSoFar ? "optimal" : "feasible, not proven (an either-applicant's role)",
+                objective: objective, gap: gap, seconds: seconds,
+                solves: solves + (stage == .minimumScore ? final.probes : 0),
+                lpText: proof.lpText, printedSolution: proof.printedSolution, provenOptimal: provenSoFar))
+        }
+        if network.allSatisfy(\.provenOptimal) || model.candidates.count > exactSearchLimit {
+            reports = network
+            return final.chosen
+        }
+        return try solveStages(model, config: config, keepModels: keepModels, reports: &reports, start: final.chosen)
+    }
+
     private static func solveStages(_ model: PairingModel, config: MatchingConfig, keepModels: Bool,
-                                    reports: inout [StageReport]) throws(MatchingError) -> [Int] {
+                                    reports: inout [StageReport], start: [Int]? = nil) throws(MatchingError) -> [Int] {
         var floors: [PairingModel.Stage: Double] = [:]
-        var incumbent: [Int]? = nil
+        var incumbent: [Int]? = start
 
         func run(_ stage: PairingModel.Stage, floor: Int?, keep: Bool) throws(MatchingError) -> (Solution, [Int], PairingModel.Built) {
             let built = model.build(stage: stage, floors: floors, minimumPoints: floor)

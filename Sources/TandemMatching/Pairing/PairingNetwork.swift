@@ -1,0 +1,195 @@
+import GLPK
+
+/// The pairing as a flow network, solved stage by stage with `NetworkSimplex`.
+///
+/// Why a network: with every applicant's role known, pairing is a transportation problem —
+/// source → junior → (pair) → senior place → sink, one unit of flow per pair — and its LP has
+/// integral optima, so a combinatorial method settles it exactly and fast. "Either" applicants
+/// whose role is not fixed appear on both sides; a solution that uses both of their copies is
+/// not a valid pairing, so the matcher fixes their roles and solves again (see `Matcher`), and the
+/// network with every either-applicant free on both sides is the bound that shows the gap.
+///
+/// Nodes: 0 source, 1 sink, then one node per person per role. Arcs, in this order: the return
+/// arc sink → source ("pairs"); source → junior ("junior(p)", 1 if p is paired as a junior);
+/// junior → senior ("x(s,j)", the pair); senior → sink, one per place ("senior(p)" is the first
+/// place: p is paired as a senior; "senior_place_k(p)" the others).
+struct PairingNetwork {
+    enum Role: Sendable { case senior, junior }
+
+    let model: PairingModel
+    /// Candidate index of each pair arc.
+    private(set) var pairArcs: [(arc: Int, candidate: Int)] = []
+    private(set) var juniorArc: [Int: Int] = [:]
+    private(set) var seniorFirstArc: [Int: Int] = [:]
+    private(set) var juniorNode: [Int: Int] = [:]
+    private(set) var seniorNode: [Int: Int] = [:]
+    private(set) var arcs: [(source: Int, target: Int, capacity: Int)] = []
+    /// What each arc and node stands for; names are made only for GLPK's model.
+    private enum Label {
+        case pairs, source, sink
+        case junior(Int), senior(Int), seniorPlace(Int, Int), pair(Int)
+    }
+    private var arcLabels: [Label] = []
+    private var nodeLabels: [Label] = []
+    var simplex: NetworkSimplex
+
+    /// - Parameters:
+    ///   - roles: the fixed role of some either-applicants (the others get both copies);
+    ///   - floor: pairs scoring below it are left out (must-pairs never are: the matcher keeps floors at or below them).
+    init(model: PairingModel, roles: [Int: Role], floor: Int?) {
+        self.model = model
+        simplex = NetworkSimplex(nodeCount: 0, arcs: []) // replaced once the arcs are known
+        nodeLabels = [.source, .sink]
+        var asJunior = Set<Int>(), asSenior = Set<Int>()
+        for c in model.candidates where floor.map({ c.score.points >= $0 }) ?? true {
+            if roles[c.senior] != .junior { asSenior.insert(c.senior) }
+            if roles[c.junior] != .senior { asJunior.insert(c.junior) }
+        }
+        for p in asJunior.sorted() {
+            juniorNode[p] = nodeLabels.count
+            nodeLabels.append(.junior(p))
+        }
+        for p in asSenior.sorted() {
+            seniorNode[p] = nodeLabels.count
+            nodeLabels.append(.senior(p))
+        }
+        func add(_ s: Int, _ t: Int, _ capacity: Int, _ label: Label) -> Int {
+            arcs.append((s, t, capacity))
+            arcLabels.append(label)
+            return arcs.count - 1
+        }
+        _ = add(1, 0, NetworkSimplex.unbounded, .pairs)
+        for p in asJunior.sorted() { juniorArc[p] = add(0, juniorNode[p]!, 1, .junior(p)) }
+        // Must-pairs start with their flow in place and are frozen there.
+        var mustCount: [Int: Int] = [:]
+        var mustJuniors = Set<Int>()
+        var mustArcs: [Int] = []
+        for (e, c) in model.candidates.enumerated() {
+            let forced = model.mustPairs.contains(e)
+            if !forced, let floor, c.score.points < floor { continue }
+            guard let j = juniorNode[c.junior], let s = seniorNode[c.senior] else { continue }
+            let arc = add(j, s, 1, .pair(e))
+            pairArcs.append((arc, e))
+            if forced {
+                mustArcs.append(arc)
+                mustCount[c.senior, default: 0] += 1
+                mustJuniors.insert(c.junior)
+            }
+        }
+        var placeArcs: [Int: [Int]] = [:]
+        for p in asSenior.sorted() {
+            let places = max(1, model.remainingCapacity(p))
+            seniorFirstArc[p] = add(seniorNode[p]!, 1, 1, .senior(p))
+            placeArcs[p] = [seniorFirstArc[p]!]
+            for k in stride(from: 2, through: places, by: 1) {
+                placeArcs[p]!.append(add(seniorNode[p]!, 1, 1, .seniorPlace(p, k)))
+            }
+        }
+        var flow: [Int]? = nil
+        if !mustArcs.isEmpty {
+            var f = [Int](repeating: 0, count: arcs.count)
+            for arc in mustArcs { f[arc] = 1 }
+            for j in mustJuniors { f[juniorArc[j]!] = 1 }
+            for (s, count) in mustCount { for arc in placeArcs[s]!.prefix(count) { f[arc] = 1 } }
+            f[0] = mustArcs.count
+            flow = f
+        }
+        simplex = NetworkSimplex(nodeCount: nodeLabels.count, arcs: arcs, initialFlow: flow,
+                                 treeArc: flow == nil ? nil : (node: 1, arc: 0, parentNode: 0))
+        for arc in mustArcs { simplex.freeze(arc) }
+    }
+
+    /// What each unit of flow on an arc is worth at `stage` (the network minimises −gain).
+    func gains(_ stage: PairingModel.Stage) -> [Int] {
+        var gain = [Int](repeating: 0, count: arcs.count)
+        switch stage {
+        case .overdue, .coverage, .waiting:
+            func weight(_ p: Int) -> Int {
+                switch stage {
+                case .overdue: return model.overdue.contains(p) ? 1 : 0
+                case .coverage: return 1
+                default: return model.waitingDays[p] ?? 0
+                }
+            }
+            for (p, arc) in juniorArc { gain[arc] = weight(p) }
+            for (p, arc) in seniorFirstArc { gain[arc] = weight(p) }
+        case .minimumScore, .totalScore:
+            for (arc, e) in pairArcs { gain[arc] = model.candidates[e].score.points }
+        }
+        return gain
+    }
+
+    /// Solves `stage` from the current tree and keeps only its optimal flows for what follows.
+    /// Returns the network's objective (Σ gain · flow).
+    mutating func solve(_ stage: PairingModel.Stage) -> Int {
+        let gain = gains(stage)
+        simplex.setCosts(gain.map { -$0 })
+        simplex.minimize()
+        simplex.freezeNonOptimalArcs()
+        return -simplex.totalCost
+    }
+
+    /// The candidate pairs with flow.
+    var chosen: [Int] {
+        pairArcs.filter { simplex.flow[$0.arc] > 0 }.map(\.candidate).sorted()
+    }
+
+    /// Either-applicants with flow on both of their copies: not a valid pairing.
+    var bothRoles: [Int] {
+        var seniors = Set<Int>()
+        for (p, arc) in seniorFirstArc where simplex.flow[arc] > 0 { seniors.insert(p) }
+        return juniorArc.compactMap { p, arc in simplex.flow[arc] > 0 && seniors.contains(p) ? p : nil }.sorted()
+    }
+
+    /// The network's LP for `stage` as a GLPK model with the current tree as its starting basis:
+    /// node rows (flow out − flow in = 0), arc columns (frozen ones fixed at their flow).
+    func glpkModel(_ stage: PairingModel.Stage) -> (Model, StartingBasis) {
+        let key = { (i: Int) in model.pool.applicants[i].email.key }
+        func name(_ label: Label) -> String {
+            switch label {
+            case .pairs: return "pairs"
+            case .source: return "source"
+            case .sink: return "sink"
+            case let .junior(p): return "junior(\(key(p)))"
+            case let .senior(p): return "senior(\(key(p)))"
+            case let .seniorPlace(p, k): return "senior_place_\(k)(\(key(p)))"
+            case let .pair(e): return "x(\(key(model.candidates[e].senior)),\(key(model.candidates[e].junior)))"
+            }
+        }
+        func nodeName(_ label: Label) -> String {
+            switch label {
+            case let .junior(p): return "as_junior(\(key(p)))"
+            case let .senior(p): return "as_senior(\(key(p)))"
+            default: return name(label)
+            }
+        }
+        var lp = Model(name: "tandem-\(stage.rawValue)", sense: .maximize)
+        let gain = gains(stage)
+        let basis = simplex.basis()
+        var columns: [Model.Variable] = []
+        columns.reserveCapacity(arcs.count)
+        for (e, arc) in arcs.enumerated() {
+            let fixed = basis.arcs[e] == .fixed
+            let flow = Double(simplex.flow[e])
+            let upper: Double? = arc.capacity >= NetworkSimplex.unbounded ? nil : Double(arc.capacity)
+            let kind: Model.Kind = upper == 1 ? .binary : .integer
+            columns.append(lp.addVariable(name(arcLabels[e]), kind: kind, lower: fixed ? flow : 0, upper: fixed ? flow : upper,
+                                          objective: Double(gain[e])))
+        }
+        var terms = [[(Model.Variable, Double)]](repeating: [], count: nodeLabels.count)
+        for (e, arc) in arcs.enumerated() {
+            terms[arc.source].append((columns[e], 1))
+            terms[arc.target].append((columns[e], -1))
+        }
+        for (u, label) in nodeLabels.enumerated() { lp.addConstraint(nodeName(label), terms[u], lower: 0, upper: 0) }
+        func status(_ s: NetworkSimplex.Basis.Status) -> StartingBasis.Status {
+            switch s {
+            case .basic: return .basic
+            case .lower: return .lower
+            case .upper: return .upper
+            case .fixed: return .fixed
+            }
+        }
+        return (lp, StartingBasis(rows: basis.rows.map(status), columns: basis.arcs.map(status)))
+    }
+}
