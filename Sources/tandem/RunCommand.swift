@@ -53,6 +53,13 @@ extension Tandem {
             input.overrides = overrideList
             input.emailDrafts = emailDrafts
 
+            // The output folder is replaced as a whole at the end of the run: a ledger inside it would
+            // be pulled from under SQLite.
+            let outFolder = URL(fileURLWithPath: out ?? "reports/\(firstMonth)").standardizedFileURL.path
+            let ledgerFile = URL(fileURLWithPath: self.ledger.ledger).standardizedFileURL.path
+            if ledgerFile.hasPrefix(outFolder + "/") {
+                throw Failure("the ledger \(self.ledger.ledger) is inside the output folder \(out ?? "reports/\(firstMonth)"), which each run replaces; keep the ledger elsewhere (e.g. --ledger data/tandem.sqlite)")
+            }
             let ledger = try self.ledger.open()
             let snapshot: LedgerSnapshot
             do {

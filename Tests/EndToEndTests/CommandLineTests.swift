@@ -117,6 +117,11 @@ import Testing
         let badConfig = try Self.tandem(["run", Self.sample, "--month", "2026-12", "--config", "bad.toml", "--ledger", "l.sqlite"], in: folder)
         #expect(badConfig.status != 0)
         #expect(badConfig.err.contains("unknown setting 'matching.waiting_target'"))
+
+        let ledgerInOut = try Self.tandem(["run", Self.sample, "--month", "2026-12", "--out", "out", "--ledger", "out/l.sqlite"], in: folder)
+        #expect(ledgerInOut.status != 0)
+        #expect(ledgerInOut.err.contains("inside the output folder"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
     }
 
     @Test func checkPrintsLocatedProblemsAndFailsOnErrors() throws {

@@ -41,7 +41,7 @@ public struct MatchingResult: Sendable {
     /// Allowed pairs before pruning, and kept for the solver.
     public var allowedPairs: Int
     public var candidatePairs: Int
-    /// Whether the pruned candidates were not enough for everyone overdue, so all their allowed pairs were restored.
+    /// Whether some overdue applicants were left unpaired on the pruned candidates, so all their allowed pairs were restored.
     public var restoredOverduePairs: Bool
     /// Whether some overdue applicants stayed unpaired on the pruned pairs and restoring all their
     /// allowed pairs was too large to solve: stage 1 is then optimal only for the pruned pairs.
@@ -61,9 +61,9 @@ public enum Matcher {
         var candidateSet = scorer.candidates()
         let scored = clock.now
         let overdue = Set((0..<pool.applicants.count).filter { pool.isOverdue($0, targetMonths: config.matching.waitingTargetMonths) })
-        // Pruning must never cost an overdue applicant their pair. Everyone overdue with an allowed
-        // partner paired is the best stage 1 can do; short of that, every allowed pair of every
-        // overdue applicant is restored (then stage 1 is exact) and the stages are solved again.
+        // Pruning must never cost an overdue applicant their pair: everyone overdue with an allowed
+        // partner paired is the best stage 1 can do; short of that, every allowed pair of each overdue
+        // applicant left unpaired is restored and the stages are solved again.
         let reachable = overdue.filter { candidateSet.hasAllowedPartner[$0] }
         var restoredOverdue = false
         var overduePruningUnchecked = false
@@ -81,7 +81,10 @@ public enum Matcher {
             }
             let pairedOverdue = Int(model.objectiveValue(.overdue, chosen: chosen))
             if restoredOverdue || pairedOverdue >= reachable.count { break }
-            let extra = reachable.sorted().flatMap { scorer.allowedPairs(of: $0) }
+            // Only the overdue applicants left unpaired get their pairs back: restoring everyone's
+            // would multiply the model for people whose pairs the pruning already kept.
+            let paired = Set(chosen.flatMap { [model.candidates[$0].senior, model.candidates[$0].junior] })
+            let extra = reachable.subtracting(paired).sorted().flatMap { scorer.allowedPairs(of: $0) }
             // Restoring is exact but can multiply the model; beyond three times its size GLPK would
             // not finish, so stage 1 stays on the pruned pairs and the summary says so.
             if extra.count > 3 * max(candidateSet.candidates.count, 1) {
@@ -159,7 +162,7 @@ public enum Matcher {
         let stages = NetworkStages(model: model)
         let (final, relaxation, passes) = stages.solve()
         let order: [PairingModel.Stage] = [.overdue, .coverage, .waiting, .minimumScore, .totalScore]
-        var provenSoFar = true
+        var boundValid = true
         var network: [StageReport] = []
         for stage in order {
             if stage == .overdue && model.overdue.isEmpty {
@@ -168,7 +171,8 @@ public enum Matcher {
                 continue
             }
             let value = final.values[stage]!
-            let bound = relaxation.values[stage]!
+            // The relaxation bounds this stage only while every earlier stage reached its bound.
+            let bound = boundValid ? relaxation.values[stage] : nil
             var seconds = final.seconds[stage] ?? 0
             var solves = 0
             // GLPK checks the final network's optimum of this stage from its basis.
@@ -181,27 +185,27 @@ public enum Matcher {
             guard glpkAgrees else {
                 throw .solver("GLPK did not confirm the network optimum of stage \(stage.rawValue): \(proof.status), objective \(proof.objective ?? .nan) against \(value)")
             }
-            if passes > 1 {
+            if passes > 1, bound != nil, let relaxed = relaxation.networks[stage] {
                 // The relaxation's bound, also checked by GLPK.
-                let check = try NetworkStages.prove(relaxation.networks[stage]!, stage: stage, keep: false,
-                                                    timeLimit: config.solverTimeLimitSeconds)
+                let check = try NetworkStages.prove(relaxed, stage: stage, keep: false, timeLimit: config.solverTimeLimitSeconds)
                 solves += 1
                 seconds += check.seconds
-                guard check.isProvenOptimal else {
+                guard check.isProvenOptimal, abs((check.objective ?? .nan) - Double(bound!)) < 0.5 else {
                     throw .solver("GLPK did not confirm the relaxation bound of stage \(stage.rawValue): \(check.status)")
                 }
             }
-            provenSoFar = provenSoFar && value == bound
-            let gap = provenSoFar ? 0 : (bound == 0 ? nil : Double(bound - value) / Double(abs(bound)))
+            let proven = bound == value
+            boundValid = proven
+            let gap = proven ? 0 : bound.flatMap { $0 == 0 ? nil : Double($0 - value) / Double(abs($0)) }
             let objective = stage == .minimumScore ? Double(value) / 100
                 : stage == .totalScore ? model.objectiveValue(.totalScore, chosen: final.chosen) / 100
                 : model.objectiveValue(stage, chosen: final.chosen)
             network.append(StageReport(
                 name: stage.rawValue,
-                status: provenSoFar ? "optimal" : "feasible, not proven (an either-applicant's role)",
+                status: proven ? "optimal" : "not proven: \"either\" applicants' roles were chosen by rule",
                 objective: objective, gap: gap, seconds: seconds,
                 solves: solves + (stage == .minimumScore ? final.probes : 0),
-                lpText: proof.lpText, printedSolution: proof.printedSolution, provenOptimal: provenSoFar))
+                lpText: proof.lpText, printedSolution: proof.printedSolution, provenOptimal: proven))
         }
         if network.allSatisfy(\.provenOptimal) || model.candidates.count > exactSearchLimit {
             reports = network

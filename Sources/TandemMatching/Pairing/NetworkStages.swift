@@ -23,31 +23,64 @@ struct NetworkStages {
         var networks: [Stage: PairingNetwork] = [:]
         var floor: Int?
         var chosen: [Int] = []
-        var bothRoles: [Int] = []
         var probes = 0
         var seconds: [Stage: Double] = [:]
     }
 
     let model: PairingModel
     let debug = ProcessInfo.processInfo.environment["TANDEM_DEBUG"] != nil
+    var tiers: [Stage] { model.overdue.isEmpty ? [.coverage, .waiting] : [.overdue, .coverage, .waiting] }
 
-    /// Runs every stage on the network with `roles` fixed.
-    func pass(roles: [Int: PairingNetwork.Role]) -> Pass {
+    /// Overdue, coverage and waiting in turn on the network with `roles` fixed, above `floor`.
+    func priorities(roles: [Int: PairingNetwork.Role], floor: Int?, into pass: inout Pass) -> PairingNetwork {
         let clock = ContinuousClock()
-        var result = Pass()
-        var network = PairingNetwork(model: model, roles: roles, floor: nil)
-        let tiers: [Stage] = model.overdue.isEmpty ? [.coverage, .waiting] : [.overdue, .coverage, .waiting]
+        var network = PairingNetwork(model: model, roles: roles, floor: floor)
         for stage in tiers {
             let began = clock.now
-            result.values[stage] = network.solve(stage)
-            result.networks[stage] = network
-            result.seconds[stage] = (clock.now - began).inSeconds
+            pass.values[stage] = network.solve(stage)
+            pass.networks[stage] = network
+            pass.seconds[stage, default: 0] += (clock.now - began).inSeconds
         }
+        return network
+    }
 
-        // Minimum score: the highest floor that keeps the tiers' values.
+    /// Weights that fold the three priority stages into one objective whose integer value orders
+    /// results exactly as the stages do — when that fits comfortably in 64 bits (nil otherwise).
+    func foldWeights(_ network: PairingNetwork) -> (overdue: Int, coverage: Int)? {
+        let (maxWaiting, o1) = network.gains(.waiting).reduce(0, +).addingReportingOverflow(1)
+        let (maxCoverage, o2) = network.gains(.coverage).reduce(0, +).addingReportingOverflow(1)
+        let (overdueWeight, o3) = maxWaiting.multipliedReportingOverflow(by: maxCoverage)
+        let (top, o4) = overdueWeight.multipliedReportingOverflow(by: network.gains(.overdue).reduce(0, +) + 1)
+        guard !(o1 || o2 || o3 || o4), top < Int.max / 64 else { return nil }
+        return (overdueWeight, maxWaiting)
+    }
+
+    /// Whether the network above `floor` keeps every priority stage at its value in `target`;
+    /// with the pairs it found.
+    func keepsPriorities(roles: [Int: PairingNetwork.Role], floor: Int, target: Pass,
+                         weights: (overdue: Int, coverage: Int)?) -> (Bool, [Int]) {
+        var probe = PairingNetwork(model: model, roles: roles, floor: floor)
+        if let weights {
+            // One solve of the folded objective instead of three.
+            let overdue = probe.gains(.overdue), coverage = probe.gains(.coverage), waiting = probe.gains(.waiting)
+            probe.simplex.setCosts(overdue.indices.map { -(weights.overdue * overdue[$0] + weights.coverage * coverage[$0] + waiting[$0]) })
+            probe.simplex.minimize()
+            let goal = weights.overdue * (target.values[.overdue] ?? 0) + weights.coverage * target.values[.coverage]!
+                + target.values[.waiting]!
+            return (-probe.simplex.totalCost >= goal, probe.chosen)
+        }
+        for stage in tiers where probe.solve(stage) < target.values[stage]! { return (false, []) }
+        return (true, probe.chosen)
+    }
+
+    /// The minimum-score and total-score stages on the network with `roles` fixed.
+    func scores(roles: [Int: PairingNetwork.Role], into pass: inout Pass) -> PairingNetwork {
+        let clock = ContinuousClock()
         let began = clock.now
         let points = { (chosen: [Int]) in chosen.map { model.candidates[$0].score.points }.min() }
-        var lowest = points(network.chosen)
+        let unfloored = pass.networks[tiers.last!]!
+        var lowest = points(unfloored.chosen)
+        let weights = foldWeights(unfloored)
         if let found = lowest {
             let mustFloor = model.mustPairs.map { model.candidates[$0].score.points }.min() ?? Int.max
             let thresholds = Array(Set(model.candidates.map(\.score.points))).filter { $0 <= mustFloor }.sorted()
@@ -55,42 +88,33 @@ struct NetworkStages {
             var high = thresholds.count - 1
             while low <= high {
                 let mid = (low + high) / 2
-                var probe = PairingNetwork(model: model, roles: roles, floor: thresholds[mid])
-                result.probes += 1
-                var keeps = true
-                for stage in tiers where probe.solve(stage) < result.values[stage]! {
-                    keeps = false
-                    break
-                }
-                if keeps, let reached = points(probe.chosen) {
+                pass.probes += 1
+                let (keeps, chosen) = keepsPriorities(roles: roles, floor: thresholds[mid], target: pass, weights: weights)
+                if keeps, let reached = points(chosen) {
                     lowest = reached
                     low = max(mid + 1, thresholds.firstIndex { $0 > reached } ?? thresholds.count)
                 } else {
                     high = mid - 1
                 }
             }
-            // The stages once more at the floor found (the last probe may have been another).
-            network = PairingNetwork(model: model, roles: roles, floor: lowest)
-            for stage in tiers { _ = network.solve(stage) }
         }
-        result.floor = lowest
-        result.values[.minimumScore] = lowest ?? 0
-        result.networks[.minimumScore] = network
-        result.seconds[.minimumScore] = (clock.now - began).inSeconds
-
+        // The stages once more at the floor found, for GLPK's check of each.
+        var scratch = Pass()
+        var network = priorities(roles: roles, floor: lowest, into: &scratch)
+        pass.floor = lowest
+        pass.values[.minimumScore] = lowest ?? 0
+        pass.networks[.minimumScore] = network
+        pass.seconds[.minimumScore] = (clock.now - began).inSeconds
         let total = clock.now
-        result.values[.totalScore] = network.solve(.totalScore)
-        result.networks[.totalScore] = network
-        result.seconds[.totalScore] = (clock.now - total).inSeconds
-        result.chosen = network.chosen
-        result.bothRoles = network.bothRoles
-        if debug {
-            FileHandle.standardError.write(Data("network pass roles=\(roles.count) values=\(result.values.sorted { $0.key.rawValue < $1.key.rawValue }) probes=\(result.probes) bothRoles=\(result.bothRoles.count) pivots=\(network.simplex.pivots)\n".utf8))
-        }
-        return result
+        pass.values[.totalScore] = network.solve(.totalScore)
+        pass.networks[.totalScore] = network
+        pass.seconds[.totalScore] = (clock.now - total).inSeconds
+        pass.chosen = network.chosen
+        return network
     }
 
-    /// The final pass (nobody in both roles) and the relaxation it is measured against.
+    /// The final pass (nobody in both roles), the relaxation's priority stages it is measured
+    /// against, and the number of passes.
     func solve() -> (final: Pass, relaxation: Pass, passes: Int) {
         var roles: [Int: PairingNetwork.Role] = [:]
         // Must-pairs fix their people's roles.
@@ -98,23 +122,44 @@ struct NetworkStages {
             roles[model.candidates[e].senior] = .senior
             roles[model.candidates[e].junior] = .junior
         }
-        let relaxation = pass(roles: roles)
+        var relaxation = Pass()
+        var network = priorities(roles: roles, floor: nil, into: &relaxation)
         var current = relaxation
         var passes = 1
-        while !current.bothRoles.isEmpty {
-            for p in current.bothRoles { roles[p] = .senior }
-            current = pass(roles: roles)
+        while true {
+            // Either-applicants used in both roles become seniors, and the priorities are solved again.
+            while !network.bothRoles.isEmpty {
+                for p in network.bothRoles { roles[p] = .senior }
+                current = Pass()
+                network = priorities(roles: roles, floor: nil, into: &current)
+                passes += 1
+            }
+            network = scores(roles: roles, into: &current)
+            if network.bothRoles.isEmpty { break }
+            for p in network.bothRoles { roles[p] = .senior }
+            current = Pass()
+            network = priorities(roles: roles, floor: nil, into: &current)
             passes += 1
+        }
+        if passes == 1 { relaxation = current }
+        if debug {
+            FileHandle.standardError.write(Data("network: \(passes) passes, \(roles.count) roles fixed, values \(current.values.map { "\($0.key.rawValue)=\($0.value)" }.sorted()), bound \(relaxation.values.map { "\($0.key.rawValue)=\($0.value)" }.sorted()), probes \(current.probes)\n".utf8))
         }
         return (current, relaxation, passes)
     }
 
     /// GLPK's check of one stage's network LP, from the network's tree.
     static func prove(_ network: PairingNetwork, stage: Stage, keep: Bool, timeLimit: Double) throws(MatchingError) -> Solution {
+        let began = ContinuousClock.now
         let (lp, basis) = network.glpkModel(stage == .minimumScore ? .waiting : stage)
+        let built = ContinuousClock.now
         do {
-            return try Solver.solve(lp, options: SolveOptions(timeLimit: timeLimit, startingBasis: basis,
-                                                              keepLPText: keep, keepPrintedSolution: keep))
+            let solution = try Solver.solve(lp, options: SolveOptions(timeLimit: timeLimit, startingBasis: basis,
+                                                                      keepLPText: keep, keepPrintedSolution: keep))
+            if ProcessInfo.processInfo.environment["TANDEM_DEBUG"] != nil {
+                FileHandle.standardError.write(Data("GLPK check \(stage.rawValue): build \((built - began).inSeconds)s, solve \(solution.seconds)s, \(lp.columns.count) columns, \(solution.status)\n".utf8))
+            }
+            return solution
         } catch {
             throw .solver(error.description)
         }
