@@ -137,7 +137,7 @@ public enum MonthlyRun {
             rounds += 1
             let began = clock.now
             do {
-                matching = try Matcher.match(pool, config: config, keepModels: input.keepModels)
+                matching = try Matcher.match(pool, config: config, keepModels: input.keepModels, confirm: false)
             } catch {
                 throw .matching(error)
             }
@@ -154,6 +154,14 @@ public enum MonthlyRun {
             if ruledOut.isEmpty || rounds == maximumRounds { break }
             for problem in ruledOut { pool.unschedulable[problem.pair.key] = problem.explanation }
         }
+        // GLPK checks the pairing once the scheduler has accepted it (earlier rounds are discarded).
+        let checking = clock.now
+        do {
+            try Matcher.confirm(&matching, config: config, keepModels: input.keepModels)
+        } catch {
+            throw .matching(error)
+        }
+        solveSeconds += (clock.now - checking).inSeconds
         timings.append(("score and prune", scoreSeconds))
         timings.append(("solve", solveSeconds))
         timings.append(("schedule", scheduleSeconds))

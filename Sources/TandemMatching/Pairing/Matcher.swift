@@ -49,12 +49,17 @@ public struct MatchingResult: Sendable {
     public var scoringSeconds: Double
     public var solvingSeconds: Double
     public var allProvenOptimal: Bool { stages.allSatisfy(\.provenOptimal) }
+    /// Set until `Matcher.confirm` has had GLPK check the network's result.
+    var pendingCheck: Matcher.PendingCheck?
 }
 
 /// Chooses the month's pairs: scores the pool, prunes, then solves the lexicographic stages with
 /// GLPK (see `PairingModel`), and checks the result against every hard rule before returning it.
 public enum Matcher {
-    public static func match(_ pool: Pool, config: SchemeConfig, keepModels: Bool = true) throws(MatchingError) -> MatchingResult {
+    /// - Parameter confirm: have GLPK check the network's stages now (see `confirm`); `tandem run`
+    ///   defers it until the scheduler has accepted the pairs.
+    public static func match(_ pool: Pool, config: SchemeConfig, keepModels: Bool = true,
+                             confirm: Bool = true) throws(MatchingError) -> MatchingResult {
         let clock = ContinuousClock()
         let started = clock.now
         let scorer = try Scorer(pool: pool, config: config)
@@ -71,23 +76,30 @@ public enum Matcher {
         var chosen: [Int] = []
         var model: PairingModel
         var mustPairs: Set<Int>
+        var pending: PendingCheck?
         while true {
+            pending = nil
             mustPairs = try validatedMustPairs(scorer: scorer, candidates: candidateSet.candidates)
             model = PairingModel(pool: pool, candidates: candidateSet.candidates, mustPairs: mustPairs, overdue: overdue)
             stages = []
             chosen = []
             if !model.candidates.isEmpty {
-                chosen = try solveByNetwork(model, config: config.matching, keepModels: keepModels, reports: &stages)
+                chosen = try solveByNetwork(model, config: config.matching, keepModels: keepModels, reports: &stages,
+                                            pending: &pending)
             }
             let pairedOverdue = Int(model.objectiveValue(.overdue, chosen: chosen))
             if restoredOverdue || pairedOverdue >= reachable.count { break }
             // Only the overdue applicants left unpaired get their pairs back: restoring everyone's
             // would multiply the model for people whose pairs the pruning already kept.
             let paired = Set(chosen.flatMap { [model.candidates[$0].senior, model.candidates[$0].junior] })
-            let extra = reachable.subtracting(paired).sorted().flatMap { scorer.allowedPairs(of: $0) }
-            // Restoring is exact but can multiply the model; beyond three times its size GLPK would
-            // not finish, so stage 1 stays on the pruned pairs and the summary says so.
-            if extra.count > 3 * max(candidateSet.candidates.count, 1) {
+            // Restoring can multiply the model; beyond three times its size, stage 1 stays on the
+            // pruned pairs and the summary says so.
+            let limit = 3 * max(candidateSet.candidates.count, 1)
+            var extra: [(Int, Int)] = []
+            for p in reachable.subtracting(paired).sorted() where extra.count <= limit {
+                extra += scorer.allowedPairs(of: p)
+            }
+            if extra.count > limit {
                 overduePruningUnchecked = true
                 break
             }
@@ -95,6 +107,9 @@ public enum Matcher {
             candidateSet = scorer.candidates(extraPairs: extra)
         }
         let solved = clock.now
+        if ProcessInfo.processInfo.environment["TANDEM_DEBUG"] != nil {
+            FileHandle.standardError.write(Data("matcher: scoring \((scored - started).inSeconds)s, solving and restoring \((solved - scored).inSeconds)s\n".utf8))
+        }
         let pairs = chosen.map { e -> Pairing in
             let c = model.candidates[e]
             return Pairing(senior: pool.applicants[c.senior], junior: pool.applicants[c.junior], score: c.score,
@@ -102,10 +117,13 @@ public enum Matcher {
         }.sorted { ($0.senior.email.key, $0.junior.email.key) < ($1.senior.email.key, $1.junior.email.key) }
         try verify(pairs: chosen, model: model, scorer: scorer)
         let unmatched = describeUnmatched(pool: pool, scorer: scorer, model: model, chosen: chosen, overdue: overdue)
-        return MatchingResult(pairs: pairs, unmatched: unmatched, stages: stages,
+        var result = MatchingResult(pairs: pairs, unmatched: unmatched, stages: stages,
                               allowedPairs: candidateSet.allowedPairs, candidatePairs: candidateSet.candidates.count,
                               restoredOverduePairs: restoredOverdue, overduePruningUnchecked: overduePruningUnchecked,
                               scoringSeconds: (scored - started).inSeconds, solvingSeconds: (solved - scored).inSeconds)
+        result.pendingCheck = pending
+        if confirm { try Self.confirm(&result, config: config, keepModels: keepModels) }
+        return result
     }
 
     /// Must-pairs must pass the hard rules and fit the seniors' capacity: checked here, in words a
@@ -154,19 +172,48 @@ public enum Matcher {
     /// "either" applicant's role) are settled by GLPK's branch-and-bound on the full model.
     static let exactSearchLimit = 4_000
 
-    /// The stages on the pairing network (`NetworkStages`), each proven by GLPK from the network
-    /// simplex's basis; when the role choice leaves a gap on a small model, GLPK's branch-and-bound
-    /// on the full model settles it, starting from the network's pairs.
+    /// The network's result waiting for GLPK's check (`Matcher.confirm`).
+    struct PendingCheck: Sendable {
+        var model: PairingModel
+        var final: NetworkStages.Pass
+        var relaxation: NetworkStages.Pass
+        var passes: Int
+    }
+
+    /// The stages on the pairing network (`NetworkStages`); when the role choice leaves a gap on a
+    /// small model, GLPK's branch-and-bound on the full model settles it, starting from the
+    /// network's pairs. Otherwise GLPK's check of each stage is left to `confirm`.
     private static func solveByNetwork(_ model: PairingModel, config: MatchingConfig, keepModels: Bool,
-                                       reports: inout [StageReport]) throws(MatchingError) -> [Int] {
-        let stages = NetworkStages(model: model)
-        let (final, relaxation, passes) = stages.solve()
+                                       reports: inout [StageReport], pending: inout PendingCheck?) throws(MatchingError) -> [Int] {
+        let (final, relaxation, passes) = NetworkStages(model: model).solve()
+        let reachesBound = [PairingModel.Stage.overdue, .coverage, .waiting, .minimumScore, .totalScore]
+            .allSatisfy { final.values[$0] == relaxation.values[$0] }
+        if !reachesBound && model.candidates.count <= exactSearchLimit {
+            return try solveStages(model, config: config, keepModels: keepModels, reports: &reports, start: final.chosen)
+        }
+        pending = PendingCheck(model: model, final: final, relaxation: relaxation, passes: passes)
+        reports = try checkedReports(pending!, config: config, keepModels: keepModels, check: false)
+        return final.chosen
+    }
+
+    /// Has GLPK check every stage of a network result from the network simplex's basis (and the
+    /// relaxation's bound where it bounds a stage). `tandem run` calls this once the month's
+    /// pairing is final, so that rounds discarded for scheduling are not checked in vain.
+    public static func confirm(_ result: inout MatchingResult, config: SchemeConfig, keepModels: Bool) throws(MatchingError) {
+        guard let pending = result.pendingCheck else { return }
+        result.stages = try checkedReports(pending, config: config.matching, keepModels: keepModels, check: true)
+        result.pendingCheck = nil
+    }
+
+    private static func checkedReports(_ pending: PendingCheck, config: MatchingConfig, keepModels: Bool,
+                                       check: Bool) throws(MatchingError) -> [StageReport] {
+        let (model, final, relaxation, passes) = (pending.model, pending.final, pending.relaxation, pending.passes)
         let order: [PairingModel.Stage] = [.overdue, .coverage, .waiting, .minimumScore, .totalScore]
         var boundValid = true
-        var network: [StageReport] = []
+        var reports: [StageReport] = []
         for stage in order {
             if stage == .overdue && model.overdue.isEmpty {
-                network.append(StageReport(name: stage.rawValue, status: "skipped: nobody has waited past the target",
+                reports.append(StageReport(name: stage.rawValue, status: "skipped: nobody has waited past the target",
                                            objective: 0, gap: 0, seconds: 0, solves: 0, provenOptimal: true))
                 continue
             }
@@ -175,43 +222,43 @@ public enum Matcher {
             let bound = boundValid ? relaxation.values[stage] : nil
             var seconds = final.seconds[stage] ?? 0
             var solves = 0
-            // GLPK checks the final network's optimum of this stage from its basis.
-            let proof = try NetworkStages.prove(final.networks[stage]!, stage: stage, keep: keepModels,
-                                                timeLimit: config.solverTimeLimitSeconds)
-            solves += 1
-            seconds += proof.seconds
-            let glpkAgrees = proof.isProvenOptimal
-                && (stage == .minimumScore || abs((proof.objective ?? .nan) - Double(value)) < 0.5)
-            guard glpkAgrees else {
-                throw .solver("GLPK did not confirm the network optimum of stage \(stage.rawValue): \(proof.status), objective \(proof.objective ?? .nan) against \(value)")
-            }
-            if passes > 1, bound != nil, let relaxed = relaxation.networks[stage] {
-                // The relaxation's bound, also checked by GLPK.
-                let check = try NetworkStages.prove(relaxed, stage: stage, keep: false, timeLimit: config.solverTimeLimitSeconds)
+            var proof: Solution?
+            if check {
+                // GLPK checks the final network's optimum of this stage from its basis.
+                let solution = try NetworkStages.prove(final.networks[stage]!, stage: stage, keep: keepModels,
+                                                       timeLimit: config.solverTimeLimitSeconds)
                 solves += 1
-                seconds += check.seconds
-                guard check.isProvenOptimal, abs((check.objective ?? .nan) - Double(bound!)) < 0.5 else {
-                    throw .solver("GLPK did not confirm the relaxation bound of stage \(stage.rawValue): \(check.status)")
+                seconds += solution.seconds
+                let glpkAgrees = solution.isProvenOptimal
+                    && (stage == .minimumScore || abs((solution.objective ?? .nan) - Double(value)) < 0.5)
+                guard glpkAgrees else {
+                    throw .solver("GLPK did not confirm the network optimum of stage \(stage.rawValue): \(solution.status), objective \(solution.objective ?? .nan) against \(value)")
+                }
+                proof = solution
+                if passes > 1, bound != nil, let relaxed = relaxation.networks[stage] {
+                    // The relaxation's bound, also checked by GLPK.
+                    let bounding = try NetworkStages.prove(relaxed, stage: stage, keep: false, timeLimit: config.solverTimeLimitSeconds)
+                    solves += 1
+                    seconds += bounding.seconds
+                    guard bounding.isProvenOptimal, abs((bounding.objective ?? .nan) - Double(bound!)) < 0.5 else {
+                        throw .solver("GLPK did not confirm the relaxation bound of stage \(stage.rawValue): \(bounding.status)")
+                    }
                 }
             }
-            let proven = bound == value
-            boundValid = proven
-            let gap = proven ? 0 : bound.flatMap { $0 == 0 ? nil : Double($0 - value) / Double(abs($0)) }
+            let proven = check && bound == value
+            boundValid = bound == value
+            let gap = bound == value ? 0 : bound.flatMap { $0 == 0 ? nil : Double($0 - value) / Double(abs($0)) }
             let objective = stage == .minimumScore ? Double(value) / 100
                 : stage == .totalScore ? model.objectiveValue(.totalScore, chosen: final.chosen) / 100
                 : model.objectiveValue(stage, chosen: final.chosen)
-            network.append(StageReport(
-                name: stage.rawValue,
-                status: proven ? "optimal" : "not proven: \"either\" applicants' roles were chosen by rule",
-                objective: objective, gap: gap, seconds: seconds,
+            let status = !check ? "not yet checked by GLPK"
+                : proven ? "optimal" : "not proven: \"either\" applicants' roles were chosen by rule"
+            reports.append(StageReport(
+                name: stage.rawValue, status: status, objective: objective, gap: gap, seconds: seconds,
                 solves: solves + (stage == .minimumScore ? final.probes : 0),
-                lpText: proof.lpText, printedSolution: proof.printedSolution, provenOptimal: proven))
+                lpText: proof?.lpText, printedSolution: proof?.printedSolution, provenOptimal: proven))
         }
-        if network.allSatisfy(\.provenOptimal) || model.candidates.count > exactSearchLimit {
-            reports = network
-            return final.chosen
-        }
-        return try solveStages(model, config: config, keepModels: keepModels, reports: &reports, start: final.chosen)
+        return reports
     }
 
     private static func solveStages(_ model: PairingModel, config: MatchingConfig, keepModels: Bool,

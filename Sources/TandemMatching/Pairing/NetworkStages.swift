@@ -77,13 +77,13 @@ struct NetworkStages {
     func scores(roles: [Int: PairingNetwork.Role], into pass: inout Pass) -> PairingNetwork {
         let clock = ContinuousClock()
         let began = clock.now
-        let points = { (chosen: [Int]) in chosen.map { model.candidates[$0].score.points }.min() }
+        let points = { (chosen: [Int]) in chosen.map { model.pointsOf[$0] }.min() }
         let unfloored = pass.networks[tiers.last!]!
         var lowest = points(unfloored.chosen)
         let weights = foldWeights(unfloored)
         if let found = lowest {
-            let mustFloor = model.mustPairs.map { model.candidates[$0].score.points }.min() ?? Int.max
-            let thresholds = Array(Set(model.candidates.map(\.score.points))).filter { $0 <= mustFloor }.sorted()
+            let mustFloor = model.mustPairs.map { model.pointsOf[$0] }.min() ?? Int.max
+            let thresholds = Array(Set(model.pointsOf)).filter { $0 <= mustFloor }.sorted()
             var low = thresholds.firstIndex { $0 > found } ?? thresholds.count
             var high = thresholds.count - 1
             while low <= high {

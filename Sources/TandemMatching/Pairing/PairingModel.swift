@@ -39,6 +39,14 @@ struct PairingModel {
     let overdue: Set<Int>
     let waitingDays: [Int: Int]
     let eitherRole: Set<Int>
+    /// The candidates' fields and per-person facts as flat arrays, for the networks built from them
+    /// many times over (indexing a `Candidate` would copy its area-name lists).
+    let seniorOf: [Int]
+    let juniorOf: [Int]
+    let pointsOf: [Int]
+    let isMust: [Bool]
+    let isOverdue: [Bool]
+    let waitingOf: [Int]
 
     init(pool: Pool, candidates: [Candidate], mustPairs: Set<Int>, overdue: Set<Int>) {
         self.pool = pool
@@ -53,6 +61,16 @@ struct PairingModel {
         eitherRole = asSenior.intersection(asJunior)
         self.overdue = overdue.intersection(people)
         waitingDays = Dictionary(uniqueKeysWithValues: people.map { ($0, max(0, pool.waitingDays($0))) })
+        seniorOf = candidates.map(\.senior)
+        juniorOf = candidates.map(\.junior)
+        pointsOf = candidates.map(\.score.points)
+        isMust = candidates.indices.map { mustPairs.contains($0) }
+        var flags = [Bool](repeating: false, count: pool.applicants.count)
+        for p in self.overdue { flags[p] = true }
+        isOverdue = flags
+        var waits = [Int](repeating: 0, count: pool.applicants.count)
+        for (p, days) in waitingDays { waits[p] = days }
+        waitingOf = waits
     }
 
     struct Built {

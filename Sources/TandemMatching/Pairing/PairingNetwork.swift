@@ -17,12 +17,14 @@ struct PairingNetwork {
     enum Role: Sendable { case senior, junior }
 
     let model: PairingModel
-    /// Candidate index of each pair arc.
+    /// Pair arcs and their candidate indices.
     private(set) var pairArcs: [(arc: Int, candidate: Int)] = []
-    private(set) var juniorArc: [Int: Int] = [:]
-    private(set) var seniorFirstArc: [Int: Int] = [:]
-    private(set) var juniorNode: [Int: Int] = [:]
-    private(set) var seniorNode: [Int: Int] = [:]
+    /// Per person (pool index): their arc from the source as a junior, their first place's arc
+    /// as a senior, and their nodes; -1 when they have none.
+    private(set) var juniorArc: [Int]
+    private(set) var seniorFirstArc: [Int]
+    private(set) var juniorNode: [Int]
+    private(set) var seniorNode: [Int]
     private(set) var arcs: [(source: Int, target: Int, capacity: Int)] = []
     /// What each arc and node stands for; names are made only for GLPK's model.
     private enum Label {
@@ -38,58 +40,71 @@ struct PairingNetwork {
     ///   - floor: pairs scoring below it are left out (must-pairs never are: the matcher keeps floors at or below them).
     init(model: PairingModel, roles: [Int: Role], floor: Int?) {
         self.model = model
+        let n = model.pool.applicants.count
         simplex = NetworkSimplex(nodeCount: 0, arcs: []) // replaced once the arcs are known
+        juniorArc = [Int](repeating: -1, count: n)
+        seniorFirstArc = [Int](repeating: -1, count: n)
+        juniorNode = [Int](repeating: -1, count: n)
+        seniorNode = [Int](repeating: -1, count: n)
         nodeLabels = [.source, .sink]
-        var asJunior = Set<Int>(), asSenior = Set<Int>()
-        for c in model.candidates where floor.map({ c.score.points >= $0 }) ?? true {
-            if roles[c.senior] != .junior { asSenior.insert(c.senior) }
-            if roles[c.junior] != .senior { asJunior.insert(c.junior) }
+        let fixedSenior = roles.filter { $0.value == .senior }.keys, fixedJunior = roles.filter { $0.value == .junior }.keys
+        var canBeSenior = [Bool](repeating: true, count: n), canBeJunior = [Bool](repeating: true, count: n)
+        for p in fixedSenior { canBeJunior[p] = false }
+        for p in fixedJunior { canBeSenior[p] = false }
+        var asJunior = [Bool](repeating: false, count: n), asSenior = [Bool](repeating: false, count: n)
+        let kept = model.pointsOf.indices.filter { floor == nil || model.pointsOf[$0] >= floor! || model.isMust[$0] }
+        for e in kept {
+            if canBeSenior[model.seniorOf[e]] { asSenior[model.seniorOf[e]] = true }
+            if canBeJunior[model.juniorOf[e]] { asJunior[model.juniorOf[e]] = true }
         }
-        for p in asJunior.sorted() {
+        for p in 0..<n where asJunior[p] {
             juniorNode[p] = nodeLabels.count
             nodeLabels.append(.junior(p))
         }
-        for p in asSenior.sorted() {
+        for p in 0..<n where asSenior[p] {
             seniorNode[p] = nodeLabels.count
             nodeLabels.append(.senior(p))
         }
+        arcs.reserveCapacity(kept.count + 3 * n + 1)
+        arcLabels.reserveCapacity(kept.count + 3 * n + 1)
         func add(_ s: Int, _ t: Int, _ capacity: Int, _ label: Label) -> Int {
             arcs.append((s, t, capacity))
             arcLabels.append(label)
             return arcs.count - 1
         }
         _ = add(1, 0, NetworkSimplex.unbounded, .pairs)
-        for p in asJunior.sorted() { juniorArc[p] = add(0, juniorNode[p]!, 1, .junior(p)) }
+        for p in 0..<n where asJunior[p] { juniorArc[p] = add(0, juniorNode[p], 1, .junior(p)) }
         // Must-pairs start with their flow in place and are frozen there.
         var mustCount: [Int: Int] = [:]
-        var mustJuniors = Set<Int>()
+        var mustJuniors: [Int] = []
         var mustArcs: [Int] = []
-        for (e, c) in model.candidates.enumerated() {
-            let forced = model.mustPairs.contains(e)
-            if !forced, let floor, c.score.points < floor { continue }
-            guard let j = juniorNode[c.junior], let s = seniorNode[c.senior] else { continue }
+        pairArcs.reserveCapacity(kept.count)
+        for e in kept {
+            let j = juniorNode[model.juniorOf[e]], s = seniorNode[model.seniorOf[e]]
+            guard j >= 0, s >= 0 else { continue }
             let arc = add(j, s, 1, .pair(e))
             pairArcs.append((arc, e))
-            if forced {
+            if model.isMust[e] {
                 mustArcs.append(arc)
-                mustCount[c.senior, default: 0] += 1
-                mustJuniors.insert(c.junior)
+                mustCount[model.seniorOf[e], default: 0] += 1
+                mustJuniors.append(model.juniorOf[e])
             }
         }
         var placeArcs: [Int: [Int]] = [:]
-        for p in asSenior.sorted() {
+        for p in 0..<n where asSenior[p] {
             let places = max(1, model.remainingCapacity(p))
-            seniorFirstArc[p] = add(seniorNode[p]!, 1, 1, .senior(p))
-            placeArcs[p] = [seniorFirstArc[p]!]
+            seniorFirstArc[p] = add(seniorNode[p], 1, 1, .senior(p))
+            if mustCount[p] != nil { placeArcs[p] = [seniorFirstArc[p]] }
             for k in stride(from: 2, through: places, by: 1) {
-                placeArcs[p]!.append(add(seniorNode[p]!, 1, 1, .seniorPlace(p, k)))
+                let arc = add(seniorNode[p], 1, 1, .seniorPlace(p, k))
+                if mustCount[p] != nil { placeArcs[p]!.append(arc) }
             }
         }
         var flow: [Int]? = nil
         if !mustArcs.isEmpty {
             var f = [Int](repeating: 0, count: arcs.count)
             for arc in mustArcs { f[arc] = 1 }
-            for j in mustJuniors { f[juniorArc[j]!] = 1 }
+            for j in mustJuniors { f[juniorArc[j]] = 1 }
             for (s, count) in mustCount { for arc in placeArcs[s]!.prefix(count) { f[arc] = 1 } }
             f[0] = mustArcs.count
             flow = f
@@ -104,17 +119,18 @@ struct PairingNetwork {
         var gain = [Int](repeating: 0, count: arcs.count)
         switch stage {
         case .overdue, .coverage, .waiting:
-            func weight(_ p: Int) -> Int {
+            for p in juniorArc.indices where juniorArc[p] >= 0 || seniorFirstArc[p] >= 0 {
+                let weight: Int
                 switch stage {
-                case .overdue: return model.overdue.contains(p) ? 1 : 0
-                case .coverage: return 1
-                default: return model.waitingDays[p] ?? 0
+                case .overdue: weight = model.isOverdue[p] ? 1 : 0
+                case .coverage: weight = 1
+                default: weight = model.waitingOf[p]
                 }
+                if juniorArc[p] >= 0 { gain[juniorArc[p]] = weight }
+                if seniorFirstArc[p] >= 0 { gain[seniorFirstArc[p]] = weight }
             }
-            for (p, arc) in juniorArc { gain[arc] = weight(p) }
-            for (p, arc) in seniorFirstArc { gain[arc] = weight(p) }
         case .minimumScore, .totalScore:
-            for (arc, e) in pairArcs { gain[arc] = model.candidates[e].score.points }
+            for (arc, e) in pairArcs { gain[arc] = model.pointsOf[e] }
         }
         return gain
     }
@@ -136,9 +152,9 @@ struct PairingNetwork {
 
     /// Either-applicants with flow on both of their copies: not a valid pairing.
     var bothRoles: [Int] {
-        var seniors = Set<Int>()
-        for (p, arc) in seniorFirstArc where simplex.flow[arc] > 0 { seniors.insert(p) }
-        return juniorArc.compactMap { p, arc in simplex.flow[arc] > 0 && seniors.contains(p) ? p : nil }.sorted()
+        juniorArc.indices.filter { p in
+            juniorArc[p] >= 0 && seniorFirstArc[p] >= 0 && simplex.flow[juniorArc[p]] > 0 && simplex.flow[seniorFirstArc[p]] > 0
+        }
     }
 
     /// The network's LP for `stage` as a GLPK model with the current tree as its starting basis:
