@@ -5,15 +5,29 @@ import TandemModel
 /// "offset situation" over the six session months. Two people are compared with a few word-wise
 /// ANDs, so a whole pool can be scored; offsets change with daylight saving on different dates in
 /// different zones, which is why each sample week is computed in every partner's own zone.
-struct AvailabilityGrid {
+///
+/// Besides the free slots, each person keeps the *starts of their session-long runs* (slots that
+/// begin `sessionSlots` consecutive free slots). Shrinking runs commutes with AND, so two people
+/// share a session-long stretch in a week exactly when their run starts intersect: no per-pair
+/// shifting is needed.
+struct AvailabilityGrid: Sendable {
     static let slotMinutes = 15
     static let slotsPerWeek = 7 * 24 * 60 / slotMinutes // 672
     static let wordsPerWeek = (slotsPerWeek + 63) / 64 // 11
 
     /// How many sample weeks (months) each distinct offset situation stands for.
     let classWeights: [Int]
-    /// Per person: `classWeights.count` weeks of `wordsPerWeek` words.
-    private let bits: [[UInt64]]
+    /// Words per person: `classWeights.count` weeks of `wordsPerWeek` words.
+    let stride: Int
+    /// Every person's weeks, person after person (`stride` words each).
+    let bits: [UInt64]
+    /// The same layout: bit i set when slots i ..< i + sessionSlots are all free (within the week).
+    let runStarts: [UInt64]
+    /// Per person: their free slots, weighted by how many sample weeks each class stands for (an
+    /// upper bound of any pair's `weightedSlots`).
+    let weightedTotal: [Int]
+    /// Per person and class: which of the week's words hold a free slot.
+    let usedWords: [UInt16]
     let sessionSlots: Int
 
     /// - Parameters:
@@ -49,13 +63,27 @@ struct AvailabilityGrid {
         classWeights = weights
         let representative = (0..<keys.count).map { c in mondays[classOfWeek.firstIndex(of: c)!] }
 
-        bits = applicants.map { applicant in
-            var words = [UInt64](repeating: 0, count: representative.count * Self.wordsPerWeek)
+        let words = Self.wordsPerWeek
+        let stride = representative.count * words
+        self.stride = stride
+        // Offsets repeat (few zones, few dates, few window starts): ask Foundation once for each.
+        struct OffsetKey: Hashable { var zone: String; var day: Int; var minute: Int }
+        var offsets: [OffsetKey: Int] = [:]
+        var bits = [UInt64](repeating: 0, count: applicants.count * stride)
+        for (person, applicant) in applicants.enumerated() {
             let zone = zones[applicant.timeZone]!
+            let base = person * stride
             for (c, monday) in representative.enumerated() {
                 for window in applicant.availability {
                     let date = monday.adding(days: window.weekday - 1)
-                    let offset = Self.offsetMinutes(zone, on: date, minute: window.startMinute)
+                    let key = OffsetKey(zone: applicant.timeZone, day: date.daysSinceEpoch, minute: window.startMinute)
+                    let offset: Int
+                    if let known = offsets[key] {
+                        offset = known
+                    } else {
+                        offset = Self.offsetMinutes(zone, on: date, minute: window.startMinute)
+                        offsets[key] = offset
+                    }
                     // UTC minute of the week (Monday 00:00 UTC = 0), wrapping around the week.
                     let start = (window.weekday - 1) * 1440 + window.startMinute - offset
                     let firstSlot = Int((Double(start) / Double(Self.slotMinutes)).rounded(.up))
@@ -63,12 +91,37 @@ struct AvailabilityGrid {
                     guard lastSlot > firstSlot else { continue }
                     for slot in firstSlot..<lastSlot {
                         let s = ((slot % Self.slotsPerWeek) + Self.slotsPerWeek) % Self.slotsPerWeek
-                        words[c * Self.wordsPerWeek + s / 64] |= 1 << UInt64(s % 64)
+                        bits[base + c * words + s / 64] |= 1 << UInt64(s % 64)
                     }
                 }
             }
-            return words
         }
+        self.bits = bits
+        var usedWords = [UInt16](repeating: 0, count: applicants.count * representative.count)
+        for person in 0..<applicants.count {
+            for c in 0..<representative.count {
+                for w in 0..<words where bits[person * stride + c * words + w] != 0 {
+                    usedWords[person * representative.count + c] |= 1 << UInt16(w)
+                }
+            }
+        }
+        self.usedWords = usedWords
+        var runStarts = bits
+        let length = sessionSlots, classCount = representative.count
+        var weightedTotal = [Int](repeating: 0, count: applicants.count)
+        runStarts.withUnsafeMutableBufferPointer { all in
+            for person in 0..<applicants.count {
+                var total = 0
+                for c in 0..<classCount {
+                    let week = UnsafeMutableBufferPointer(rebasing: all[(person * stride + c * words)..<(person * stride + (c + 1) * words)])
+                    total += week.reduce(0) { $0 + $1.nonzeroBitCount } * weights[c]
+                    AvailabilityGrid.shrinkRuns(week, length: length)
+                }
+                weightedTotal[person] = total
+            }
+        }
+        self.runStarts = runStarts
+        self.weightedTotal = weightedTotal
     }
 
     /// Offset from UTC in minutes in `zone` at local `minute` of `date`.
@@ -82,41 +135,62 @@ struct AvailabilityGrid {
     /// Common free time of persons `a` and `b`: average hours a week over the six months, and whether
     /// every sample week holds at least one common stretch as long as a session.
     func overlap(_ a: Int, _ b: Int) -> (hoursPerWeek: Double, everyMonth: Bool) {
-        let words = Self.wordsPerWeek
-        return bits[a].withUnsafeBufferPointer { x in
-            bits[b].withUnsafeBufferPointer { y in
-                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { common in
-                    var weightedSlots = 0
-                    var everyMonth = true
-                    for c in 0..<classWeights.count {
-                        let base = c * words
+        (Self.hours(weightedSlots: weightedSlots(a, b)), everyMonth(a, b))
+    }
+
+    /// Average hours a week over the six months, from the common slots weighted by their class.
+    static func hours(weightedSlots: Int) -> Double {
+        Double(weightedSlots) * Double(Self.slotMinutes) / 60 / 6
+    }
+
+    /// Common free slots of `a` and `b`, each class counted as often as the sample weeks it stands for.
+    func weightedSlots(_ a: Int, _ b: Int) -> Int {
+        bits.withUnsafeBufferPointer { all in
+            usedWords.withUnsafeBufferPointer { used in
+                classWeights.withUnsafeBufferPointer { weights in
+                    let x = all.baseAddress! + a * stride, y = all.baseAddress! + b * stride
+                    let classes = weights.count
+                    var weighted = 0
+                    for c in 0..<classes {
+                        // Only words where both have free time can hold common slots.
+                        var both = used[a * classes + c] & used[b * classes + c]
                         var count = 0
-                        for w in 0..<words {
-                            common[w] = x[base + w] & y[base + w]
-                            count += common[w].nonzeroBitCount
+                        while both != 0 {
+                            let w = c * Self.wordsPerWeek + both.trailingZeroBitCount
+                            both &= both - 1
+                            count += (x[w] & y[w]).nonzeroBitCount
                         }
-                        weightedSlots += count * classWeights[c]
-                        if everyMonth && (count < sessionSlots || !Self.hasRun(common, length: sessionSlots)) {
-                            everyMonth = false
-                        }
+                        weighted += count * weights[c]
                     }
-                    let hours = Double(weightedSlots) * Double(Self.slotMinutes) / 60 / 6
-                    return (hours, everyMonth)
+                    return weighted
                 }
             }
         }
     }
 
-    /// Whether `words` holds `length` consecutive set bits.
-    static func hasRun(_ words: UnsafeMutableBufferPointer<UInt64>, length: Int) -> Bool {
+    /// Whether every sample week holds a common stretch of free time as long as a session.
+    func everyMonth(_ a: Int, _ b: Int) -> Bool {
+        runStarts.withUnsafeBufferPointer { all in
+            let x = all.baseAddress! + a * stride, y = all.baseAddress! + b * stride
+            for c in 0..<classWeights.count {
+                let base = c * Self.wordsPerWeek
+                var any: UInt64 = 0
+                for w in base..<(base + Self.wordsPerWeek) { any |= x[w] & y[w] }
+                if any == 0 { return false }
+            }
+            return true
+        }
+    }
+
+    /// Keeps only the slots that start `length` consecutive set bits (runs do not wrap around the week).
+    static func shrinkRuns(_ words: UnsafeMutableBufferPointer<UInt64>, length: Int) {
         // Shrink every run by one bit, length - 1 times (bit i+1 moves to bit i across words);
-        // anything left marks the start of a long-enough run. Destroys `words`.
+        // what is left marks the start of a long-enough run.
         for _ in 1..<max(length, 1) {
             for w in 0..<words.count {
                 let next = w + 1 < words.count ? words[w + 1] << 63 : 0
                 words[w] &= (words[w] >> 1) | next
             }
         }
-        return words.contains { $0 != 0 }
     }
 }

@@ -2,8 +2,10 @@ import Foundation
 import TandemModel
 
 /// Scores every allowed senior–junior pair of a pool. Everything that does not depend on the pair
-/// (area bitmasks and their scarcity, availability grids, text vectors, normalised organisations)
-/// is computed once, so a pair costs a handful of word operations.
+/// (area bitmasks and their scarcity, availability grids, text vectors, normalised organisations,
+/// the pairs ruled out by index) is computed once, so a pair costs a handful of word operations.
+/// `candidates` goes further (see `CandidateSearch`): it finds each person's best partners without
+/// scoring every pair in full, with exactly the result of scoring them all.
 public struct Scorer: Sendable {
     public let pool: Pool
     let config: MatchingConfig
@@ -21,6 +23,15 @@ public struct Scorer: Sendable {
     let neverPairs: Set<Int64>
     public let seniorBlock: [String?]
     public let juniorBlock: [String?]
+    /// Per person: years of experience, whether they want to meet in person, and their region and
+    /// normalised organisation as small numbers (-1: no region; 0: no organisation that counts).
+    let years: [Double]
+    let inPerson: [Bool]
+    let regionID: [Int32]
+    let organisationID: [Int32]
+    /// `pool.pairsMadeBefore` and `pool.unschedulable` by index pair (`orderedKey(senior, junior)`).
+    let madeBefore: Set<Int64>
+    let unschedulable: [Int64: String]
 
     /// - Throws: when the configuration lists more than 64 areas (the scorer keeps areas in bitmasks).
     public init(pool: Pool, config: SchemeConfig) throws(MatchingError) {
@@ -65,19 +76,47 @@ public struct Scorer: Sendable {
         // Scarcity: an area few possible partners offer counts more.
         func scarcity(offeredBy eligible: [Bool]) -> [Double] {
             let count = Double(eligible.filter { $0 }.count)
-            return (0..<areaCount).map { a in
-                let offering = zip(expertise, eligible).filter { $0.1 && $0.0 & (1 << UInt64(a)) != 0 }.count
-                return 1 + log((count + 1) / (Double(offering) + 1))
+            var offering = [Int](repeating: 0, count: areaCount)
+            for (m, ok) in zip(expertise, eligible) where ok {
+                var bits = m
+                while bits != 0 {
+                    let a = bits.trailingZeroBitCount
+                    bits &= bits - 1
+                    if a < areaCount { offering[a] += 1 }
+                }
             }
+            return (0..<areaCount).map { a in 1 + log((count + 1) / (Double(offering[a]) + 1)) }
         }
         seniorAreaWeight = scarcity(offeredBy: seniorBlock.map { $0 == nil })
         juniorAreaWeight = scarcity(offeredBy: juniorBlock.map { $0 == nil })
 
         let excluded: Set<String> = ["", "freelance", "self employed", "selfemployed", "none", "n a", "na", "independent"]
+        var normalised: [String: String] = [:]
         organisation = applicants.map {
+            if let known = normalised[$0.organisation] { return known }
             let name = OrganisationName.normalise($0.organisation)
-            return excluded.contains(name) ? "" : name
+            let kept = excluded.contains(name) ? "" : name
+            normalised[$0.organisation] = kept
+            return kept
         }
+        var organisationIDs: [String: Int32] = ["": 0]
+        organisationID = organisation.map { name in
+            if let id = organisationIDs[name] { return id }
+            let id = Int32(organisationIDs.count)
+            organisationIDs[name] = id
+            return id
+        }
+        var regionIDs: [String: Int32] = [:]
+        regionID = applicants.map { a in
+            if a.region.isEmpty { return -1 }
+            if let id = regionIDs[a.region] { return id }
+            let id = Int32(regionIDs.count)
+            regionIDs[a.region] = id
+            return id
+        }
+        years = applicants.map(\.yearsOfExperience)
+        inPerson = applicants.map { $0.meeting == .inPerson }
+
         let byKey = Dictionary(applicants.enumerated().map { ($0.element.email.key, $0.offset) }, uniquingKeysWith: { a, _ in a })
         var byName: [String: Int] = [:]
         for (i, a) in applicants.enumerated() {
@@ -109,12 +148,48 @@ public struct Scorer: Sendable {
             }
         }
         neverPairs = never
+
+        // "senior|junior" keys to index pairs. A key may split at more than one "|" (keys may hold
+        // one), and two applicants may share a key: every reading that names applicants counts.
+        var allByKey: [String: [Int]] = [:]
+        if !pool.pairsMadeBefore.isEmpty || !pool.unschedulable.isEmpty {
+            for (i, a) in applicants.enumerated() { allByKey[a.email.key, default: []].append(i) }
+        }
+        func indexPairs(_ key: String) -> [Int64] {
+            var found: [Int64] = []
+            let scalars = key.unicodeScalars
+            var i = scalars.startIndex
+            while i != scalars.endIndex {
+                if scalars[i] == "|" {
+                    let senior = String(scalars[..<i]), junior = String(scalars[scalars.index(after: i)...])
+                    if let ss = allByKey[senior], let js = allByKey[junior] {
+                        for s in ss {
+                            for j in js where Pool.pairKey(senior: applicants[s].email.key, junior: applicants[j].email.key) == key {
+                                found.append(Self.orderedKey(s, j))
+                            }
+                        }
+                    }
+                }
+                i = scalars.index(after: i)
+            }
+            return found
+        }
+        var madeBefore: Set<Int64> = []
+        for key in pool.pairsMadeBefore { madeBefore.formUnion(indexPairs(key)) }
+        self.madeBefore = madeBefore
+        var unschedulable: [Int64: String] = [:]
+        for (key, why) in pool.unschedulable {
+            for pair in indexPairs(key) { unschedulable[pair] = why }
+        }
+        self.unschedulable = unschedulable
+
         grid = AvailabilityGrid(applicants: applicants, firstMonth: pool.firstMonth,
                                 sessionMinutes: config.sessions.durationMinutes)
         text = TextProfiles(applicants: applicants)
     }
 
     static func unorderedKey(_ a: Int, _ b: Int) -> Int64 { Int64(min(a, b)) << 32 | Int64(max(a, b)) }
+    static func orderedKey(_ senior: Int, _ junior: Int) -> Int64 { Int64(senior) << 32 | Int64(junior) }
 
     static func years(_ y: Double) -> String {
         let text = y == y.rounded() ? String(Int(y)) : String(format: "%.1f", y)
@@ -129,6 +204,9 @@ public struct Scorer: Sendable {
         return pairRule(s, j)
     }
 
+    var forbidsSameOrganisation: Bool { config.sameOrganisation == "forbid" }
+    var penalisesSameOrganisation: Bool { config.sameOrganisation == "penalise" }
+
     /// The rules that depend on both people (roles already checked).
     private func pairRule(_ s: Int, _ j: Int) -> PairRule? {
         if conflicts[s].contains(j) {
@@ -136,53 +214,67 @@ public struct Scorer: Sendable {
             return .conflict(namedBy: namer)
         }
         if !neverPairs.isEmpty && neverPairs.contains(Self.unorderedKey(s, j)) { return .neverPairOverride }
-        if !pool.pairsMadeBefore.isEmpty,
-           pool.pairsMadeBefore.contains(Pool.pairKey(senior: pool.applicants[s].email.key, junior: pool.applicants[j].email.key)) {
-            return .pairedBefore
-        }
-        if !pool.unschedulable.isEmpty,
-           let why = pool.unschedulable[Pool.pairKey(senior: pool.applicants[s].email.key, junior: pool.applicants[j].email.key)] {
-            return .noMonthlySlot(why)
-        }
-        if config.sameOrganisation == "forbid" && !organisation[s].isEmpty && organisation[s] == organisation[j] {
+        if !madeBefore.isEmpty && madeBefore.contains(Self.orderedKey(s, j)) { return .pairedBefore }
+        if !unschedulable.isEmpty, let why = unschedulable[Self.orderedKey(s, j)] { return .noMonthlySlot(why) }
+        if forbidsSameOrganisation && organisationID[s] != 0 && organisationID[s] == organisationID[j] {
             return .sameOrganisationForbidden
         }
-        if !grid.overlap(s, j).everyMonth { return .noCommonTime }
+        if !grid.everyMonth(s, j) { return .noCommonTime }
         return nil
+    }
+
+    /// A part of the score rounded to hundredths, so that the parts add up exactly to the total shown.
+    @inline(__always) static func hundredths(_ x: Double) -> Double { roundedHalfAway(x * 100) / 100 }
+
+    /// Exactly `t.rounded()` (to nearest, halves away from zero, the sign of a zero kept) without
+    /// calling the C library, which the generic x86-64 target otherwise does for every part.
+    @inline(__always) static func roundedHalfAway(_ t: Double) -> Double {
+        guard abs(t) < 0x1p52 else { return t.rounded() } // also NaN; from 2^52 on every Double is whole
+        let whole = Int(t) // toward zero, exact here
+        let fraction = t - Double(whole) // exact: the low bits of t
+        let r = whole + (fraction >= 0.5 ? 1 : 0) - (fraction <= -0.5 ? 1 : 0)
+        // A nonzero result has the sign of t; a zero takes it too (-0.3 rounds to -0.0).
+        return Double(signOf: t, magnitudeOf: Double(r))
     }
 
     /// The pair's score, part by part (whether or not the pair is allowed). Pruning ranks every
     /// allowed pair by points alone, so it skips the area names (`withAreaNames: false`).
     public func score(senior s: Int, junior j: Int, withAreaNames: Bool = true) -> ScoreBreakdown {
-        let a = pool.applicants
         var b = ScoreBreakdown()
-        b.development = config.developmentWeight * coverage(wanted: developmentMask[j], offered: expertiseMask[s], weights: seniorAreaWeight)
-        b.reciprocal = config.reciprocalWeight * coverage(wanted: developmentMask[s], offered: expertiseMask[j], weights: juniorAreaWeight)
+        b.development = Self.hundredths(config.developmentWeight * coverage(wanted: developmentMask[j], offered: expertiseMask[s], weights: seniorAreaWeight))
+        b.reciprocal = Self.hundredths(config.reciprocalWeight * coverage(wanted: developmentMask[s], offered: expertiseMask[j], weights: juniorAreaWeight))
         if withAreaNames {
             b.areasForJunior = names(developmentMask[j] & expertiseMask[s])
             b.areasForSenior = names(developmentMask[s] & expertiseMask[j])
         }
-        let overlap = grid.overlap(s, j)
-        b.commonHoursPerWeek = (overlap.hoursPerWeek * 100).rounded() / 100
-        b.availability = config.availabilityWeight * min(1, overlap.hoursPerWeek / config.fullAvailabilityHours)
-        b.experience = config.experienceWeight * experienceFit(a[s].yearsOfExperience - a[j].yearsOfExperience)
-        b.meeting = config.meetingWeight * meetingFit(a[s], a[j])
-        if config.goalsWeight > 0 { b.goals = config.goalsWeight * text.closeness(s, j) }
+        let hours = AvailabilityGrid.hours(weightedSlots: grid.weightedSlots(s, j))
+        b.commonHoursPerWeek = Self.hundredths(hours)
+        b.availability = Self.hundredths(availabilityPoints(hours))
+        b.experience = Self.hundredths(config.experienceWeight * experienceFit(years[s] - years[j]))
+        b.meeting = Self.hundredths(config.meetingWeight * meetingFit(s, j))
+        if config.goalsWeight > 0 { b.goals = Self.hundredths(config.goalsWeight * text.closeness(s, j)) }
         var named = 0
         if preferred[j] == s { named += 1 }
         if preferred[s] == j { named += 1 }
         b.preferredPartner = config.preferredPartnerBonus * Double(named)
-        if config.sameOrganisation == "penalise" && !organisation[s].isEmpty && organisation[s] == organisation[j] {
+        if penalisesSameOrganisation && organisationID[s] != 0 && organisationID[s] == organisationID[j] {
             b.organisation = -config.sameOrganisationPenalty
-        }
-        // Round each part so that the parts add up exactly to the total shown.
-        for keyPath in [\ScoreBreakdown.development, \.reciprocal, \.availability, \.experience, \.meeting, \.goals] {
-            b[keyPath: keyPath] = (b[keyPath: keyPath] * 100).rounded() / 100
         }
         return b
     }
 
-    private func coverage(wanted: UInt64, offered: UInt64, weights: [Double]) -> Double {
+    /// The availability part before rounding, from the average common hours a week.
+    func availabilityPoints(_ hours: Double) -> Double {
+        config.availabilityWeight * min(1, hours / config.fullAvailabilityHours)
+    }
+
+    func coverage(wanted: UInt64, offered: UInt64, weights: [Double]) -> Double {
+        weights.withUnsafeBufferPointer { Self.coverage(wanted: wanted, offered: offered, weights: $0) }
+    }
+
+    /// The share of `wanted`'s weight that `offered` covers (areas added in index order).
+    @inline(__always)
+    static func coverage(wanted: UInt64, offered: UInt64, weights: UnsafeBufferPointer<Double>) -> Double {
         guard wanted != 0 else { return 0 }
         var total = 0.0, covered = 0.0
         var bits = wanted
@@ -200,17 +292,18 @@ public struct Scorer: Sendable {
     }
 
     /// 1 inside the preferred band, falling to 0 five years outside it; 0 when the "senior" is not more experienced.
-    private func experienceFit(_ gap: Double) -> Double {
+    func experienceFit(_ gap: Double) -> Double {
         guard gap > 0 else { return 0 }
         let band = config.experienceGapBand
         let distance = gap < band[0] ? band[0] - gap : gap > band[1] ? gap - band[1] : 0
         return max(0, 1 - distance / 5)
     }
 
-    private func meetingFit(_ x: Applicant, _ y: Applicant) -> Double {
-        let inPerson = [x.meeting, y.meeting].filter { $0 == .inPerson }.count
+    /// 1 when neither wants to meet in person or both are in one region; else 0.5 when one wants to, 0 when both do.
+    func meetingFit(_ s: Int, _ j: Int) -> Double {
+        let inPerson = (inPerson[s] ? 1 : 0) + (inPerson[j] ? 1 : 0)
         if inPerson == 0 { return 1 }
-        let sameRegion = !x.region.isEmpty && x.region == y.region
+        let sameRegion = regionID[s] >= 0 && regionID[s] == regionID[j]
         if sameRegion { return 1 }
         return inPerson == 1 ? 0.5 : 0
     }
@@ -219,51 +312,44 @@ public struct Scorer: Sendable {
     /// (seniors: that many per place), plus must-pairs and `extraPairs` (senior, junior) — the matcher
     /// adds every allowed pair of an overdue applicant whom the pruned solve left unpaired.
     public func candidates(extraPairs: [(Int, Int)] = []) -> CandidateSet {
+        candidates(extraPairs: extraPairs, tuning: CandidateSearch.Tuning())
+    }
+
+    /// `candidates(extraPairs:)`, with the search's knobs set (the result does not depend on them).
+    func candidates(extraPairs: [(Int, Int)], tuning: CandidateSearch.Tuning) -> CandidateSet {
         let applicants = pool.applicants
-        let n = applicants.count
-        let k = config.candidatesPerPerson
-        let seniors = (0..<n).filter { seniorBlock[$0] == nil }
-        let juniors = (0..<n).filter { juniorBlock[$0] == nil }
-        var bestForJunior = [[(points: Int, other: Int)]](repeating: [], count: n)
-        var bestForSenior = [[(points: Int, other: Int)]](repeating: [], count: n)
-        var allowed = 0
-        var hasPartner = [Bool](repeating: false, count: n)
-        for j in juniors {
-            for s in seniors where s != j {
-                guard pairRule(s, j) == nil else { continue }
-                allowed += 1
-                hasPartner[s] = true
-                hasPartner[j] = true
-                let points = score(senior: s, junior: j, withAreaNames: false).points
-                Self.insert(&bestForJunior[j], (points, s), limit: k)
-                Self.insert(&bestForSenior[s], (points, j), limit: k * max(1, applicants[s].capacity))
-            }
-        }
-        var kept = Set<Int64>()
-        var pairs: [(Int, Int)] = extraPairs
-        for j in juniors { for c in bestForJunior[j] { pairs.append((c.other, j)) } }
-        for s in seniors { for c in bestForSenior[s] { pairs.append((s, c.other)) } }
+        let best = CandidateSearch(scorer: self, tuning: tuning).run()
+        var keys: [Int64] = []
+        keys.reserveCapacity(extraPairs.count + best.pairs.count + pool.overrides.mustPair.count)
+        for (s, j) in extraPairs where rule(senior: s, junior: j) == nil { keys.append(Self.orderedKey(s, j)) }
+        keys += best.pairs // allowed by construction
         let byKey = Dictionary(applicants.enumerated().map { ($0.element.email.key, $0.offset) }, uniquingKeysWith: { a, _ in a })
         for must in pool.overrides.mustPair {
             if let s = byKey[must.senior], let j = byKey[must.junior], rule(senior: s, junior: j) == nil {
-                pairs.append((s, j))
+                keys.append(Self.orderedKey(s, j))
             }
         }
-        var list: [Candidate] = []
-        for (s, j) in pairs where kept.insert(Int64(s) << 32 | Int64(j)).inserted && rule(senior: s, junior: j) == nil {
-            list.append(Candidate(senior: s, junior: j, score: score(senior: s, junior: j)))
-        }
-        list.sort { ($0.senior, $0.junior) < ($1.senior, $1.junior) }
-        return CandidateSet(candidates: list, allowedPairs: allowed, hasAllowedPartner: hasPartner)
+        // Sorted by (senior, junior), each pair once: the order the solver has always been given.
+        keys.sort()
+        var unique: [Int64] = []
+        unique.reserveCapacity(keys.count)
+        for key in keys where unique.last != key { unique.append(key) }
+        let list = Self.scored(unique, by: self)
+        return CandidateSet(candidates: list, allowedPairs: best.allowedPairs, hasAllowedPartner: best.hasAllowedPartner)
     }
 
-    /// Keeps `list` as the best `limit` entries, highest points first, ties by lower index.
-    private static func insert(_ list: inout [(points: Int, other: Int)], _ entry: (Int, Int), limit: Int) {
-        if list.count == limit, let last = list.last, (last.points, -last.other) >= (entry.0, -entry.1) { return }
-        var i = list.count
-        while i > 0, (list[i - 1].points, -list[i - 1].other) < (entry.0, -entry.1) { i -= 1 }
-        list.insert((points: entry.0, other: entry.1), at: i)
-        if list.count > limit { list.removeLast() }
+    /// The full score of each pair (`orderedKey`s), computed on all cores, in the order given.
+    static func scored(_ keys: [Int64], by scorer: Scorer) -> [Candidate] {
+        let workers = CandidateSearch.workerCount(for: keys.count / 2048)
+        let box = ResultSlots<[Candidate]>(count: workers)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let range = (keys.count * w / workers)..<(keys.count * (w + 1) / workers)
+            box.set(w, range.map { k -> Candidate in
+                let s = Int(keys[k] >> 32), j = Int(keys[k] & 0xFFFF_FFFF)
+                return Candidate(senior: s, junior: j, score: scorer.score(senior: s, junior: j))
+            })
+        }
+        return box.values().flatMap { $0 }
     }
 }
 
