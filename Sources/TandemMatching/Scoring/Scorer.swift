@@ -288,7 +288,15 @@ public struct Scorer: Sendable {
     }
 
     private func names(_ mask: UInt64) -> [String] {
-        (0..<areas.count).filter { mask & (1 << UInt64($0)) != 0 }.map { areas[$0] }
+        var names: [String] = []
+        names.reserveCapacity(mask.nonzeroBitCount)
+        var bits = mask
+        while bits != 0 {
+            let a = bits.trailingZeroBitCount
+            bits &= bits - 1
+            if a < areas.count { names.append(areas[a]) }
+        }
+        return names
     }
 
     /// 1 inside the preferred band, falling to 0 five years outside it; 0 when the "senior" is not more experienced.

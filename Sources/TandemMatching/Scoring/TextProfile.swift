@@ -111,7 +111,16 @@ struct TextProfiles: Sendable {
             }
         }
         let goalTerms = applicants.map { ids($0.goals) }
-        let profileTerms = applicants.map { ids([$0.jobTitle, $0.expertise.joined(separator: " "), $0.goals].joined(separator: " ")) }
+        // A profile's words are those of "title expertise goals". When the three parts are ASCII,
+        // that is exactly the parts' words one after the other (the spaces split, and ASCII letters
+        // lower-case one by one), and the parts repeat across people: their words are cached.
+        func profileIDs(_ a: Applicant) -> [Int32] {
+            let expertise = a.expertise.joined(separator: " ")
+            let parts = [a.jobTitle, expertise, a.goals]
+            guard parts.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) else { return ids(parts.joined(separator: " ")) }
+            return parts.flatMap(ids)
+        }
+        let profileTerms = applicants.map(profileIDs)
         var documentFrequency = [Int](repeating: 0, count: dictionary.count)
         for terms in profileTerms {
             for t in Set(terms) { documentFrequency[Int(t)] += 1 }
