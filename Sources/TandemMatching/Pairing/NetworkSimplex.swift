@@ -381,6 +381,12 @@ struct NetworkSimplex {
         frozen[e] = true
     }
 
+    /// Lets a frozen arc with zero flow change again (its bound is its current state).
+    mutating func unfreeze(_ e: Int) {
+        precondition(state[e] == 1 && flow[e] == 0)
+        frozen[e] = false
+    }
+
     /// Σ cost·flow over the real arcs.
     var totalCost: Int {
         var total = 0

@@ -55,22 +55,43 @@ struct NetworkStages {
         return (overdueWeight, maxWaiting)
     }
 
+    /// A probe network kept for warm starts: the highest floor found not to keep the priorities.
+    /// Every later probe lies below it, so it only lets more pairs in and continues from its tree.
+    struct ProbeStart {
+        var floor: Int
+        var network: PairingNetwork
+    }
+
     /// Whether the network above `floor` keeps every priority stage at its value in `target`;
     /// with the pairs it found.
     func keepsPriorities(roles: [Int: PairingNetwork.Role], floor: Int, target: Pass,
-                         weights: (overdue: Int, coverage: Int)?) -> (Bool, [Int]) {
-        var probe = PairingNetwork(model: model, roles: roles, floor: floor)
-        if let weights {
-            // One solve of the folded objective instead of three.
+                         weights: (overdue: Int, coverage: Int)?, start: inout ProbeStart?) -> (Bool, [Int]) {
+        let began = ContinuousClock.now
+        guard let weights else {
+            var probe = PairingNetwork(model: model, roles: roles, floor: floor)
+            for stage in tiers where probe.solve(stage) < target.values[stage]! { return (false, []) }
+            return (true, probe.chosen)
+        }
+        // One solve of the three stages folded into one objective, warm when possible.
+        var probe: PairingNetwork
+        if let saved = start, floor <= saved.floor {
+            probe = saved.network
+            probe.enablePairs(from: floor, below: saved.floor)
+        } else {
+            probe = PairingNetwork(model: model, roles: roles, floor: nil, disabledBelow: floor)
             let overdue = probe.gains(.overdue), coverage = probe.gains(.coverage), waiting = probe.gains(.waiting)
             probe.simplex.setCosts(overdue.indices.map { -(weights.overdue * overdue[$0] + weights.coverage * coverage[$0] + waiting[$0]) })
-            probe.simplex.minimize()
-            let goal = weights.overdue * (target.values[.overdue] ?? 0) + weights.coverage * target.values[.coverage]!
-                + target.values[.waiting]!
-            return (-probe.simplex.totalCost >= goal, probe.chosen)
         }
-        for stage in tiers where probe.solve(stage) < target.values[stage]! { return (false, []) }
-        return (true, probe.chosen)
+        let pivotsBefore = probe.simplex.pivots
+        probe.simplex.minimize()
+        let goal = weights.overdue * (target.values[.overdue] ?? 0) + weights.coverage * target.values[.coverage]!
+            + target.values[.waiting]!
+        let keeps = -probe.simplex.totalCost >= goal
+        if debug {
+            FileHandle.standardError.write(Data("probe floor \(floor): \(keeps ? "keeps" : "loses"), \(probe.simplex.pivots - pivotsBefore) pivots, \((ContinuousClock.now - began).inSeconds)s\n".utf8))
+        }
+        if !keeps { start = ProbeStart(floor: floor, network: probe) }
+        return (keeps, probe.chosen)
     }
 
     /// The minimum-score and total-score stages on the network with `roles` fixed.
@@ -81,6 +102,7 @@ struct NetworkStages {
         let unfloored = pass.networks[tiers.last!]!
         var lowest = points(unfloored.chosen)
         let weights = foldWeights(unfloored)
+        var start: ProbeStart?
         if let found = lowest {
             let mustFloor = model.mustPairs.map { model.pointsOf[$0] }.min() ?? Int.max
             let thresholds = Array(Set(model.pointsOf)).filter { $0 <= mustFloor }.sorted()
@@ -89,7 +111,8 @@ struct NetworkStages {
             while low <= high {
                 let mid = (low + high) / 2
                 pass.probes += 1
-                let (keeps, chosen) = keepsPriorities(roles: roles, floor: thresholds[mid], target: pass, weights: weights)
+                let (keeps, chosen) = keepsPriorities(roles: roles, floor: thresholds[mid], target: pass, weights: weights,
+                                                      start: &start)
                 if keeps, let reached = points(chosen) {
                     lowest = reached
                     low = max(mid + 1, thresholds.firstIndex { $0 > reached } ?? thresholds.count)

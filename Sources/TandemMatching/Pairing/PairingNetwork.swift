@@ -34,11 +34,15 @@ struct PairingNetwork {
     private var arcLabels: [Label] = []
     private var nodeLabels: [Label] = []
     var simplex: NetworkSimplex
+    /// When the network was built (timing in debug output).
+    private(set) var builtAt = ContinuousClock.now
 
     /// - Parameters:
     ///   - roles: the fixed role of some either-applicants (the others get both copies);
     ///   - floor: pairs scoring below it are left out (must-pairs never are: the matcher keeps floors at or below them).
-    init(model: PairingModel, roles: [Int: Role], floor: Int?) {
+    ///   - disabledBelow: pairs scoring below it are in the network but frozen at zero, so that
+    ///     `enablePairs` can lower the floor later and the simplex continue from its tree.
+    init(model: PairingModel, roles: [Int: Role], floor: Int?, disabledBelow: Int? = nil) {
         self.model = model
         let n = model.pool.applicants.count
         simplex = NetworkSimplex(nodeCount: 0, arcs: []) // replaced once the arcs are known
@@ -112,6 +116,10 @@ struct PairingNetwork {
         simplex = NetworkSimplex(nodeCount: nodeLabels.count, arcs: arcs, initialFlow: flow,
                                  treeArc: flow == nil ? nil : (node: 1, arc: 0, parentNode: 0))
         for arc in mustArcs { simplex.freeze(arc) }
+        if let disabledBelow {
+            for (arc, e) in pairArcs where model.pointsOf[e] < disabledBelow && !model.isMust[e] { simplex.freeze(arc) }
+        }
+        builtAt = ContinuousClock.now
     }
 
     /// What each unit of flow on an arc is worth at `stage` (the network minimises −gain).
@@ -143,6 +151,14 @@ struct PairingNetwork {
         simplex.minimize()
         simplex.freezeNonOptimalArcs()
         return -simplex.totalCost
+    }
+
+    /// Lets pairs scoring from `floor` up to (not including) `limit` back in: they were frozen at
+    /// zero, so the current tree stays valid and the simplex continues from it.
+    mutating func enablePairs(from floor: Int, below limit: Int) {
+        for (arc, e) in pairArcs where model.pointsOf[e] >= floor && model.pointsOf[e] < limit && !model.isMust[e] {
+            simplex.unfreeze(arc)
+        }
     }
 
     /// The candidate pairs with flow.
