@@ -197,7 +197,8 @@ import TandemTestSupport
 
 /// Timing of `Scorer.init` + `candidates()` on an export, only when `TANDEM_SCORING_BENCH` names
 /// one (`swift test -c release -Xswiftc -enable-testing --filter ScoringBenchmark`). With
-/// `TANDEM_SCORING_BENCH_REFERENCE=1` the old scorer is timed too and the results compared.
+/// `TANDEM_SCORING_BENCH_REFERENCE=1` the old scorer is timed too and the results compared; with
+/// `=only`, only the old scorer is timed (`=read`: the export is only read, a memory baseline). `TANDEM_SCORING_WORKERS=N` sets the search's workers.
 @Suite struct ScoringBenchmark {
     static let file = ProcessInfo.processInfo.environment["TANDEM_SCORING_BENCH"]
 
@@ -215,6 +216,18 @@ import TandemTestSupport
                 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
         }
         let clock = ContinuousClock()
+        func f(_ x: Double) -> String { String(format: "%.3f s", x) }
+        if ProcessInfo.processInfo.environment["TANDEM_SCORING_BENCH_REFERENCE"] == "read" { return } // memory baseline
+        if ProcessInfo.processInfo.environment["TANDEM_SCORING_BENCH_REFERENCE"] == "only" {
+            let t0 = clock.now, c0 = cpu()
+            let old = try ReferenceScorer(pool: pool, config: config)
+            let t1 = clock.now, c1 = cpu()
+            let slow = old.candidates()
+            print("reference scoring \(path): \(pool.applicants.count) applicants; wall: init \(t1 - t0), candidates "
+                  + "\(clock.now - t1); cpu: init \(f(c1 - c0)), candidates \(f(cpu() - c1)); \(slow.allowedPairs) allowed pairs, "
+                  + "\(slow.candidates.count) candidates")
+            return
+        }
         let t0 = clock.now, c0 = cpu()
         let scorer = try Scorer(pool: pool, config: config)
         let t1 = clock.now, c1 = cpu()
@@ -222,7 +235,6 @@ import TandemTestSupport
         tuning.workers = ProcessInfo.processInfo.environment["TANDEM_SCORING_WORKERS"].flatMap { Int($0) }
         let fast = scorer.candidates(extraPairs: [], tuning: tuning)
         let t2 = clock.now, c2 = cpu()
-        func f(_ x: Double) -> String { String(format: "%.3f s", x) }
         print("scoring \(path): \(pool.applicants.count) applicants; wall: init \(t1 - t0), candidates \(t2 - t1), "
               + "total \(t2 - t0); cpu: init \(f(c1 - c0)), candidates \(f(c2 - c1)); "
               + "\(fast.allowedPairs) allowed pairs, \(fast.candidates.count) candidates")
