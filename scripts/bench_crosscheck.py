@@ -10,6 +10,8 @@ writes the benchmark report. Tandem itself never uses Python.
       Solves one model with HiGHS and prints the result as JSON (used by crosscheck).
   bench_crosscheck.py report --data DIR --sizes 1000,10000 --out reports/benchmarks [...]
       Reads DIR/runs/nSIZE/ (written by scripts/bench) and writes benchmark.md and benchmark.csv.
+      --pruning SIZE:K:DEFAULT:LARGER,... adds the pruning loss: DIR/runs/DEFAULT (the default
+      candidates_per_person) against DIR/runs/LARGER (candidates_per_person = K), same export.
 
 A run folder RUN_DIR holds: out/ (tandem's --out folder), time.txt (/usr/bin/time -v),
 result.env (exit_code, timeout_seconds, or skipped), stderr.txt, crosscheck.json.
@@ -100,10 +102,17 @@ def read_summary(out_dir):
         "candidates_allowed": r"([\d,]+) allowed by the rules",
         "candidates_kept": r"([\d,]+) kept for the solver",
         "not_paired": r"([\d,]+) usable applicants? not paired",
+        "candidates_per_person": r"kept for the solver \(each person's best ([\d,]+)\)",
     }
     for key, pattern in patterns.items():
         m = re.search(pattern, text)
         info[key] = int(m.group(1).replace(",", "")) if m else None
+    m = re.search(r"not paired this month — ([\d,]+) of them past", text)
+    info["not_paired_overdue"] = int(m.group(1).replace(",", "")) if m else (0 if info["not_paired"] is not None else None)
+    info["overdue_restore_too_large"] = "restoring all their allowed pairs was too large" in text
+    # The pairing is solved again when the scheduler rules pairs out; the summary says so only then.
+    m = re.search(r"pairing was solved ([\d,]+) times", text)
+    info["rounds"] = int(m.group(1).replace(",", "")) if m else 1
     for header, rows in markdown_tables(path):
         if {"stage", "status", "objective"} <= set(header):
             for r in rows:
@@ -434,8 +443,8 @@ def cell(text):
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def size_data(data_dir, size):
-    run_dir = os.path.join(data_dir, "runs", f"n{size}")
+def size_data(data_dir, size, folder=None):
+    run_dir = os.path.join(data_dir, "runs", folder or f"n{size}")
     out = os.path.join(run_dir, "out")
     env = read_env(os.path.join(run_dir, "result.env"))
     d = {"size": size, "env": env}
@@ -670,6 +679,8 @@ def report(args):
             add(d["size"], "assignment", "", key, round(v, 4) if isinstance(v, float) else v)
     w("")
 
+    pruning_section(args, w, add)
+
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "benchmark.md"), "w", encoding="utf-8") as f:
         f.write("\n".join(md).rstrip() + "\n")
@@ -678,6 +689,167 @@ def report(args):
         writer.writerow(["date", "commit", "applicants", "section", "item", "measure", "value"])
         writer.writerows(rows)
     print(f"Wrote {args.out}/benchmark.md and {args.out}/benchmark.csv")
+
+
+def relative_loss(default, larger):
+    """(larger − default) / |larger|: the share of the larger model's objective that the default
+    pruning gives up (every stage maximises). 0 when both are equal, None when undefined."""
+    if default is None or larger is None:
+        return None
+    if default == larger:
+        return 0.0
+    return None if larger == 0 else (larger - default) / abs(larger)
+
+
+def fmt_pct(v):
+    if v is None:
+        return "—"
+    if v == 0:
+        return "0"
+    p = v * 100
+    return f"{p:+.2f}%" if abs(p) >= 0.01 else f"{p:+.2g}%"
+
+
+def fmt_diff(v):
+    if v is None:
+        return "—"
+    if v == 0:
+        return "0"
+    return f"{v:+,.2f}".rstrip("0").rstrip(".") if not float(v).is_integer() else f"{v:+,.0f}"
+
+
+def pruning_section(args, w, add):
+    entries = []
+    for entry in (args.pruning or "").split(","):
+        if entry:
+            size, k, default_folder, larger_folder = entry.split(":", 3)
+            entries.append((int(size), int(k), default_folder, larger_folder))
+    if not entries:
+        return
+    w("## Pruning loss\n")
+    w("Before pairing, Tandem keeps for each person only their best-scoring partners: by default each junior's "
+      "best 10 seniors and each senior's best 10 juniors per place (`candidates_per_person` in the "
+      "configuration's `[matching]` section). Every other pair is left out of the pairing model. This is "
+      "*pruning*: it makes the model much smaller and quicker to solve, but it could leave out a pair that the "
+      "best answer needs. To see what it costs, the same export was run again with a configuration file that "
+      "keeps many more partners per person (the *larger model*), and each pairing stage's result was compared.\n")
+    w("Every stage maximises, so the *loss* is the larger model's objective minus the default one, and the "
+      "*relative loss* is that difference as a share of the larger model's objective. **A relative loss of 0 "
+      "means the pruning cost nothing at that stage.** The stages are solved in order, each keeping the earlier "
+      "ones at their best; once an earlier stage differs, the later ones answer a slightly different question, "
+      "so their difference can go either way. A negative loss means the pruned run did better at that stage.\n")
+    for size, k, default_folder, larger_folder in entries:
+        d0 = size_data(args.data, size, default_folder)
+        d1 = size_data(args.data, size, larger_folder)
+        s0, s1 = d0.get("summary") or {}, d1.get("summary") or {}
+        k0 = s0.get("candidates_per_person")
+        k0_text = f"best {k0:,}" if k0 else "default"
+        w(f"### {size:,} applicants: {k0_text} (default) against best {k:,} partners per person\n")
+        if d0["outcome"] != "finished" or d1["outcome"] != "finished":
+            w(f"- Default run: {cell(d0['outcome'])}; larger model: {cell(d1['outcome'])}. "
+              "Nothing to compare unless both finish.\n")
+            add(size, "pruning", "", "default_outcome", d0["outcome"])
+            add(size, "pruning", "", "larger_outcome", d1["outcome"])
+            continue
+        stages1 = {st["stage"]: st for st in s1.get("solver_stages", [])}
+        w(f"| stage | objective, {k0_text} | objective, best {k:,} | loss | relative loss | "
+          f"status, {k0_text} | status, best {k:,} |")
+        w("|---|---:|---:|---:|---:|---|---|")
+        names = [st["stage"] for st in s0.get("solver_stages", [])]
+        names += [n for n in stages1 if n not in names]
+        stages0 = {st["stage"]: st for st in s0.get("solver_stages", [])}
+        for name in names:
+            a, b = stages0.get(name, {}), stages1.get(name, {})
+            v0, v1 = number(a.get("objective")), number(b.get("objective"))
+            loss = None if v0 is None or v1 is None else round(v1 - v0, 6)
+            rel = relative_loss(v0, v1)
+            w(f"| {cell(name)} | {cell(a.get('objective', '—'))} | {cell(b.get('objective', '—'))} | "
+              f"{fmt_diff(loss)} | {fmt_pct(rel)} | {cell(a.get('status', '—'))} | {cell(b.get('status', '—'))} |")
+            add(size, "pruning", name, "default_objective", v0)
+            add(size, "pruning", name, "larger_objective", v1)
+            add(size, "pruning", name, "loss", loss)
+            add(size, "pruning", name, "relative_loss", None if rel is None else round(rel, 8))
+            for key in ("status", "gap", "solves"):
+                add(size, "pruning", name, f"default_{key}", a.get(key))
+                add(size, "pruning", name, f"larger_{key}", b.get(key))
+        w("")
+        by_rule = [any("by rule" in st.get("status", "") for st in s.get("solver_stages", [])) for s in (s0, s1)]
+        if by_rule[0] != by_rule[1]:
+            w("**Not method for method at this size:** the "
+              + ("default run" if by_rule[0] else f"best-{k:,} run")
+              + " chose the \"either\" applicants' roles by rule and the other searched them, so part of the "
+              "difference comes from the method, not the pruning.\n")
+        add(size, "pruning", "", "same_method", "yes" if by_rule[0] == by_rule[1] else "no")
+        solve0 = dict(d0.get("stages") or []).get("solve")
+        solve1 = dict(d1.get("stages") or []).get("solve")
+        allowed0, allowed1 = s0.get("candidates_allowed"), s1.get("candidates_allowed")
+        allowed = allowed1
+        kept0, kept1 = s0.get("candidates_kept"), s1.get("candidates_kept")
+        w(f"| | {k0_text} (default) | best {k:,} |")
+        w("|---|---:|---:|")
+        w(f"| candidate pairs allowed by the rules | {fmt_int(allowed0)} | {fmt_int(allowed1)} |")
+        w(f"| candidate pairs kept for the solver | {fmt_int(kept0)} | {fmt_int(kept1)} |")
+        w(f"| solve (seconds, `timings.md`) | {fmt_s(solve0)} | {fmt_s(solve1)} |")
+        w(f"| whole run (seconds) | {fmt_s(d0.get('wall'))} | {fmt_s(d1.get('wall'))} |")
+        rss0, rss1 = d0.get("rss_kib"), d1.get("rss_kib")
+        w(f"| peak memory | {f'{rss0 / 1024:,.0f} MiB' if rss0 else '—'} | {f'{rss1 / 1024:,.0f} MiB' if rss1 else '—'} |")
+        w(f"| new pairs made | {fmt_int(s0.get('pairs_made'))} | {fmt_int(s1.get('pairs_made'))} |")
+        w(f"| usable applicants not paired (past the waiting target) | "
+          f"{fmt_int(s0.get('not_paired'))} ({fmt_int(s0.get('not_paired_overdue'))}) | "
+          f"{fmt_int(s1.get('not_paired'))} ({fmt_int(s1.get('not_paired_overdue'))}) |")
+        w(f"| times the pairing was solved (rounds) | {fmt_int(s0.get('rounds'))} | {fmt_int(s1.get('rounds'))} |")
+        w("")
+        if allowed0 is not None and allowed1 is not None and allowed0 != allowed1:
+            w("The allowed pairs differ a little because they are counted in the last round, after the pairs that "
+              "the scheduler could not fit in earlier rounds were ruled out, and those depend on the pairs chosen.\n")
+        for label, sx in ((f"The {k0_text} run", s0), (f"The best-{k:,} run", s1)):
+            if sx.get("overdue_restore_too_large"):
+                w(f"{label} left some applicants past the waiting target unpaired, and its summary says that giving "
+                  "them back all their allowed pairs was too large to solve.\n")
+        if allowed is not None and kept1 is not None and kept1 >= allowed:
+            w("The larger model kept every allowed pair: it is the unpruned model.\n")
+        else:
+            note = (f"The larger model still left out {allowed - kept1:,} of the {allowed:,} allowed pairs. "
+                    if allowed is not None and kept1 is not None else "")
+            need = "tens of GB of memory"
+            if None not in (allowed, kept0, kept1, rss0, rss1) and kept1 > kept0 and rss1 > rss0:
+                per_pair = (rss1 - rss0) / (kept1 - kept0)  # KiB per extra pair kept
+                whole = (rss0 + per_pair * (allowed - kept0)) / 2**20
+                need = (f"roughly {whole:,.0f} GiB of memory (going by these two runs' peak memory: about "
+                        f"{per_pair:,.1f} KiB more per extra pair kept)")
+                add(size, "pruning", "", "unpruned_memory_estimate_gib", round(whole, 1))
+            w(note + f"Keeping every allowed pair at this size would need {need}, so the comparison "
+              f"is against each person's best {k:,} instead of the full model: a loss of 0 here means the "
+              f"{k0_text} lose nothing against the best {k:,}, not against every pair.\n")
+        add(size, "pruning", "", "larger_candidates_per_person", k)
+        add(size, "pruning", "", "default_candidates_per_person", k0)
+        add(size, "pruning", "", "default_candidates_allowed", allowed0)
+        add(size, "pruning", "", "larger_candidates_allowed", allowed1)
+        add(size, "pruning", "", "default_candidates_kept", kept0)
+        add(size, "pruning", "", "larger_candidates_kept", kept1)
+        add(size, "pruning", "", "default_solve_seconds", solve0)
+        add(size, "pruning", "", "larger_solve_seconds", solve1)
+        add(size, "pruning", "", "default_wall_seconds", None if d0.get("wall") is None else round(d0["wall"], 3))
+        add(size, "pruning", "", "larger_wall_seconds", None if d1.get("wall") is None else round(d1["wall"], 3))
+        add(size, "pruning", "", "default_peak_rss_mib", None if rss0 is None else round(rss0 / 1024, 1))
+        add(size, "pruning", "", "larger_peak_rss_mib", None if rss1 is None else round(rss1 / 1024, 1))
+        add(size, "pruning", "", "default_pairs_made", s0.get("pairs_made"))
+        add(size, "pruning", "", "larger_pairs_made", s1.get("pairs_made"))
+        add(size, "pruning", "", "default_not_paired", s0.get("not_paired"))
+        add(size, "pruning", "", "larger_not_paired", s1.get("not_paired"))
+        add(size, "pruning", "", "default_not_paired_overdue", s0.get("not_paired_overdue"))
+        add(size, "pruning", "", "larger_not_paired_overdue", s1.get("not_paired_overdue"))
+        add(size, "pruning", "", "default_overdue_restore_too_large", "yes" if s0.get("overdue_restore_too_large") else "no")
+        add(size, "pruning", "", "larger_overdue_restore_too_large", "yes" if s1.get("overdue_restore_too_large") else "no")
+        add(size, "pruning", "", "default_rounds", s0.get("rounds"))
+        add(size, "pruning", "", "larger_rounds", s1.get("rounds"))
+    w("The comparison is method for method. On pools this large, the roles of \"either\" applicants (who "
+      "offered to be a senior or a junior) are decided by a rule rather than searched (see the README's known "
+      "limits), and both runs use that same rule, so neither objective is necessarily the true optimum: the "
+      "loss measures only what the pruning changes. Both runs use the same export, month, binary and a fresh "
+      "ledger; the objectives are as each run's `summary.md` shows them (scores in points), from the last "
+      "round when pairs the scheduler could not fit were ruled out and the pairing solved again. *Solve* is the "
+      "run's whole pairing time (every round and GLPK's check), without the scoring.\n")
 
 
 def glpk_dimensions(path):
@@ -714,6 +886,7 @@ def main():
     p.add_argument("--run-timeout", default="?")
     p.add_argument("--highs-time-limit", default="300")
     p.add_argument("--generator-note", default="?")
+    p.add_argument("--pruning", default="", help="SIZE:K:DEFAULT_FOLDER:LARGER_FOLDER,... under DATA/runs/")
     args = parser.parse_args()
     if args.command == "crosscheck":
         crosscheck(args.run_dir, args.highs_time_limit, args.dense_limit_gib)
