@@ -35,12 +35,13 @@ public struct RunFingerprints: Sendable, Hashable {
         var joined: [UInt8] = []
         for part in configuration { joined += Array("\(part.count):".utf8) + part }
         self.configuration = SHA256.hex(joined)
-        var all: [UInt8] = []
+        var hasher = SHA256.Hasher()
         // timings.md holds wall-clock seconds: the one output that differs between identical runs.
         for file in outputs.sorted(by: { $0.path < $1.path }) where file.path != "timings.md" {
-            all += Array("\(file.path)\n\(file.contents.count)\n".utf8) + file.contents
+            hasher.update("\(file.path)\n\(file.contents.count)\n")
+            hasher.update(file.contents)
         }
-        self.outputs = SHA256.hex(all)
+        self.outputs = SHA256.hex(digest: hasher.finalize())
     }
 }
 

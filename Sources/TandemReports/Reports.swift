@@ -89,12 +89,15 @@ public enum Reports {
         md += facts.unscheduledPairs > 0 ? "; \(facts.unscheduledPairs) pairs could not be given a slot (see `pairs.csv`)\n" : "\n"
         md += "- Candidate pairs: \(matching.allowedPairs) allowed by the rules, \(matching.candidatePairs) kept for the solver"
         md += " (each person's best \(facts.candidatesPerPerson))\n"
-        if matching.restoredOverduePairs {
+        if let share = matching.restoredPerPerson {
+            md += "- Some overdue applicants were unpaired on those; restoring all their allowed pairs would have been too large, "
+            md += "so each got back their best \(share) and the pairing was solved again. "
+            md += "Raising `candidates_per_person` weighs more partners for everyone\n"
+        } else if matching.restoredOverduePairs {
             md += "- Some overdue applicants were unpaired on those: all their allowed pairs were restored and the pairing solved again\n"
         }
-        if matching.overduePruningUnchecked {
-            md += "- **Some overdue applicants are unpaired and restoring all their allowed pairs was too large to solve**: "
-            md += "raise `candidates_per_person` or check them with `tandem explain`\n"
+        if matching.restoredOthers {
+            md += "- Applicants left unpaired on the kept pairs got their best allowed pairs back before the final solve\n"
         }
 
         md += "\n## Solver (GLPK), stage by stage\n\n"

@@ -13,6 +13,17 @@ struct LedgerTests {
         #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
                 == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        // One million 'a' (FIPS 180-4), fed in uneven pieces, equals the one-shot digest.
+        let million = [UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)
+        #expect(SHA256.hex(million) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        var hasher = SHA256.Hasher()
+        var offset = 0
+        for size in [1, 63, 64, 65, 127, 1000, 998_680] {
+            hasher.update(Array(million[offset..<offset + size]))
+            offset += size
+        }
+        #expect(offset == million.count)
+        #expect(hasher.finalize() == SHA256.digest(million))
     }
 
     @Test("An empty ledger has the schema, passes the integrity check and gives an empty history")

@@ -46,6 +46,11 @@ public struct MatchingResult: Sendable {
     /// Whether some overdue applicants stayed unpaired on the pruned pairs and restoring all their
     /// allowed pairs was too large to solve: stage 1 is then optimal only for the pruned pairs.
     public var overduePruningUnchecked: Bool
+    /// When restoring every allowed pair was too large: how many of their best allowed pairs each
+    /// overdue applicant left unpaired got back.
+    public var restoredPerPerson: Int?
+    /// Whether applicants not yet overdue but left unpaired got their best allowed pairs back.
+    public var restoredOthers: Bool
     public var scoringSeconds: Double
     public var solvingSeconds: Double
     public var allProvenOptimal: Bool { stages.allSatisfy(\.provenOptimal) }
@@ -72,6 +77,8 @@ public enum Matcher {
         let reachable = overdue.filter { candidateSet.hasAllowedPartner[$0] }
         var restoredOverdue = false
         var overduePruningUnchecked = false
+        var restoredPerPerson: Int?
+        var restoredOthers = false
         var stages: [StageReport] = []
         var chosen: [Int] = []
         var model: PairingModel
@@ -87,22 +94,38 @@ public enum Matcher {
                 chosen = try solveByNetwork(model, config: config.matching, keepModels: keepModels, reports: &stages,
                                             pending: &pending)
             }
-            let pairedOverdue = Int(model.objectiveValue(.overdue, chosen: chosen))
-            if restoredOverdue || pairedOverdue >= reachable.count { break }
-            // Only the overdue applicants left unpaired get their pairs back: restoring everyone's
-            // would multiply the model for people whose pairs the pruning already kept.
+            // Pruning must not cost people their pair: anyone left unpaired who has allowed partners
+            // gets pairs back and the stages are solved once more. Overdue applicants get all their
+            // allowed pairs when that keeps the model within three times its size; otherwise, and
+            // for everyone else, each gets their best allowed pairs, as many as double the model.
+            if restoredOverdue { break }
             let paired = Set(chosen.flatMap { [model.candidates[$0].senior, model.candidates[$0].junior] })
-            // Restoring can multiply the model; beyond three times its size, stage 1 stays on the
-            // pruned pairs and the summary says so.
-            let limit = 3 * max(candidateSet.candidates.count, 1)
+            let unpairedOverdue = reachable.subtracting(paired).sorted()
+            let unpairedOthers = candidateSet.hasAllowedPartner.indices.filter {
+                candidateSet.hasAllowedPartner[$0] && !paired.contains($0) && !overdue.contains($0)
+            }
+            if unpairedOverdue.isEmpty && unpairedOthers.isEmpty { break }
+            let size = max(candidateSet.candidates.count, 1)
             var extra: [(Int, Int)] = []
-            for p in reachable.subtracting(paired).sorted() where extra.count <= limit {
-                extra += scorer.allowedPairs(of: p)
+            var perPerson: [[(Int, Int)]] = []
+            for p in unpairedOverdue {
+                perPerson.append(scorer.allowedPairs(of: p))
+                extra += perPerson.last!
             }
-            if extra.count > limit {
+            func best(_ pairs: [(Int, Int)], _ count: Int) -> [(Int, Int)] {
+                pairs.map { (pair: $0, points: scorer.score(senior: $0.0, junior: $0.1, withAreaNames: false).points) }
+                    .sorted { ($0.points, $1.pair.0, $1.pair.1) > ($1.points, $0.pair.0, $0.pair.1) }
+                    .prefix(count).map(\.pair)
+            }
+            let unpairedCount = unpairedOverdue.count + unpairedOthers.count
+            let share = max(3 * config.matching.candidatesPerPerson, size / max(unpairedCount, 1))
+            if extra.count > 3 * size {
+                extra = perPerson.flatMap { best($0, share) }
                 overduePruningUnchecked = true
-                break
+                restoredPerPerson = share
             }
+            for p in unpairedOthers { extra += best(scorer.allowedPairs(of: p), share) }
+            restoredOthers = !unpairedOthers.isEmpty
             restoredOverdue = true
             candidateSet = scorer.candidates(extraPairs: extra)
         }
@@ -120,6 +143,7 @@ public enum Matcher {
         var result = MatchingResult(pairs: pairs, unmatched: unmatched, stages: stages,
                               allowedPairs: candidateSet.allowedPairs, candidatePairs: candidateSet.candidates.count,
                               restoredOverduePairs: restoredOverdue, overduePruningUnchecked: overduePruningUnchecked,
+                              restoredPerPerson: restoredPerPerson, restoredOthers: restoredOthers,
                               scoringSeconds: (scored - started).inSeconds, solvingSeconds: (solved - scored).inSeconds)
         result.pendingCheck = pending
         if confirm { try Self.confirm(&result, config: config, keepModels: keepModels) }
