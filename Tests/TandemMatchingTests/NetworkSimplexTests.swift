@@ -35,6 +35,17 @@ import Testing
         return Instance(nodes: 2 + juniors + seniors, arcs: arcs.map { (source: $0.0, target: $0.1, capacity: $0.2) }, costs: costs)
     }
 
+    /// Flow conservation (out − in = 0) at the nodes; `everyNode` keeps arc-less nodes too, so
+    /// that the rows match the network simplex's basis one for one.
+    static func addConservation(_ model: inout Model, _ x: [Model.Variable], _ instance: Instance, everyNode: Bool) {
+        var terms = [[(Model.Variable, Double)]](repeating: [], count: instance.nodes)
+        for (e, arc) in instance.arcs.enumerated() {
+            terms[arc.source].append((x[e], 1))
+            terms[arc.target].append((x[e], -1))
+        }
+        for u in 0..<instance.nodes where everyNode || !terms[u].isEmpty { model.addConstraint("n", terms[u], lower: 0, upper: 0) }
+    }
+
     /// GLPK's optimum of stage `k` with every earlier stage kept at its optimum.
     static func glpkOptima(_ instance: Instance) throws -> [Double] {
         var optima: [Double] = []
@@ -44,12 +55,7 @@ import Testing
                 model.addVariable("a", kind: .continuous, lower: 0,
                                   upper: arc.capacity >= NetworkSimplex.unbounded ? nil : Double(arc.capacity))
             }
-            var terms = [[(Model.Variable, Double)]](repeating: [], count: instance.nodes)
-            for (e, arc) in instance.arcs.enumerated() {
-                terms[arc.source].append((x[e], 1))
-                terms[arc.target].append((x[e], -1))
-            }
-            for u in 0..<instance.nodes where !terms[u].isEmpty { model.addConstraint("n", terms[u], lower: 0, upper: 0) }
+            Self.addConservation(&model, x, instance, everyNode: false)
             for earlier in 0..<k {
                 model.addConstraint("keep", instance.costs[earlier].enumerated().map { (x[$0.offset], Double($0.element)) },
                                     upper: optima[earlier] + 1e-6)
@@ -104,12 +110,7 @@ import Testing
                                      upper: fixed ? Double(simplex.flow[e]) : (arc.capacity >= NetworkSimplex.unbounded ? nil : Double(arc.capacity)),
                                      objective: Double(instance.costs.last![e]))
         }
-        var terms = [[(Model.Variable, Double)]](repeating: [], count: instance.nodes)
-        for (e, arc) in instance.arcs.enumerated() {
-            terms[arc.source].append((x[e], 1))
-            terms[arc.target].append((x[e], -1))
-        }
-        for u in 0..<instance.nodes { model.addConstraint("n", terms[u], lower: 0, upper: 0) }
+        Self.addConservation(&model, x, instance, everyNode: true)
         func status(_ s: NetworkSimplex.Basis.Status) -> StartingBasis.Status {
             switch s { case .basic: .basic; case .lower: .lower; case .upper: .upper; case .fixed: .fixed }
         }
@@ -154,12 +155,7 @@ extension NetworkSimplexTests {
             model.addVariable("a", lower: forced.contains(e) ? 1 : 0,
                               upper: arc.capacity >= NetworkSimplex.unbounded ? nil : Double(arc.capacity))
         }
-        var terms = [[(Model.Variable, Double)]](repeating: [], count: instance.nodes)
-        for (e, arc) in instance.arcs.enumerated() {
-            terms[arc.source].append((x[e], 1))
-            terms[arc.target].append((x[e], -1))
-        }
-        for u in 0..<instance.nodes where !terms[u].isEmpty { model.addConstraint("n", terms[u], lower: 0, upper: 0) }
+        Self.addConservation(&model, x, instance, everyNode: false)
         for (e, c) in instance.costs[0].enumerated() { model.setObjective(x[e], Double(c)) }
         let first = try Solver.solve(model)
         var ourFirst = 0
