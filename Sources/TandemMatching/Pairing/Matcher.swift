@@ -202,7 +202,16 @@ public enum Matcher {
         var final: NetworkStages.Pass
         var relaxation: NetworkStages.Pass
         var passes: Int
+        /// The pairs returned: the network's, or GLPK's polish of its total score.
+        var chosen: [Int]
+        /// GLPK's total-score stage on the full model, when it polished the network's result.
+        var polished: StageReport?
     }
+
+    /// Up to this many candidate pairs, a network result short of its bound gets its total score
+    /// polished by GLPK's branch-and-bound on the full model (roles free), the earlier stages held
+    /// at the values found.
+    static let polishLimit = 20_000
 
     /// The stages on the pairing network (`NetworkStages`); when the role choice leaves a gap on a
     /// small model, GLPK's branch-and-bound on the full model settles it, starting from the
@@ -215,9 +224,50 @@ public enum Matcher {
         if !reachesBound && model.candidates.count <= exactSearchLimit {
             return try solveStages(model, config: config, keepModels: keepModels, reports: &reports, start: final.chosen)
         }
-        pending = PendingCheck(model: model, final: final, relaxation: relaxation, passes: passes)
-        reports = try checkedReports(pending!, config: config, keepModels: keepModels, check: false)
-        return final.chosen
+        var check = PendingCheck(model: model, final: final, relaxation: relaxation, passes: passes, chosen: final.chosen)
+        if !reachesBound && model.candidates.count <= polishLimit {
+            check.polished = try polishTotalScore(&check, config: config, keepModels: keepModels)
+        }
+        pending = check
+        reports = try checkedReports(check, config: config, keepModels: keepModels, check: false)
+        return check.chosen
+    }
+
+    /// GLPK's branch-and-bound on the total-score stage of the full model (where "either" roles
+    /// are free), holding the earlier stages at least at the network's values and starting from
+    /// the network's pairs; its pairs replace the network's when they score more.
+    private static func polishTotalScore(_ check: inout PendingCheck, config: MatchingConfig,
+                                         keepModels: Bool) throws(MatchingError) -> StageReport {
+        let model = check.model
+        var floors: [PairingModel.Stage: Double] = [:]
+        for stage in [PairingModel.Stage.overdue, .coverage, .waiting] where stage != .overdue || !model.overdue.isEmpty {
+            floors[stage] = model.objectiveValue(stage, chosen: check.chosen)
+        }
+        let floor = check.final.floor
+        let built = model.build(stage: .totalScore, floors: floors, minimumPoints: floor)
+        let start = startingValues(built, chosen: check.chosen, model: model, floor: floor)
+        var options = options(config, keep: keepModels, start: start)
+        options.timeLimit = min(config.solverTimeLimitSeconds, 15)
+        let solution: Solution
+        do { solution = try Solver.solve(built.model, options: options) } catch { throw .solver(error.description) }
+        if ProcessInfo.processInfo.environment["TANDEM_DEBUG"] != nil {
+            FileHandle.standardError.write(Data("polish: \(solution.status) in \(solution.seconds)s\n".utf8))
+        }
+        var chosen = check.chosen
+        if solution.values != nil {
+            let picked = built.pairVariables.indices.filter { solution.value(built.pairVariables[$0]) > 0.5 }
+            if model.objectiveValue(.totalScore, chosen: picked) > model.objectiveValue(.totalScore, chosen: chosen) {
+                chosen = picked
+            }
+        }
+        check.chosen = chosen
+        let status = solution.isProvenOptimal
+            ? "optimal given the earlier stages' values (GLPK branch-and-bound, roles free)"
+            : "\(solution.status) (GLPK branch-and-bound from the network's pairs)"
+        return StageReport(name: PairingModel.Stage.totalScore.rawValue, status: status,
+                           objective: model.objectiveValue(.totalScore, chosen: chosen) / 100, gap: solution.gap,
+                           seconds: solution.seconds, solves: 1, lpText: solution.lpText,
+                           printedSolution: solution.printedSolution, provenOptimal: false)
     }
 
     /// Has GLPK check every stage of a network result from the network simplex's basis (and the
@@ -239,6 +289,10 @@ public enum Matcher {
             if stage == .overdue && model.overdue.isEmpty {
                 reports.append(StageReport(name: stage.rawValue, status: "skipped: nobody has waited past the target",
                                            objective: 0, gap: 0, seconds: 0, solves: 0, provenOptimal: true))
+                continue
+            }
+            if stage == .totalScore, let polished = pending.polished {
+                reports.append(polished)
                 continue
             }
             let value = final.values[stage]!
@@ -273,8 +327,8 @@ public enum Matcher {
             boundValid = bound == value
             let gap = bound == value ? 0 : bound.flatMap { $0 == 0 ? nil : Double($0 - value) / Double(abs($0)) }
             let objective = stage == .minimumScore ? Double(value) / 100
-                : stage == .totalScore ? model.objectiveValue(.totalScore, chosen: final.chosen) / 100
-                : model.objectiveValue(stage, chosen: final.chosen)
+                : stage == .totalScore ? model.objectiveValue(.totalScore, chosen: pending.chosen) / 100
+                : model.objectiveValue(stage, chosen: pending.chosen)
             let status = !check ? "not yet checked by GLPK"
                 : proven ? "optimal" : "not proven: \"either\" applicants' roles were chosen by rule"
             reports.append(StageReport(
