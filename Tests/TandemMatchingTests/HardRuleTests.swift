@@ -63,10 +63,13 @@ struct HardRuleTests {
         let base = try Fixture.baseline()
         let pair = try base.plainPair()
         var applicants = base.applicants
+        let someoneElse = try #require(base.applicants.first { $0.email != pair.senior.email && $0.email != pair.junior.email })
         if bySenior {
             applicants.modify(pair.senior) { $0.conflicts = [pair.junior.email.text.uppercased()] } // by e-mail
         } else {
             applicants.modify(pair.junior) { $0.conflicts = [pair.senior.name.lowercased()] } // by name
+            // The senior lists a conflict too, with someone else: the rule must still name the junior.
+            applicants.modify(pair.senior) { $0.conflicts = [someoneElse.email.text] }
         }
         let (pool, result) = try Fixture.match(applicants)
         #expect(!result.contains(senior: pair.senior, junior: pair.junior))

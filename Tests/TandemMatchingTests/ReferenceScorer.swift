@@ -21,6 +21,8 @@ struct ReferenceScorer {
     let areas: [String]
     let organisation: [String]
     let conflicts: [Set<Int>]
+    /// (who named, whom) as `namer << 32 | named`: a conflict's rule names the person who listed it.
+    let conflictNamedBy: Set<Int64>
     let preferred: [Int?]
     let neverPairs: Set<Int64>
     public let seniorBlock: [String?]
@@ -95,15 +97,18 @@ struct ReferenceScorer {
             return nil
         }
         var conflicts = [Set<Int>](repeating: [], count: applicants.count)
+        var named = Set<Int64>()
         for (i, a) in applicants.enumerated() {
             for entry in a.conflicts {
                 if let j = person(entry), j != i {
                     conflicts[i].insert(j)
                     conflicts[j].insert(i)
+                    named.insert(Int64(i) << 32 | Int64(j))
                 }
             }
         }
         self.conflicts = conflicts
+        conflictNamedBy = named
         preferred = applicants.map { $0.preferredPartner.isEmpty ? nil : person($0.preferredPartner) }
         var never: Set<Int64> = []
         for pair in pool.overrides.neverPair {
@@ -136,7 +141,8 @@ struct ReferenceScorer {
     /// The rules that depend on both people (roles already checked).
     private func pairRule(_ s: Int, _ j: Int) -> PairRule? {
         if conflicts[s].contains(j) {
-            let namer = pool.applicants[s].conflicts.isEmpty ? pool.applicants[j].name : pool.applicants[s].name
+            // Whoever listed the other (the senior when both did).
+            let namer = conflictNamedBy.contains(Int64(s) << 32 | Int64(j)) ? pool.applicants[s].name : pool.applicants[j].name
             return .conflict(namedBy: namer)
         }
         if !neverPairs.isEmpty && neverPairs.contains(Self.unorderedKey(s, j)) { return .neverPairOverride }
