@@ -105,17 +105,13 @@ import Testing
         let basis = simplex.basis()
         var model = Model(name: "check", sense: .minimize)
         let x = instance.arcs.enumerated().map { e, arc -> Model.Variable in
-            let fixed = basis.arcs[e] == .fixed
+            let fixed = basis.columns[e] == .fixed
             return model.addVariable("a", kind: .continuous, lower: fixed ? Double(simplex.flow[e]) : 0,
                                      upper: fixed ? Double(simplex.flow[e]) : (arc.capacity >= NetworkSimplex.unbounded ? nil : Double(arc.capacity)),
                                      objective: Double(instance.costs.last![e]))
         }
         Self.addConservation(&model, x, instance, everyNode: true)
-        func status(_ s: NetworkSimplex.Basis.Status) -> StartingBasis.Status {
-            switch s { case .basic: .basic; case .lower: .lower; case .upper: .upper; case .fixed: .fixed }
-        }
-        let start = StartingBasis(rows: basis.rows.map(status), columns: basis.arcs.map(status))
-        let solution = try Solver.solve(model, options: SolveOptions(startingBasis: start))
+        let solution = try Solver.solve(model, options: SolveOptions(startingBasis: basis))
         #expect(solution.status == .optimal)
         #expect(solution.objective.map { $0.rounded() } == Double(simplex.totalCost))
         #expect(solution.log.isEmpty || !solution.log.contains("error"))

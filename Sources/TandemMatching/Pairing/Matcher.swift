@@ -130,9 +130,7 @@ public enum Matcher {
             candidateSet = scorer.candidates(extraPairs: extra)
         }
         let solved = clock.now
-        if ProcessInfo.processInfo.environment["TANDEM_DEBUG"] != nil {
-            FileHandle.standardError.write(Data("matcher: scoring \((scored - started).inSeconds)s, solving and restoring \((solved - scored).inSeconds)s\n".utf8))
-        }
+        DebugLog.write("matcher: scoring \((scored - started).inSeconds)s, solving and restoring \((solved - scored).inSeconds)s")
         let pairs = chosen.map { e -> Pairing in
             let c = model.candidates[e]
             return Pairing(senior: pool.applicants[c.senior], junior: pool.applicants[c.junior], score: c.score,
@@ -250,9 +248,7 @@ public enum Matcher {
         options.timeLimit = min(config.solverTimeLimitSeconds, 15)
         let solution: Solution
         do { solution = try Solver.solve(built.model, options: options) } catch { throw .solver(error.description) }
-        if ProcessInfo.processInfo.environment["TANDEM_DEBUG"] != nil {
-            FileHandle.standardError.write(Data("polish: \(solution.status) in \(solution.seconds)s\n".utf8))
-        }
+        DebugLog.write("polish: \(solution.status) in \(solution.seconds)s")
         var chosen = check.chosen
         if solution.values != nil {
             let picked = built.pairVariables.indices.filter { solution.value(built.pairVariables[$0]) > 0.5 }
@@ -350,7 +346,7 @@ public enum Matcher {
             let solution: Solution
             do {
                 solution = try Solver.solve(built.model, options: options(config, keep: keep, start: start))
-                if ProcessInfo.processInfo.environment["TANDEM_DEBUG"] != nil { FileHandle.standardError.write(Data("\(stage.rawValue) floor=\(floor ?? -1) cols=\(built.model.columns.count) \(solution.status) \(solution.seconds)s\n".utf8)) }
+                DebugLog.write("\(stage.rawValue) floor=\(floor ?? -1) cols=\(built.model.columns.count) \(solution.status) \(solution.seconds)s")
             } catch {
                 throw .solver(error.description)
             }

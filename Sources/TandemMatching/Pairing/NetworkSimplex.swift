@@ -1,3 +1,5 @@
+import GLPK
+
 /// Minimum-cost circulation by the primal network simplex method, kept warm between objectives.
 ///
 /// Why our own: the pairing core is a network (people → pairs → people) and GLPK's general
@@ -394,17 +396,12 @@ struct NetworkSimplex {
         return total
     }
 
-    /// The basis for an LP whose rows are the nodes (flow conservation, = 0) and whose columns are
-    /// the real arcs: tree arcs are basic, an artificial arc in the tree makes its node's row basic.
-    struct Basis {
-        enum Status { case basic, lower, upper, fixed }
-        var rows: [Status]
-        var arcs: [Status]
-    }
-
-    func basis() -> Basis {
-        var rows = [Basis.Status](repeating: .fixed, count: nodeCount)
-        var arcs = [Basis.Status](repeating: .lower, count: arcCount)
+    /// GLPK's basis for the LP whose rows are the nodes (flow conservation, = 0) and whose columns
+    /// are the real arcs: tree arcs are basic, an artificial arc in the tree makes its node's row
+    /// basic, and frozen arcs are fixed.
+    func basis() -> StartingBasis {
+        var rows = [StartingBasis.Status](repeating: .fixed, count: nodeCount)
+        var arcs = [StartingBasis.Status](repeating: .lower, count: arcCount)
         for e in 0..<arcCount {
             switch state[e] {
             case 0: arcs[e] = .basic
@@ -413,7 +410,7 @@ struct NetworkSimplex {
             }
         }
         for u in 0..<nodeCount where Int(pred[u]) >= arcCount { rows[u] = .basic }
-        return Basis(rows: rows, arcs: arcs)
+        return StartingBasis(rows: rows, columns: arcs)
     }
 
     /// Checks the tree's internal consistency (tests only): thread is a preorder of the parent

@@ -28,7 +28,6 @@ struct NetworkStages {
     }
 
     let model: PairingModel
-    let debug = ProcessInfo.processInfo.environment["TANDEM_DEBUG"] != nil
     var tiers: [Stage] { model.overdue.isEmpty ? [.coverage, .waiting] : [.overdue, .coverage, .waiting] }
 
     /// Overdue, coverage and waiting in turn on the network with `roles` fixed, above `floor`.
@@ -79,17 +78,14 @@ struct NetworkStages {
             probe.enablePairs(from: floor, below: saved.floor)
         } else {
             probe = PairingNetwork(model: model, roles: roles, floor: nil, disabledBelow: floor)
-            let overdue = probe.gains(.overdue), coverage = probe.gains(.coverage), waiting = probe.gains(.waiting)
-            probe.simplex.setCosts(overdue.indices.map { -(weights.overdue * overdue[$0] + weights.coverage * coverage[$0] + waiting[$0]) })
+            probe.simplex.setCosts(probe.foldedGains(weights).map { -$0 })
         }
         let pivotsBefore = probe.simplex.pivots
         probe.simplex.minimize()
         let goal = weights.overdue * (target.values[.overdue] ?? 0) + weights.coverage * target.values[.coverage]!
             + target.values[.waiting]!
         let keeps = -probe.simplex.totalCost >= goal
-        if debug {
-            FileHandle.standardError.write(Data("probe floor \(floor): \(keeps ? "keeps" : "loses"), \(probe.simplex.pivots - pivotsBefore) pivots, \((ContinuousClock.now - began).inSeconds)s\n".utf8))
-        }
+        DebugLog.write("probe floor \(floor): \(keeps ? "keeps" : "loses"), \(probe.simplex.pivots - pivotsBefore) pivots, \((ContinuousClock.now - began).inSeconds)s")
         if !keeps { start = ProbeStart(floor: floor, network: probe) }
         return (keeps, probe.chosen)
     }
@@ -149,7 +145,7 @@ struct NetworkStages {
         var network = priorities(roles: roles, floor: nil, into: &relaxation)
         var current = relaxation
         var passes = 1
-        while true {
+        repeat {
             // Either-applicants used in both roles become seniors, and the priorities are solved again.
             while !network.bothRoles.isEmpty {
                 for p in network.bothRoles { roles[p] = .senior }
@@ -158,16 +154,9 @@ struct NetworkStages {
                 passes += 1
             }
             network = scores(roles: roles, into: &current)
-            if network.bothRoles.isEmpty { break }
-            for p in network.bothRoles { roles[p] = .senior }
-            current = Pass()
-            network = priorities(roles: roles, floor: nil, into: &current)
-            passes += 1
-        }
+        } while !network.bothRoles.isEmpty
         if passes == 1 { relaxation = current }
-        if debug {
-            FileHandle.standardError.write(Data("network: \(passes) passes, \(roles.count) roles fixed, values \(current.values.map { "\($0.key.rawValue)=\($0.value)" }.sorted()), bound \(relaxation.values.map { "\($0.key.rawValue)=\($0.value)" }.sorted()), probes \(current.probes)\n".utf8))
-        }
+        DebugLog.write("network: \(passes) passes, \(roles.count) roles fixed, values \(current.values.map { "\($0.key.rawValue)=\($0.value)" }.sorted()), bound \(relaxation.values.map { "\($0.key.rawValue)=\($0.value)" }.sorted()), probes \(current.probes)")
         return (current, relaxation, passes)
     }
 
@@ -179,9 +168,7 @@ struct NetworkStages {
         do {
             let solution = try Solver.solve(lp, options: SolveOptions(timeLimit: timeLimit, startingBasis: basis,
                                                                       keepLPText: keep, keepPrintedSolution: keep))
-            if ProcessInfo.processInfo.environment["TANDEM_DEBUG"] != nil {
-                FileHandle.standardError.write(Data("GLPK check \(stage.rawValue): build \((built - began).inSeconds)s, solve \(solution.seconds)s, \(lp.columns.count) columns, \(solution.status)\n".utf8))
-            }
+            DebugLog.write("GLPK check \(stage.rawValue): build \((built - began).inSeconds)s, solve \(solution.seconds)s, \(lp.columns.count) columns, \(solution.status)")
             return solution
         } catch {
             throw .solver(error.description)

@@ -37,7 +37,6 @@ struct PairingModel {
     /// People with candidate pairs (pool indices), sorted.
     let people: [Int]
     let overdue: Set<Int>
-    let waitingDays: [Int: Int]
     let eitherRole: Set<Int>
     /// The candidates' fields and per-person facts as flat arrays, for the networks built from them
     /// many times over (indexing a `Candidate` would copy its area-name lists).
@@ -60,7 +59,6 @@ struct PairingModel {
         people = asSenior.union(asJunior).sorted()
         eitherRole = asSenior.intersection(asJunior)
         self.overdue = overdue.intersection(people)
-        waitingDays = Dictionary(uniqueKeysWithValues: people.map { ($0, max(0, pool.waitingDays($0))) })
         seniorOf = candidates.map(\.senior)
         juniorOf = candidates.map(\.junior)
         pointsOf = candidates.map(\.score.points)
@@ -69,7 +67,7 @@ struct PairingModel {
         for p in self.overdue { flags[p] = true }
         isOverdue = flags
         var waits = [Int](repeating: 0, count: pool.applicants.count)
-        for (p, days) in waitingDays { waits[p] = days }
+        for p in people { waits[p] = max(0, pool.waitingDays(p)) }
         waitingOf = waits
     }
 
@@ -156,7 +154,7 @@ struct PairingModel {
         switch stage {
         case .overdue: return overdue.sorted().map { (y[$0]!, 1) }
         case .coverage: return people.map { (y[$0]!, 1) }
-        case .waiting: return people.compactMap { p in waitingDays[p]! > 0 ? (y[p]!, Double(waitingDays[p]!)) : nil }
+        case .waiting: return people.compactMap { p in waitingOf[p] > 0 ? (y[p]!, Double(waitingOf[p])) : nil }
         case .minimumScore, .totalScore: return candidates.enumerated().map { (x[$0.offset], Double($0.element.score.points)) }
         }
     }
@@ -175,7 +173,7 @@ struct PairingModel {
         switch stage {
         case .overdue: return Double(paired.intersection(overdue).count)
         case .coverage: return Double(paired.count)
-        case .waiting: return Double(paired.reduce(0) { $0 + (waitingDays[$1] ?? 0) })
+        case .waiting: return Double(paired.reduce(0) { $0 + waitingOf[$1] })
         case .minimumScore: return Double(chosen.map { candidates[$0].score.points }.min() ?? 0)
         case .totalScore: return Double(chosen.reduce(0) { $0 + candidates[$1].score.points })
         }

@@ -34,8 +34,6 @@ struct PairingNetwork {
     private var arcLabels: [Label] = []
     private var nodeLabels: [Label] = []
     var simplex: NetworkSimplex
-    /// When the network was built (timing in debug output).
-    private(set) var builtAt = ContinuousClock.now
 
     /// - Parameters:
     ///   - roles: the fixed role of some either-applicants (the others get both copies);
@@ -119,7 +117,6 @@ struct PairingNetwork {
         if let disabledBelow {
             for (arc, e) in pairArcs where model.pointsOf[e] < disabledBelow && !model.isMust[e] { simplex.freeze(arc) }
         }
-        builtAt = ContinuousClock.now
     }
 
     /// What each unit of flow on an arc is worth at `stage` (the network minimises −gain).
@@ -141,6 +138,13 @@ struct PairingNetwork {
             for (arc, e) in pairArcs { gain[arc] = model.pointsOf[e] }
         }
         return gain
+    }
+
+    /// The three priority stages' gains in one: overdue × `weights.overdue` + coverage ×
+    /// `weights.coverage` + waiting (see `NetworkStages.foldWeights`).
+    func foldedGains(_ weights: (overdue: Int, coverage: Int)) -> [Int] {
+        let overdue = gains(.overdue), coverage = gains(.coverage), waiting = gains(.waiting)
+        return overdue.indices.map { weights.overdue * overdue[$0] + weights.coverage * coverage[$0] + waiting[$0] }
     }
 
     /// Solves `stage` from the current tree and keeps only its optimal flows for what follows.
@@ -201,7 +205,7 @@ struct PairingNetwork {
         var columns: [Model.Variable] = []
         columns.reserveCapacity(arcs.count)
         for (e, arc) in arcs.enumerated() {
-            let fixed = basis.arcs[e] == .fixed
+            let fixed = basis.columns[e] == .fixed
             let flow = Double(simplex.flow[e])
             let upper: Double? = arc.capacity >= NetworkSimplex.unbounded ? nil : Double(arc.capacity)
             let kind: Model.Kind = upper == 1 ? .binary : .integer
@@ -214,14 +218,6 @@ struct PairingNetwork {
             terms[arc.target].append((columns[e], -1))
         }
         for (u, label) in nodeLabels.enumerated() { lp.addConstraint(nodeName(label), terms[u], lower: 0, upper: 0) }
-        func status(_ s: NetworkSimplex.Basis.Status) -> StartingBasis.Status {
-            switch s {
-            case .basic: return .basic
-            case .lower: return .lower
-            case .upper: return .upper
-            case .fixed: return .fixed
-            }
-        }
-        return (lp, StartingBasis(rows: basis.rows.map(status), columns: basis.arcs.map(status)))
+        return (lp, basis)
     }
 }
