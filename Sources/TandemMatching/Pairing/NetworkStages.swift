@@ -141,8 +141,15 @@ struct NetworkStages {
             roles[model.candidates[e].senior] = .senior
             roles[model.candidates[e].junior] = .junior
         }
+        let clock = ContinuousClock()
+        var began = clock.now
+        func lap(_ what: String) {
+            DebugLog.write("network: \(what) in \((clock.now - began).inSeconds)s")
+            began = clock.now
+        }
         var relaxation = Pass()
         var network = priorities(roles: roles, floor: nil, into: &relaxation)
+        lap("relaxation's priorities (\(network.arcs.count) arcs)")
         var current = relaxation
         var passes = 1
         repeat {
@@ -152,8 +159,10 @@ struct NetworkStages {
                 current = Pass()
                 network = priorities(roles: roles, floor: nil, into: &current)
                 passes += 1
+                lap("priorities with \(roles.count) roles fixed")
             }
             network = scores(roles: roles, into: &current)
+            lap("scores, \(current.probes) probes")
         } while !network.bothRoles.isEmpty
         if passes == 1 { relaxation = current }
         DebugLog.write("network: \(passes) passes, \(roles.count) roles fixed, values \(current.values.map { "\($0.key.rawValue)=\($0.value)" }.sorted()), bound \(relaxation.values.map { "\($0.key.rawValue)=\($0.value)" }.sorted()), probes \(current.probes)")
