@@ -98,7 +98,25 @@ final class Problem {
 /// Names that GLPK and the CPLEX LP format accept: printable ASCII without spaces,
 /// at most 255 characters (longer ones make GLPK abort), unique within the model.
 enum GLPKName {
+    /// The ASCII bytes a name may hold as they are (the same set as `make`'s slow path keeps).
+    private static let allowed: [Bool] = (0..<128).map { byte in
+        let scalar = Unicode.Scalar(UInt8(byte))
+        switch scalar {
+        case "a"..."z", "A"..."Z", "0"..."9", "_", ".", "(", ")", "[", "]", "{", "}", "@", "#", "!", "$", "%", "&", "~", "'", "|", "?", "/", ",", ";":
+            return true
+        default:
+            return false
+        }
+    }
+
     static func make(_ raw: String, fallback: String) -> String {
+        // Fast path (a model has a name per row and column): a name that is already valid.
+        let valid = raw.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard let first = bytes.first, bytes.count <= 200, !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first),
+                  first != UInt8(ascii: ".") else { return false }
+            return bytes.allSatisfy { $0 < 128 && allowed[Int($0)] }
+        }
+        if valid == true { return raw }
         var out = ""
         for scalar in raw.unicodeScalars {
             switch scalar {

@@ -42,8 +42,8 @@ public struct RunInput: Sendable {
     public var encoding: TextEncoding? = nil
     public var emailDrafts = false
     public var history = SchemeHistory()
-    /// Keep each stage's LP model and printed solution (a few MB for large pools).
-    public var keepModels = true
+    /// Whether to write each stage's LP model and GLPK's printed solution.
+    public var models = ModelFiles.automatic
 
     public init(applications: [UInt8], applicationsFile: String, config: SchemeConfig, firstMonth: YearMonth) {
         self.applications = applications
@@ -130,6 +130,7 @@ public enum MonthlyRun {
         pool.overrides = input.overrides
 
         var matching: MatchingResult
+        var previous: MatchingResult? = nil
         var schedule: ScheduleResult
         var rounds = 0
         var scoreSeconds = 0.0, solveSeconds = 0.0, scheduleSeconds = 0.0
@@ -137,10 +138,11 @@ public enum MonthlyRun {
             rounds += 1
             let began = clock.now
             do {
-                matching = try Matcher.match(pool, config: config, keepModels: input.keepModels, confirm: false)
+                matching = try Matcher.match(pool, config: config, models: input.models, confirm: false, previous: previous)
             } catch {
                 throw .matching(error)
             }
+            previous = nil
             let matched = clock.now
             schedule = Scheduler.schedule(matching.pairs.map { PairToSchedule(senior: $0.senior, junior: $0.junior) },
                                           firstMonth: input.firstMonth, config: config,
@@ -153,11 +155,12 @@ public enum MonthlyRun {
             let ruledOut = schedule.unscheduled.filter { !forced.contains($0.pair.key) }
             if ruledOut.isEmpty || rounds == maximumRounds { break }
             for problem in ruledOut { pool.unschedulable[problem.pair.key] = problem.explanation }
+            previous = matching
         }
         // GLPK checks the pairing once the scheduler has accepted it (earlier rounds are discarded).
         let checking = clock.now
         do {
-            try Matcher.confirm(&matching, config: config, keepModels: input.keepModels)
+            try Matcher.confirm(&matching, config: config, models: input.models)
         } catch {
             throw .matching(error)
         }

@@ -119,8 +119,13 @@ public enum Reports {
             md += "| \(stage.name) | \(meaning[stage.name] ?? "") | \(stage.status) | \(trim(stage.objective)) | \(gap) | \(stage.solves) |\n"
         }
         md += matching.allProvenOptimal ? "\nEvery stage was proven optimal.\n" : "\n**Not every stage was proven optimal**: see the gaps above.\n"
-        md += "Each stage's model is in `model-STAGE.lp` (CPLEX LP format) with GLPK's solution in `solution-STAGE.txt`; "
-        md += "`model.lp` is the final stage's model. Time per stage: `timings.md`.\n"
+        if matching.stages.contains(where: { $0.lpText != nil }) {
+            md += "Each stage's model is in `model-STAGE.lp` (CPLEX LP format) with GLPK's solution in `solution-STAGE.txt`; "
+            md += "`model.lp` is the final stage's model. Time per stage: `timings.md`.\n"
+        } else {
+            md += "The stages' models were not written (\(matching.candidatePairs) candidate pairs make files of many megabytes); "
+            md += "`tandem run --models always` writes them. Time per stage: `timings.md`.\n"
+        }
         if facts.rounds > 1 {
             md += "\nThe pairing was solved \(facts.rounds) times: pairs that the scheduler could not fit were ruled out and the rest re-solved.\n"
         }

@@ -33,7 +33,7 @@ extension Tandem {
                 pool.overrides = try Files.overrides(overrides)
                 let result: MatchingResult
                 do {
-                    result = try Matcher.match(pool, config: config, keepModels: false)
+                    result = try Matcher.match(pool, config: config, models: .never)
                 } catch {
                     throw Failure("\(error)")
                 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TandemIngest
 import TandemLedger
+import TandemMatching
 import TandemModel
 import TandemPipeline
 
@@ -21,6 +22,9 @@ extension Tandem {
 
         @Option(name: .long, help: "Coordinator's overrides (CSV: rule,senior,junior,note with rule must or never).")
         var overrides: String?
+
+        @Option(name: .long, help: "Write each pairing stage's model (model-STAGE.lp) and GLPK's solution: automatic (up to \(ModelFiles.automaticLimit) candidate pairs), always or never.")
+        var models = ModelFiles.automatic
 
         @Flag(name: .long, help: "Also write one e-mail draft (.eml) per participant with their calendar attached.")
         var emailDrafts = false
@@ -52,6 +56,7 @@ extension Tandem {
             let (overrideList, overrideBytes) = try Files.overridesFile(overrides)
             input.overrides = overrideList
             input.emailDrafts = emailDrafts
+            input.models = models
 
             // The output folder is replaced as a whole at the end of the run: a ledger inside it would
             // be pulled from under SQLite.
@@ -140,3 +145,5 @@ extension Tandem {
         }
     }
 }
+
+extension ModelFiles: ExpressibleByArgument {}

@@ -49,7 +49,7 @@ enum Support {
     static func runMonth(_ ledger: Ledger, _ bytes: [UInt8], month: YearMonth, force: Bool = false) throws -> (RunOutput, LedgerSnapshot) {
         let snapshot = try ledger.snapshot(before: month, force: force)
         var input = RunInput(applications: bytes, applicationsFile: "applications.csv", config: config(), firstMonth: month)
-        input.keepModels = false
+        input.models = .never
         input.history = snapshot.history
         let output = try MonthlyRun.run(input)
         try ledger.record(output, month: month, inputFile: "applications.csv",

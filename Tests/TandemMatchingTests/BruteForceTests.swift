@@ -55,7 +55,7 @@ import TandemModel
         var config = SchemeConfig()
         config.matching.candidatesPerPerson = 1000 // no pruning: the brute force sees every allowed pair
         let pool = Pool(applicants: RandomPools.applicants(count, rng: &rng), firstMonth: YearMonth(year: 2026, month: 12))
-        let result = try Matcher.match(pool, config: config, keepModels: false)
+        let result = try Matcher.match(pool, config: config, models: .never)
         let scorer = try Scorer(pool: pool, config: config)
         let candidates = scorer.candidates().candidates
         let expected = Self.bruteForce(candidates, pool: pool, target: config.matching.waitingTargetMonths)

@@ -68,7 +68,7 @@ struct Fixture: Sendable {
                       _ adjust: (inout Pool) -> Void = { _ in }) throws -> (Pool, MatchingResult) {
         var pool = Pool(applicants: applicants, firstMonth: firstMonth)
         adjust(&pool)
-        return (pool, try Matcher.match(pool, config: config, keepModels: false))
+        return (pool, try Matcher.match(pool, config: config, models: .never))
     }
 
     /// The first baseline pair whose partners asked for exactly those roles.

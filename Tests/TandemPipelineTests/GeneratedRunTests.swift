@@ -19,7 +19,7 @@ import TandemTestSupport
         config.matching.mipGap = 0.02
         var input = RunInput(applications: try ApplicationGenerator.export(n: 2000, seed: 7, badRate: 0.02, dupRate: 0.04), applicationsFile: "generated.csv",
                              config: config, firstMonth: YearMonth(year: 2026, month: 12))
-        input.keepModels = false
+        input.models = .never
         let output = try MonthlyRun.run(input)
         let pairs = output.matching.pairs
         #expect(pairs.count > 500)

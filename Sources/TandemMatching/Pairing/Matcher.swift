@@ -56,29 +56,37 @@ public struct MatchingResult: Sendable {
     public var allProvenOptimal: Bool { stages.allSatisfy(\.provenOptimal) }
     /// Set until `Matcher.confirm` has had GLPK check the network's result.
     var pendingCheck: Matcher.PendingCheck?
+    /// The candidate pairs solved, pairs given back included: the next round starts from them.
+    var candidateSet = CandidateSet(candidates: [], allowedPairs: 0, hasAllowedPartner: [])
 }
 
 /// Chooses the month's pairs: scores the pool, prunes, then solves the lexicographic stages with
 /// GLPK (see `PairingModel`), and checks the result against every hard rule before returning it.
 public enum Matcher {
-    /// - Parameter confirm: have GLPK check the network's stages now (see `confirm`); `tandem run`
-    ///   defers it until the scheduler has accepted the pairs.
-    public static func match(_ pool: Pool, config: SchemeConfig, keepModels: Bool = true,
-                             confirm: Bool = true) throws(MatchingError) -> MatchingResult {
+    /// - Parameters:
+    ///   - confirm: have GLPK check the network's stages now (see `confirm`); `tandem run`
+    ///     defers it until the scheduler has accepted the pairs.
+    ///   - previous: the same pool's result before some pairs were ruled out (`Pool.unschedulable`):
+    ///     its candidate pairs, pairs given back included, are used again without those pairs
+    ///     instead of searching the pool once more.
+    public static func match(_ pool: Pool, config: SchemeConfig, models: ModelFiles = .automatic,
+                             confirm: Bool = true, previous: MatchingResult? = nil) throws(MatchingError) -> MatchingResult {
         let clock = ContinuousClock()
         let started = clock.now
         let scorer = try Scorer(pool: pool, config: config)
-        var candidateSet = scorer.candidates()
+        var candidateSet = previous.map { scorer.without(ruledOut: $0.candidateSet) } ?? scorer.candidates()
         let scored = clock.now
         let overdue = Set((0..<pool.applicants.count).filter { pool.isOverdue($0, targetMonths: config.matching.waitingTargetMonths) })
         // Pruning must never cost an overdue applicant their pair: everyone overdue with an allowed
         // partner paired is the best stage 1 can do; short of that, every allowed pair of each overdue
         // applicant left unpaired is restored and the stages are solved again.
         let reachable = overdue.filter { candidateSet.hasAllowedPartner[$0] }
-        var restoredOverdue = false
-        var overduePruningUnchecked = false
-        var restoredPerPerson: Int?
-        var restoredOthers = false
+        var restoredOverdue = previous?.restoredOverduePairs ?? false
+        var overduePruningUnchecked = previous?.overduePruningUnchecked ?? false
+        var restoredPerPerson = previous?.restoredPerPerson
+        var restoredOthers = previous?.restoredOthers ?? false
+        // Pairs are given back once: a later round keeps them and gives back no more.
+        var restoring = restoredOverdue
         var stages: [StageReport] = []
         var chosen: [Int] = []
         var model: PairingModel
@@ -91,14 +99,15 @@ public enum Matcher {
             stages = []
             chosen = []
             if !model.candidates.isEmpty {
-                chosen = try solveByNetwork(model, config: config.matching, keepModels: keepModels, reports: &stages,
+                chosen = try solveByNetwork(model, config: config.matching,
+                                            keepModels: models.keeps(candidatePairs: model.candidates.count), reports: &stages,
                                             pending: &pending)
             }
             // Pruning must not cost people their pair: anyone left unpaired who has allowed partners
             // gets pairs back and the stages are solved once more. Overdue applicants get all their
             // allowed pairs when that keeps the model within three times its size; otherwise, and
             // for everyone else, each gets their best allowed pairs, as many as double the model.
-            if restoredOverdue { break }
+            if restoring { break }
             let paired = Set(chosen.flatMap { [model.candidates[$0].senior, model.candidates[$0].junior] })
             let unpairedOverdue = reachable.subtracting(paired).sorted()
             let unpairedOthers = candidateSet.hasAllowedPartner.indices.filter {
@@ -125,9 +134,10 @@ public enum Matcher {
                 restoredPerPerson = share
             }
             for p in unpairedOthers { extra += best(scorer.allowedPairs(of: p), share) }
-            restoredOthers = !unpairedOthers.isEmpty
+            restoredOthers = restoredOthers || !unpairedOthers.isEmpty
             restoredOverdue = true
-            candidateSet = scorer.candidates(extraPairs: extra)
+            restoring = true
+            candidateSet = scorer.adding(extra, to: candidateSet)
         }
         let solved = clock.now
         DebugLog.write("matcher: scoring \((scored - started).inSeconds)s, solving and restoring \((solved - scored).inSeconds)s")
@@ -144,7 +154,8 @@ public enum Matcher {
                               restoredPerPerson: restoredPerPerson, restoredOthers: restoredOthers,
                               scoringSeconds: (scored - started).inSeconds, solvingSeconds: (solved - scored).inSeconds)
         result.pendingCheck = pending
-        if confirm { try Self.confirm(&result, config: config, keepModels: keepModels) }
+        result.candidateSet = candidateSet
+        if confirm { try Self.confirm(&result, config: config, models: models) }
         return result
     }
 
@@ -269,9 +280,10 @@ public enum Matcher {
     /// Has GLPK check every stage of a network result from the network simplex's basis (and the
     /// relaxation's bound where it bounds a stage). `tandem run` calls this once the month's
     /// pairing is final, so that rounds discarded for scheduling are not checked in vain.
-    public static func confirm(_ result: inout MatchingResult, config: SchemeConfig, keepModels: Bool) throws(MatchingError) {
+    public static func confirm(_ result: inout MatchingResult, config: SchemeConfig, models: ModelFiles) throws(MatchingError) {
         guard let pending = result.pendingCheck else { return }
-        result.stages = try checkedReports(pending, config: config.matching, keepModels: keepModels, check: true)
+        result.stages = try checkedReports(pending, config: config.matching,
+                                           keepModels: models.keeps(candidatePairs: pending.model.candidates.count), check: true)
         result.pendingCheck = nil
     }
 

@@ -179,33 +179,57 @@ struct NetworkSimplex {
         let blockSize = max(10, Int(Double(all).squareRoot()))
         var nextArc = 0
         while true {
-            // Block search for an entering arc.
-            var inArc = -1
-            var best = 0
-            var count = blockSize
-            var e = nextArc
-            var searched = 0
-            while searched < all {
-                if !frozen[e] {
-                    let s = Int(state[e])
-                    if s != 0 {
-                        let c = s * (cost[e] + potential[Int(source[e])] - potential[Int(target[e])])
-                        if c < best { best = c; inArc = e }
-                    }
-                }
-                e += 1
-                if e == all { e = 0 }
-                searched += 1
-                count -= 1
-                if count == 0 {
-                    if best < 0 { break }
-                    count = blockSize
-                }
-            }
+            let (inArc, next) = enteringArc(from: nextArc, blockSize: blockSize)
             if inArc < 0 { return .optimal }
-            nextArc = e
+            nextArc = next
             if !pivot(inArc) { return .unbounded }
             pivots += 1
+        }
+    }
+
+    /// Block search: scans arcs from `start` in blocks of `blockSize`, and returns the arc with the
+    /// most negative reduced cost (signed by its bound) in the first block that has one, and where
+    /// the next search starts; -1 when no arc can improve (optimal).
+    ///
+    /// This loop is most of the solver's time, so it reads the arrays through unsafe pointers
+    /// (every index is below `all` by construction) with wrapping arithmetic (costs and potentials
+    /// are far below `Int.max`: the folded costs stay under `Int.max / 64`; and GLPK re-checks
+    /// every optimum this solver reports).
+    private func enteringArc(from start: Int, blockSize: Int) -> (arc: Int, next: Int) {
+        let all = arcCount + nodeCount
+        return state.withUnsafeBufferPointer { state in
+            frozen.withUnsafeBufferPointer { frozen in
+                cost.withUnsafeBufferPointer { cost in
+                    potential.withUnsafeBufferPointer { potential in
+                        source.withUnsafeBufferPointer { source in
+                            target.withUnsafeBufferPointer { target in
+                                var inArc = -1
+                                var best = 0
+                                var count = blockSize
+                                var e = start
+                                var searched = 0
+                                while searched < all {
+                                    let s = Int(state[e])
+                                    if s != 0 && !frozen[e] {
+                                        let reduced = cost[e] &+ potential[Int(source[e])] &- potential[Int(target[e])]
+                                        let c = s &* reduced
+                                        if c < best { best = c; inArc = e }
+                                    }
+                                    e &+= 1
+                                    if e == all { e = 0 }
+                                    searched &+= 1
+                                    count &-= 1
+                                    if count == 0 {
+                                        if best < 0 { break }
+                                        count = blockSize
+                                    }
+                                }
+                                return (inArc, e)
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -269,8 +293,12 @@ struct NetworkSimplex {
         // Potentials of the moved subtree.
         let sigma = potential[vIn] - potential[uIn] - Int(predDir[uIn]) * cost[inArc]
         let end = Int(thread[Int(lastSucc[uIn])])
-        u = uIn
-        while u != end { potential[u] += sigma; u = Int(thread[u]) }
+        thread.withUnsafeBufferPointer { thread in
+            potential.withUnsafeMutableBufferPointer { potential in
+                var u = uIn
+                while u != end { potential[u] &+= sigma; u = Int(thread[u]) }
+            }
+        }
         return true
     }
 

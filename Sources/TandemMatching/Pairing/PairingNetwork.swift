@@ -177,6 +177,29 @@ struct PairingNetwork {
         }
     }
 
+    /// A role for every applicant still free on both sides, from the current flow: senior when
+    /// used as a senior (also when used both ways: places as a senior are the scarcer kind),
+    /// junior when used only as a junior; someone unused takes the side with more candidate pairs.
+    func settledRoles() -> [Int: Role] {
+        var pairsAsSenior = [Int](repeating: 0, count: juniorArc.count)
+        var pairsAsJunior = [Int](repeating: 0, count: juniorArc.count)
+        for (_, e) in pairArcs {
+            pairsAsSenior[model.seniorOf[e]] += 1
+            pairsAsJunior[model.juniorOf[e]] += 1
+        }
+        var roles: [Int: Role] = [:]
+        for p in juniorArc.indices where juniorArc[p] >= 0 && seniorFirstArc[p] >= 0 {
+            if simplex.flow[seniorFirstArc[p]] > 0 {
+                roles[p] = .senior
+            } else if simplex.flow[juniorArc[p]] > 0 {
+                roles[p] = .junior
+            } else {
+                roles[p] = pairsAsSenior[p] >= pairsAsJunior[p] ? .senior : .junior
+            }
+        }
+        return roles
+    }
+
     /// The network's LP for `stage` as a GLPK model with the current tree as its starting basis:
     /// node rows (flow out − flow in = 0), arc columns (frozen ones fixed at their flow).
     func glpkModel(_ stage: PairingModel.Stage) -> (Model, StartingBasis) {
@@ -208,8 +231,8 @@ struct PairingNetwork {
             let fixed = basis.columns[e] == .fixed
             let flow = Double(simplex.flow[e])
             let upper: Double? = arc.capacity >= NetworkSimplex.unbounded ? nil : Double(arc.capacity)
-            let kind: Model.Kind = upper == 1 ? .binary : .integer
-            columns.append(lp.addVariable(name(arcLabels[e]), kind: kind, lower: fixed ? flow : 0, upper: fixed ? flow : upper,
+            // Continuous: with the roles fixed the LP's basic solutions are integral (a network).
+            columns.append(lp.addVariable(name(arcLabels[e]), kind: .continuous, lower: fixed ? flow : 0, upper: fixed ? flow : upper,
                                           objective: Double(gain[e])))
         }
         var terms = [[(Model.Variable, Double)]](repeating: [], count: nodeLabels.count)

@@ -352,6 +352,39 @@ public struct Scorer: Sendable {
         return CandidateSet(candidates: list, allowedPairs: best.allowedPairs, hasAllowedPartner: best.hasAllowedPartner)
     }
 
+    /// `set` with the allowed pairs among `extraPairs` (senior, junior) added, in the solver's
+    /// order (by senior, then junior): what `candidates(extraPairs:)` gives, without searching again.
+    func adding(_ extraPairs: [(Int, Int)], to set: CandidateSet) -> CandidateSet {
+        let known = Set(set.candidates.map { Self.orderedKey($0.senior, $0.junior) })
+        var keys: [Int64] = []
+        for (s, j) in extraPairs where !known.contains(Self.orderedKey(s, j)) && rule(senior: s, junior: j) == nil {
+            keys.append(Self.orderedKey(s, j))
+        }
+        keys.sort()
+        var unique: [Int64] = []
+        for key in keys where unique.last != key { unique.append(key) }
+        var result = set
+        result.candidates = (set.candidates + Self.scored(unique, by: self))
+            .sorted { ($0.senior, $0.junior) < ($1.senior, $1.junior) }
+        return result
+    }
+
+    /// `previous` without the pairs this scorer's rules now rule out (pairs the scheduler could not
+    /// fit): the people of those pairs keep their other candidates and get no new ones.
+    func without(ruledOut previous: CandidateSet) -> CandidateSet {
+        var result = previous
+        result.candidates = previous.candidates.filter { unschedulable[Self.orderedKey($0.senior, $0.junior)] == nil }
+        let dropped = previous.candidates.count - result.candidates.count
+        guard dropped > 0 else { return result }
+        result.allowedPairs -= dropped
+        for key in unschedulable.keys {
+            for p in [Int(key >> 32), Int(key & 0xFFFF_FFFF)] where result.hasAllowedPartner[p] {
+                result.hasAllowedPartner[p] = !allowedPairs(of: p).isEmpty
+            }
+        }
+        return result
+    }
+
     /// The full score of each pair (`orderedKey`s), computed on all cores, in the order given.
     static func scored(_ keys: [Int64], by scorer: Scorer) -> [Candidate] {
         let workers = CandidateSearch.workerCount(for: keys.count / 2048)
