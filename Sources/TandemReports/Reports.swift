@@ -99,6 +99,11 @@ public enum Reports {
         if matching.restoredOthers {
             md += "- Applicants left unpaired on the kept pairs got their best allowed pairs back before the final solve\n"
         }
+        if let skipped = matching.restoreSkipped {
+            md += "- \(skipped) applicants were left unpaired on the kept pairs although they have allowed partners; giving "
+            md += "them pairs back was too much work for a pool this size, so the stages are optimal for the kept pairs only. "
+            md += "Raising `candidates_per_person` weighs more partners for everyone\n"
+        }
 
         md += "\n## Solver (GLPK), stage by stage\n\n"
         md += "Each stage keeps the ones before it at their optimum. A network simplex solves each stage exactly for the "

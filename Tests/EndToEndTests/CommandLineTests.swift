@@ -50,6 +50,23 @@ import Testing
         return result
     }
 
+    @Test func modelFilesAreWrittenOnlyWhenAsked() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let never = try Self.tandem(["run", Self.sample, "--month", "2026-12", "--out", "never", "--ledger", "a.sqlite",
+                                     "--models", "never"], in: folder)
+        #expect(never.status == 0, "stderr: \(never.err)")
+        let files = Self.files(under: folder.appendingPathComponent("never"))
+        #expect(files["pairs.csv"] != nil)
+        #expect(files.keys.filter { $0.hasPrefix("model") || $0.hasPrefix("solution-") }.isEmpty)
+        let summary = String(decoding: files["summary.md"] ?? Data(), as: UTF8.self)
+        #expect(summary.contains("--models always"))
+        let wrong = try Self.tandem(["run", Self.sample, "--month", "2026-12", "--out", "x", "--ledger", "b.sqlite",
+                                     "--models", "sometimes"], in: folder)
+        #expect(wrong.status != 0)
+        #expect(wrong.err.contains("--models"))
+    }
+
     @Test func runOnTheSampleWritesEveryOutputAndListsEveryRejectedRow() throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

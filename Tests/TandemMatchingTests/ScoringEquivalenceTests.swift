@@ -119,6 +119,21 @@ import TandemTestSupport
             #expect(bits(a.candidates) == bits(b.candidates), "score bits, \(context)")
         }
         #expect(b.allowedPairs > 0)
+        // Pairs given back later (`adding`) give what a search with them as extra pairs gives.
+        let searched = fast.candidates()
+        #expect(fast.adding(extra, to: searched).candidates == b.candidates, "adding, \(variant), seed \(seed)")
+        #expect(fast.adding([], to: searched).candidates == searched.candidates)
+        #expect(fast.without(ruledOut: searched).candidates == searched.candidates, "nothing ruled out by the scheduler yet")
+        // A scheduling round rules pairs out: exactly those leave, the rest stay as they were.
+        if searched.candidates.count > 3 {
+            var later = pool
+            let gone = [searched.candidates[0], searched.candidates[searched.candidates.count / 2]]
+            for c in gone { later.unschedulable[pool.applicants[c.senior].email.key + "|" + pool.applicants[c.junior].email.key] = "no slot" }
+            let reused = try Scorer(pool: later, config: config).without(ruledOut: searched)
+            #expect(reused.candidates == searched.candidates.filter { c in !gone.contains { $0.senior == c.senior && $0.junior == c.junior } },
+                    "without(ruledOut:), \(variant), seed \(seed)")
+            #expect(reused.allowedPairs == searched.allowedPairs - 2)
+        }
         #expect(fast.seniorBlock == slow.seniorBlock && fast.juniorBlock == slow.juniorBlock)
         // Rules and full scores of a sample of pairs (allowed or not), as `explain` and the matcher see them.
         let n = pool.applicants.count

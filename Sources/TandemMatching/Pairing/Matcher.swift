@@ -51,6 +51,9 @@ public struct MatchingResult: Sendable {
     public var restoredPerPerson: Int?
     /// Whether applicants not yet overdue but left unpaired got their best allowed pairs back.
     public var restoredOthers: Bool
+    /// How many applicants were left unpaired on the kept pairs while they had allowed partners,
+    /// when giving them pairs back was too much work (`Matcher.restoreWorkLimit`).
+    public var restoreSkipped: Int?
     public var scoringSeconds: Double
     public var solvingSeconds: Double
     public var allProvenOptimal: Bool { stages.allSatisfy(\.provenOptimal) }
@@ -87,6 +90,7 @@ public enum Matcher {
         var restoredOthers = previous?.restoredOthers ?? false
         // Pairs are given back once: a later round keeps them and gives back no more.
         var restoring = restoredOverdue
+        var restoreSkipped = previous?.restoreSkipped
         var stages: [StageReport] = []
         var chosen: [Int] = []
         var model: PairingModel
@@ -114,6 +118,15 @@ public enum Matcher {
                 candidateSet.hasAllowedPartner[$0] && !paired.contains($0) && !overdue.contains($0)
             }
             if unpairedOverdue.isEmpty && unpairedOthers.isEmpty { break }
+            let unpairedCount = unpairedOverdue.count + unpairedOthers.count
+            // Giving pairs back scores every allowed pair of each person concerned: on a large pool
+            // with many people unpaired that would take longer than everything else, so it is
+            // skipped and the summary says so.
+            if unpairedCount * pool.applicants.count > restoreWorkLimit {
+                restoreSkipped = unpairedCount
+                if !unpairedOverdue.isEmpty { overduePruningUnchecked = true }
+                break
+            }
             let size = max(candidateSet.candidates.count, 1)
             var extra: [(Int, Int)] = []
             var perPerson: [[(Int, Int)]] = []
@@ -126,7 +139,6 @@ public enum Matcher {
                     .sorted { ($0.points, $1.pair.0, $1.pair.1) > ($1.points, $0.pair.0, $0.pair.1) }
                     .prefix(count).map(\.pair)
             }
-            let unpairedCount = unpairedOverdue.count + unpairedOthers.count
             let share = max(3 * config.matching.candidatesPerPerson, size / max(unpairedCount, 1))
             if extra.count > 3 * size {
                 extra = perPerson.flatMap { best($0, share) }
@@ -152,6 +164,7 @@ public enum Matcher {
                               allowedPairs: candidateSet.allowedPairs, candidatePairs: candidateSet.candidates.count,
                               restoredOverduePairs: restoredOverdue, overduePruningUnchecked: overduePruningUnchecked,
                               restoredPerPerson: restoredPerPerson, restoredOthers: restoredOthers,
+                              restoreSkipped: restoreSkipped,
                               scoringSeconds: (scored - started).inSeconds, solvingSeconds: (solved - scored).inSeconds)
         result.pendingCheck = pending
         result.candidateSet = candidateSet
@@ -200,6 +213,10 @@ public enum Matcher {
         SolveOptions(timeLimit: config.solverTimeLimitSeconds, mipGap: config.mipGap, startingSolution: start,
                      keepLPText: keep, keepPrintedSolution: keep)
     }
+
+    /// Giving pairs back is skipped when (people concerned) × (applicants) exceeds this: about a
+    /// minute or two of scoring on two cores.
+    static let restoreWorkLimit = 200_000_000
 
     /// Models up to this many candidate pairs whose network result is not proven optimal (an
     /// "either" applicant's role) are settled by GLPK's branch-and-bound on the full model.
