@@ -582,7 +582,9 @@ def report(args):
     w("\nFrom each run's `summary.md` (objectives as the summary shows them) and `timings.md` (seconds).\n")
 
     w("## Cross-check with HiGHS\n")
-    w("Tandem writes each pairing stage's integer program as `model-STAGE.lp`, and GLPK's answer as "
+    w("With `--models always` (a run of its own; a coordinator's run writes them only for small pools), Tandem "
+      "writes each pairing stage's model as `model-STAGE.lp` (the network's LP with the roles fixed, which GLPK "
+      "re-solved from the network's basis), and GLPK's answer as "
       "`solution-STAGE.txt`. Each model was solved again with HiGHS, an independent solver "
       f"(time limit {highs_limit} s per model). Both objectives are in the model's own units "
       "(scores in hundredths of a point), so they can differ from the table above. *Equal* means they agree to "
@@ -626,7 +628,9 @@ def report(args):
             w(f"| {d['size']:,} | {cell(row['model'])} | {cell(tandem)} | {cell(h.get('status'))} | "
               f"{fmt_obj(h.get('objective'))} | {eq} | {fmt_s(secs)} | {fmt_s(h.get('seconds'))} |")
             if g and g.get("status") and h.get("rows") is not None:
-                sol = os.path.join(args.data, "runs", f"n{d['size']}", "out", f"solution-{row['stage']}.txt")
+                sol = os.path.join(args.data, "runs", f"n{d['size']}-models", "out", f"solution-{row['stage']}.txt")
+                if not os.path.exists(sol):
+                    sol = os.path.join(args.data, "runs", f"n{d['size']}", "out", f"solution-{row['stage']}.txt")
                 dims = glpk_dimensions(sol)
                 if dims and dims != (h["rows"], h["columns"]):
                     notes.append(f"{d['size']:,} applicants, {row['model']}: HiGHS read {h['rows']:,} rows and "

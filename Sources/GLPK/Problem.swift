@@ -17,7 +17,8 @@ final class Problem {
         glp_add_cols(pointer, Int32(model.columns.count))
         for (i, column) in model.columns.enumerated() {
             let j = Int32(i + 1)
-            glp_set_col_name(pointer, j, names.make(column.name, fallback: "x\(j)"))
+            // Unnamed columns save time on large models nobody reads; the LP writer numbers them.
+            if !column.name.isEmpty { glp_set_col_name(pointer, j, names.make(column.name, fallback: "x\(j)")) }
             switch column.kind {
             case .continuous: glp_set_col_kind(pointer, j, GLP_CV)
             case .integer: glp_set_col_kind(pointer, j, GLP_IV)
@@ -42,7 +43,7 @@ final class Problem {
         var k = 1
         for (r, row) in model.rows.enumerated() {
             let i = Int32(r + 1)
-            glp_set_row_name(pointer, i, names.make(row.name, fallback: "r\(i)"))
+            if !row.name.isEmpty { glp_set_row_name(pointer, i, names.make(row.name, fallback: "r\(i)")) }
             let (type, lower, upper) = Self.bounds(row.lower, row.upper)
             glp_set_row_bnds(pointer, i, type, lower, upper)
             for term in row.terms {

@@ -59,6 +59,8 @@ public struct MatchingResult: Sendable {
     public var allProvenOptimal: Bool { stages.allSatisfy(\.provenOptimal) }
     /// Set until `Matcher.confirm` has had GLPK check the network's result.
     var pendingCheck: Matcher.PendingCheck?
+    /// The scorer, for the next round.
+    var scorer: Scorer?
     /// The candidate pairs solved, pairs given back included: the next round starts from them.
     var candidateSet = CandidateSet(candidates: [], allowedPairs: 0, hasAllowedPartner: [])
 }
@@ -69,14 +71,19 @@ public enum Matcher {
     /// - Parameters:
     ///   - confirm: have GLPK check the network's stages now (see `confirm`); `tandem run`
     ///     defers it until the scheduler has accepted the pairs.
-    ///   - previous: the same pool's result before some pairs were ruled out (`Pool.unschedulable`):
-    ///     its candidate pairs, pairs given back included, are used again without those pairs
-    ///     instead of searching the pool once more.
+    ///   - previous: the same pool's result before some pairs were ruled out (`Pool.unschedulable`,
+    ///     the only difference allowed): its scorer and candidate pairs, pairs given back included,
+    ///     are used again without those pairs instead of scoring the pool once more.
     public static func match(_ pool: Pool, config: SchemeConfig, models: ModelFiles = .automatic,
                              confirm: Bool = true, previous: MatchingResult? = nil) throws(MatchingError) -> MatchingResult {
         let clock = ContinuousClock()
         let started = clock.now
-        let scorer = try Scorer(pool: pool, config: config)
+        let scorer: Scorer
+        if let earlier = previous?.scorer {
+            scorer = earlier.ruling(out: pool.unschedulable)
+        } else {
+            scorer = try Scorer(pool: pool, config: config)
+        }
         var candidateSet = previous.map { scorer.without(ruledOut: $0.candidateSet) } ?? scorer.candidates()
         let scored = clock.now
         let overdue = Set((0..<pool.applicants.count).filter { pool.isOverdue($0, targetMonths: config.matching.waitingTargetMonths) })
@@ -96,28 +103,18 @@ public enum Matcher {
         var model: PairingModel
         var mustPairs: Set<Int>
         var pending: PendingCheck?
-        while true {
-            pending = nil
-            mustPairs = try validatedMustPairs(scorer: scorer, candidates: candidateSet.candidates)
-            model = PairingModel(pool: pool, candidates: candidateSet.candidates, mustPairs: mustPairs, overdue: overdue)
-            stages = []
-            chosen = []
-            if !model.candidates.isEmpty {
-                chosen = try solveByNetwork(model, config: config.matching,
-                                            keepModels: models.keeps(candidatePairs: model.candidates.count), reports: &stages,
-                                            pending: &pending)
-            }
-            // Pruning must not cost people their pair: anyone left unpaired who has allowed partners
-            // gets pairs back and the stages are solved once more. Overdue applicants get all their
-            // allowed pairs when that keeps the model within three times its size; otherwise, and
-            // for everyone else, each gets their best allowed pairs, as many as double the model.
-            if restoring { break }
+        // Pruning must not cost people their pair: anyone left unpaired who has allowed partners
+        // gets pairs back and the stages are solved once more. Overdue applicants get all their
+        // allowed pairs when that keeps the model within three times its size; otherwise, and
+        // for everyone else, each gets their best allowed pairs, as many as double the model.
+        // Returns the pairs to add, or nil when nobody needs any (or it is too much work).
+        func pairsToGiveBack(_ chosen: [Int], in model: PairingModel) -> [(Int, Int)]? {
             let paired = Set(chosen.flatMap { [model.candidates[$0].senior, model.candidates[$0].junior] })
             let unpairedOverdue = reachable.subtracting(paired).sorted()
             let unpairedOthers = candidateSet.hasAllowedPartner.indices.filter {
                 candidateSet.hasAllowedPartner[$0] && !paired.contains($0) && !overdue.contains($0)
             }
-            if unpairedOverdue.isEmpty && unpairedOthers.isEmpty { break }
+            if unpairedOverdue.isEmpty && unpairedOthers.isEmpty { return nil }
             let unpairedCount = unpairedOverdue.count + unpairedOthers.count
             // Giving pairs back scores every allowed pair of each person concerned: on a large pool
             // with many people unpaired that would take longer than everything else, so it is
@@ -125,7 +122,7 @@ public enum Matcher {
             if unpairedCount * pool.applicants.count > restoreWorkLimit {
                 restoreSkipped = unpairedCount
                 if !unpairedOverdue.isEmpty { overduePruningUnchecked = true }
-                break
+                return nil
             }
             let size = max(candidateSet.candidates.count, 1)
             var extra: [(Int, Int)] = []
@@ -148,7 +145,38 @@ public enum Matcher {
             for p in unpairedOthers { extra += best(scorer.allowedPairs(of: p), share) }
             restoredOthers = restoredOthers || !unpairedOthers.isEmpty
             restoredOverdue = true
+            return extra
+        }
+
+        // A later round has only fewer pairs: the roles and bound its first solve settled still serve.
+        var reusable = previous?.pendingCheck?.settled
+        while true {
+            mustPairs = try validatedMustPairs(scorer: scorer, candidates: candidateSet.candidates)
+            model = PairingModel(pool: pool, candidates: candidateSet.candidates, mustPairs: mustPairs, overdue: overdue)
+            var settled = reusable
+            reusable = nil
+            if !restoring && model.candidates.count > exactSearchLimit {
+                // On a large pool whom to give pairs back to is read off the priority stages alone;
+                // the score stages wait until the candidate pairs are final.
+                let early = NetworkStages(model: model).priorityPairs()
+                restoring = true
+                if let extra = pairsToGiveBack(early.chosen, in: model) {
+                    candidateSet = scorer.adding(extra, to: candidateSet)
+                    continue
+                }
+                settled = early.settled
+            }
+            pending = nil
+            stages = []
+            chosen = []
+            if !model.candidates.isEmpty {
+                chosen = try solveByNetwork(model, config: config.matching,
+                                            keepModels: models.keeps(candidatePairs: model.candidates.count), reports: &stages,
+                                            pending: &pending, reusing: settled)
+            }
+            if restoring { break }
             restoring = true
+            guard let extra = pairsToGiveBack(chosen, in: model) else { break }
             candidateSet = scorer.adding(extra, to: candidateSet)
         }
         let solved = clock.now
@@ -168,6 +196,7 @@ public enum Matcher {
                               scoringSeconds: (scored - started).inSeconds, solvingSeconds: (solved - scored).inSeconds)
         result.pendingCheck = pending
         result.candidateSet = candidateSet
+        result.scorer = scorer
         if confirm { try Self.confirm(&result, config: config, models: models) }
         return result
     }
@@ -228,6 +257,7 @@ public enum Matcher {
         var final: NetworkStages.Pass
         var relaxation: NetworkStages.Pass
         var passes: Int
+        var settled: NetworkStages.Settled?
         /// The pairs returned: the network's, or GLPK's polish of its total score.
         var chosen: [Int]
         /// GLPK's total-score stage on the full model, when it polished the network's result.
@@ -243,14 +273,16 @@ public enum Matcher {
     /// small model, GLPK's branch-and-bound on the full model settles it, starting from the
     /// network's pairs. Otherwise GLPK's check of each stage is left to `confirm`.
     private static func solveByNetwork(_ model: PairingModel, config: MatchingConfig, keepModels: Bool,
-                                       reports: inout [StageReport], pending: inout PendingCheck?) throws(MatchingError) -> [Int] {
-        let (final, relaxation, passes) = NetworkStages(model: model).solve()
+                                       reports: inout [StageReport], pending: inout PendingCheck?,
+                                       reusing earlier: NetworkStages.Settled?) throws(MatchingError) -> [Int] {
+        let (final, relaxation, passes, settled) = NetworkStages(model: model).solve(reusing: earlier)
         let reachesBound = [PairingModel.Stage.overdue, .coverage, .waiting, .minimumScore, .totalScore]
             .allSatisfy { final.values[$0] == relaxation.values[$0] }
         if !reachesBound && model.candidates.count <= exactSearchLimit {
             return try solveStages(model, config: config, keepModels: keepModels, reports: &reports, start: final.chosen)
         }
-        var check = PendingCheck(model: model, final: final, relaxation: relaxation, passes: passes, chosen: final.chosen)
+        var check = PendingCheck(model: model, final: final, relaxation: relaxation, passes: passes, settled: settled,
+                                 chosen: final.chosen)
         if !reachesBound && model.candidates.count <= polishLimit {
             check.polished = try polishTotalScore(&check, config: config, keepModels: keepModels)
         }
@@ -306,11 +338,41 @@ public enum Matcher {
 
     private static func checkedReports(_ pending: PendingCheck, config: MatchingConfig, keepModels: Bool,
                                        check: Bool) throws(MatchingError) -> [StageReport] {
+        typealias Stage = PairingModel.Stage
         let (model, final, relaxation, passes) = (pending.model, pending.final, pending.relaxation, pending.passes)
-        let order: [PairingModel.Stage] = [.overdue, .coverage, .waiting, .minimumScore, .totalScore]
+        // The stages GLPK checks, with the relaxation's bound where it bounds them: only while every
+        // earlier stage reached its bound.
+        var checked: [(stage: Stage, value: Int, bound: Int?)] = []
         var boundValid = true
+        for stage in [Stage.overdue, .coverage, .waiting, .minimumScore, .totalScore] {
+            if stage == .overdue && model.overdue.isEmpty { continue }
+            if stage == .totalScore && pending.polished != nil { continue }
+            let value = final.values[stage]!
+            let bound = boundValid ? relaxation.values[stage] : nil
+            boundValid = bound == value
+            checked.append((stage, value, bound))
+        }
+        // GLPK re-solves each stage's LP from the network's basis (and the relaxation's, where its
+        // bound applies), two models at a time: each on its own thread, where GLPK keeps its state.
+        var jobs: [(network: PairingNetwork, stage: Stage, keep: Bool)] = []
+        if check {
+            for (stage, _, bound) in checked {
+                jobs.append((final.networks[stage]!, stage, keepModels))
+                if passes > 1, bound != nil, let relaxed = relaxation.networks[stage] { jobs.append((relaxed, stage, false)) }
+            }
+        }
+        let outcomes = ResultSlots<Result<Solution, MatchingError>>(count: jobs.count)
+        let allJobs = jobs
+        DispatchQueue.concurrentPerform(iterations: allJobs.count) { k in
+            let job = allJobs[k]
+            outcomes.set(k, Result { () throws(MatchingError) -> Solution in
+                try NetworkStages.prove(job.network, stage: job.stage, keep: job.keep, timeLimit: config.solverTimeLimitSeconds)
+            })
+        }
+        var solutions = outcomes.values()[...]
+
         var reports: [StageReport] = []
-        for stage in order {
+        for stage in [Stage.overdue, .coverage, .waiting, .minimumScore, .totalScore] {
             if stage == .overdue && model.overdue.isEmpty {
                 reports.append(StageReport(name: stage.rawValue, status: "skipped: nobody has waited past the target",
                                            objective: 0, gap: 0, seconds: 0, solves: 0, provenOptimal: true))
@@ -320,16 +382,13 @@ public enum Matcher {
                 reports.append(polished)
                 continue
             }
-            let value = final.values[stage]!
-            // The relaxation bounds this stage only while every earlier stage reached its bound.
-            let bound = boundValid ? relaxation.values[stage] : nil
+            let (_, value, bound) = checked.first { $0.stage == stage }!
             var seconds = final.seconds[stage] ?? 0
             var solves = 0
             var proof: Solution?
             if check {
-                // GLPK checks the final network's optimum of this stage from its basis.
-                let solution = try NetworkStages.prove(final.networks[stage]!, stage: stage, keep: keepModels,
-                                                       timeLimit: config.solverTimeLimitSeconds)
+                // GLPK must confirm the final network's optimum of this stage.
+                let solution = try solutions.removeFirst().get()
                 solves += 1
                 seconds += solution.seconds
                 let glpkAgrees = solution.isProvenOptimal
@@ -338,9 +397,9 @@ public enum Matcher {
                     throw .solver("GLPK did not confirm the network optimum of stage \(stage.rawValue): \(solution.status), objective \(solution.objective ?? .nan) against \(value)")
                 }
                 proof = solution
-                if passes > 1, bound != nil, let relaxed = relaxation.networks[stage] {
+                if passes > 1, bound != nil, relaxation.networks[stage] != nil {
                     // The relaxation's bound, also checked by GLPK.
-                    let bounding = try NetworkStages.prove(relaxed, stage: stage, keep: false, timeLimit: config.solverTimeLimitSeconds)
+                    let bounding = try solutions.removeFirst().get()
                     solves += 1
                     seconds += bounding.seconds
                     guard bounding.isProvenOptimal, abs((bounding.objective ?? .nan) - Double(bound!)) < 0.5 else {
@@ -349,7 +408,6 @@ public enum Matcher {
                 }
             }
             let proven = check && bound == value
-            boundValid = bound == value
             let gap = bound == value ? 0 : bound.flatMap { $0 == 0 ? nil : Double($0 - value) / Double(abs($0)) }
             let objective = stage == .minimumScore ? Double(value) / 100
                 : stage == .totalScore ? model.objectiveValue(.totalScore, chosen: pending.chosen) / 100

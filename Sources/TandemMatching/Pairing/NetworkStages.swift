@@ -90,8 +90,10 @@ struct NetworkStages {
         return (keeps, probe.chosen)
     }
 
-    /// The minimum-score and total-score stages on the network with `roles` fixed.
-    func scores(roles: [Int: PairingNetwork.Role], into pass: inout Pass) -> PairingNetwork {
+    /// The minimum-score and total-score stages on the network with `roles` fixed. `hint` (the floor
+    /// an earlier round found) is probed first, then the next score above it: when the floor has
+    /// not moved, two probes settle it instead of a dozen.
+    func scores(roles: [Int: PairingNetwork.Role], into pass: inout Pass, hint: Int? = nil) -> PairingNetwork {
         let clock = ContinuousClock()
         let began = clock.now
         let points = { (chosen: [Int]) in chosen.map { model.pointsOf[$0] }.min() }
@@ -104,8 +106,13 @@ struct NetworkStages {
             let thresholds = Array(Set(model.pointsOf)).filter { $0 <= mustFloor }.sorted()
             var low = thresholds.firstIndex { $0 > found } ?? thresholds.count
             var high = thresholds.count - 1
+            var guesses = hint.flatMap { h in thresholds.firstIndex(of: h).map { [$0, $0 + 1] } } ?? []
             while low <= high {
-                let mid = (low + high) / 2
+                var mid = (low + high) / 2
+                while let guess = guesses.first {
+                    guesses.removeFirst()
+                    if guess >= low && guess <= high { mid = guess; break }
+                }
                 pass.probes += 1
                 let (keeps, chosen) = keepsPriorities(roles: roles, floor: thresholds[mid], target: pass, weights: weights,
                                                       start: &start)
@@ -132,15 +139,53 @@ struct NetworkStages {
         return network
     }
 
-    /// The final pass (nobody in both roles), the relaxation's priority stages it is measured
-    /// against, and the number of passes.
-    func solve() -> (final: Pass, relaxation: Pass, passes: Int) {
+    /// Must-pairs fix their people's roles.
+    var mustPairRoles: [Int: PairingNetwork.Role] {
         var roles: [Int: PairingNetwork.Role] = [:]
-        // Must-pairs fix their people's roles.
         for e in model.mustPairs {
             roles[model.candidates[e].senior] = .senior
             roles[model.candidates[e].junior] = .junior
         }
+        return roles
+    }
+
+    /// The pairs of the priority stages alone, with roles settled as `solve` settles them, and what
+    /// `solve(reusing:)` can then start from (nil when the relaxation needed no roles).
+    func priorityPairs() -> (chosen: [Int], settled: Settled?) {
+        var roles = mustPairRoles
+        var relaxation = Pass()
+        let network = priorities(roles: roles, floor: nil, into: &relaxation)
+        guard !network.bothRoles.isEmpty else { return (network.chosen, nil) }
+        roles.merge(network.settledRoles(), uniquingKeysWith: { fixed, _ in fixed })
+        var pass = Pass()
+        let settled = priorities(roles: roles, floor: nil, into: &pass)
+        DebugLog.write("network: priority stages only, \(roles.count) roles fixed")
+        return (settled.chosen, Settled(roles: roles, relaxation: relaxation, floor: nil))
+    }
+
+    /// What a solve settled that a later solve of the same pool, with some pairs ruled out, can
+    /// start from: the roles given by rule, and the relaxation (still a bound: it allowed more).
+    struct Settled: Sendable {
+        var roles: [Int: PairingNetwork.Role]
+        var relaxation: Pass
+        /// The minimum score's floor found with them, if the score stages ran.
+        var floor: Int?
+    }
+
+    /// The final pass (nobody in both roles), the relaxation's priority stages it is measured
+    /// against, the number of passes, and what a later solve can reuse (nil when the relaxation
+    /// needed no roles: it was the optimum itself).
+    func solve(reusing earlier: Settled? = nil) -> (final: Pass, relaxation: Pass, passes: Int, settled: Settled?) {
+        if let earlier {
+            var final = Pass()
+            _ = priorities(roles: earlier.roles, floor: nil, into: &final)
+            _ = scores(roles: earlier.roles, into: &final, hint: earlier.floor)
+            DebugLog.write("network: roles and bound of the earlier round, \(final.probes) probes, values \(final.values.map { "\($0.key.rawValue)=\($0.value)" }.sorted())")
+            var settled = earlier
+            settled.floor = final.floor
+            return (final, earlier.relaxation, 2, settled)
+        }
+        var roles = mustPairRoles
         let clock = ContinuousClock()
         var began = clock.now
         func lap(_ what: String) {
@@ -171,14 +216,15 @@ struct NetworkStages {
             lap("scores, \(current.probes) probes")
         }
         if passes == 1 { relaxation = current }
+        let settled = passes == 1 ? nil : Settled(roles: roles, relaxation: relaxation, floor: current.floor)
         DebugLog.write("network: \(passes) passes, \(roles.count) roles fixed, values \(current.values.map { "\($0.key.rawValue)=\($0.value)" }.sorted()), bound \(relaxation.values.map { "\($0.key.rawValue)=\($0.value)" }.sorted()), probes \(current.probes)")
-        return (current, relaxation, passes)
+        return (current, relaxation, passes, settled)
     }
 
     /// GLPK's check of one stage's network LP, from the network's tree.
     static func prove(_ network: PairingNetwork, stage: Stage, keep: Bool, timeLimit: Double) throws(MatchingError) -> Solution {
         let began = ContinuousClock.now
-        let (lp, basis) = network.glpkModel(stage == .minimumScore ? .waiting : stage)
+        let (lp, basis) = network.glpkModel(stage == .minimumScore ? .waiting : stage, named: keep)
         let built = ContinuousClock.now
         do {
             let solution = try Solver.solve(lp, options: SolveOptions(timeLimit: timeLimit, startingBasis: basis,

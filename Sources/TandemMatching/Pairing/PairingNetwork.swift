@@ -202,9 +202,12 @@ struct PairingNetwork {
 
     /// The network's LP for `stage` as a GLPK model with the current tree as its starting basis:
     /// node rows (flow out − flow in = 0), arc columns (frozen ones fixed at their flow).
-    func glpkModel(_ stage: PairingModel.Stage) -> (Model, StartingBasis) {
+    /// - Parameter named: name rows and columns after the people (for the LP file); unnamed
+    ///   otherwise, which is much faster on large models.
+    func glpkModel(_ stage: PairingModel.Stage, named: Bool) -> (Model, StartingBasis) {
         let key = { (i: Int) in model.pool.applicants[i].email.key }
         func name(_ label: Label) -> String {
+            guard named else { return "" }
             switch label {
             case .pairs: return "pairs"
             case .source: return "source"
@@ -216,6 +219,7 @@ struct PairingNetwork {
             }
         }
         func nodeName(_ label: Label) -> String {
+            guard named else { return "" }
             switch label {
             case let .junior(p): return "as_junior(\(key(p)))"
             case let .senior(p): return "as_senior(\(key(p)))"

@@ -7,7 +7,7 @@ import TandemModel
 /// `candidates` goes further (see `CandidateSearch`): it finds each person's best partners without
 /// scoring every pair in full, with exactly the result of scoring them all.
 public struct Scorer: Sendable {
-    public let pool: Pool
+    public private(set) var pool: Pool
     let config: MatchingConfig
     let grid: AvailabilityGrid
     let text: TextProfiles
@@ -33,7 +33,7 @@ public struct Scorer: Sendable {
     let organisationID: [Int32]
     /// `pool.pairsMadeBefore` and `pool.unschedulable` by index pair (`orderedKey(senior, junior)`).
     let madeBefore: Set<Int64>
-    let unschedulable: [Int64: String]
+    private(set) var unschedulable: [Int64: String]
 
     /// - Throws: when the configuration lists more than 64 areas (the scorer keeps areas in bitmasks).
     public init(pool: Pool, config: SchemeConfig) throws(MatchingError) {
@@ -154,39 +154,8 @@ public struct Scorer: Sendable {
         }
         neverPairs = never
 
-        // "senior|junior" keys to index pairs. A key may split at more than one "|" (keys may hold
-        // one), and two applicants may share a key: every reading that names applicants counts.
-        var allByKey: [String: [Int]] = [:]
-        if !pool.pairsMadeBefore.isEmpty || !pool.unschedulable.isEmpty {
-            for (i, a) in applicants.enumerated() { allByKey[a.email.key, default: []].append(i) }
-        }
-        func indexPairs(_ key: String) -> [Int64] {
-            var found: [Int64] = []
-            let scalars = key.unicodeScalars
-            var i = scalars.startIndex
-            while i != scalars.endIndex {
-                if scalars[i] == "|" {
-                    let senior = String(scalars[..<i]), junior = String(scalars[scalars.index(after: i)...])
-                    if let ss = allByKey[senior], let js = allByKey[junior] {
-                        for s in ss {
-                            for j in js where Pool.pairKey(senior: applicants[s].email.key, junior: applicants[j].email.key) == key {
-                                found.append(Self.orderedKey(s, j))
-                            }
-                        }
-                    }
-                }
-                i = scalars.index(after: i)
-            }
-            return found
-        }
-        var madeBefore: Set<Int64> = []
-        for key in pool.pairsMadeBefore { madeBefore.formUnion(indexPairs(key)) }
-        self.madeBefore = madeBefore
-        var unschedulable: [Int64: String] = [:]
-        for (key, why) in pool.unschedulable {
-            for pair in indexPairs(key) { unschedulable[pair] = why }
-        }
-        self.unschedulable = unschedulable
+        madeBefore = Self.indexPairs(Array(pool.pairsMadeBefore), of: applicants).reduce(into: []) { $0.formUnion($1.pairs) }
+        unschedulable = Self.indexed(pool.unschedulable, of: applicants)
 
         grid = AvailabilityGrid(applicants: applicants, firstMonth: pool.firstMonth,
                                 sessionMinutes: config.sessions.durationMinutes)
@@ -350,6 +319,51 @@ public struct Scorer: Sendable {
         for key in keys where unique.last != key { unique.append(key) }
         let list = Self.scored(unique, by: self)
         return CandidateSet(candidates: list, allowedPairs: best.allowedPairs, hasAllowedPartner: best.hasAllowedPartner)
+    }
+
+    /// "senior|junior" keys to index pairs. A key may split at more than one "|" (keys may hold
+    /// one), and two applicants may share a key: every reading that names applicants counts.
+    static func indexPairs(_ keys: [String], of applicants: [Applicant]) -> [(key: String, pairs: [Int64])] {
+        guard !keys.isEmpty else { return [] }
+        var allByKey: [String: [Int]] = [:]
+        for (i, a) in applicants.enumerated() { allByKey[a.email.key, default: []].append(i) }
+        return keys.map { key in
+            var found: [Int64] = []
+            let scalars = key.unicodeScalars
+            var i = scalars.startIndex
+            while i != scalars.endIndex {
+                if scalars[i] == "|" {
+                    let senior = String(scalars[..<i]), junior = String(scalars[scalars.index(after: i)...])
+                    if let ss = allByKey[senior], let js = allByKey[junior] {
+                        for s in ss {
+                            for j in js where Pool.pairKey(senior: applicants[s].email.key, junior: applicants[j].email.key) == key {
+                                found.append(orderedKey(s, j))
+                            }
+                        }
+                    }
+                }
+                i = scalars.index(after: i)
+            }
+            return (key, found)
+        }
+    }
+
+    /// `pool.unschedulable` by index pair.
+    static func indexed(_ unschedulable: [String: String], of applicants: [Applicant]) -> [Int64: String] {
+        var result: [Int64: String] = [:]
+        for (key, pairs) in indexPairs(Array(unschedulable.keys), of: applicants) {
+            for pair in pairs { result[pair] = unschedulable[key] }
+        }
+        return result
+    }
+
+    /// This scorer after a scheduling round ruled out more pairs (`pool.unschedulable` replaced):
+    /// the same pool otherwise, so nothing else is computed again.
+    func ruling(out pairs: [String: String]) -> Scorer {
+        var copy = self
+        copy.pool.unschedulable = pairs
+        copy.unschedulable = Self.indexed(pairs, of: pool.applicants)
+        return copy
     }
 
     /// `set` with the allowed pairs among `extraPairs` (senior, junior) added, in the solver's
