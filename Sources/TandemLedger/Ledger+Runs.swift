@@ -162,6 +162,17 @@ extension Ledger {
             let unmatched = Dictionary(matching.unmatched.map { ($0.applicant.email.key, $0) }, uniquingKeysWith: { a, _ in a })
             let unscheduled = Dictionary(output.schedule.unscheduled.flatMap { [($0.pair.senior.email.key, $0), ($0.pair.junior.email.key, $0)] },
                                          uniquingKeysWith: { a, _ in a })
+            // The per-row inserts are compiled once, not once per row (tens of thousands of rows for a large pool).
+            let insertRunApplicant = try db.makeStatement(sql: """
+                INSERT INTO run_applicants (run_month, email_key, first_response, latest_response, outcome, waiting_days, reason)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+            let upsertApplicant = try db.makeStatement(sql: """
+                INSERT INTO applicants (email_key, email, name, first_response, latest_response, answers)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT(email_key) DO UPDATE SET email = excluded.email, name = excluded.name,
+                    latest_response = excluded.latest_response, answers = excluded.answers
+                """)
             for applicant in output.ingest.applicants.sorted(by: { $0.email.key < $1.email.key }) {
                 let key = applicant.email.key
                 let running = snapshot.history.activeJuniors.contains(key) || snapshot.history.capacityInUse[key] != nil
@@ -169,18 +180,12 @@ extension Ledger {
                 var reason: String? = unmatched[key]?.reason
                 if reason == nil, outcome == "waiting", let problem = unscheduled[key] { reason = problem.explanation }
                 if reason == nil, outcome != "paired" { reason = "already in a pair or at capacity" }
-                try db.execute(sql: """
-                    INSERT INTO run_applicants (run_month, email_key, first_response, latest_response, outcome, waiting_days, reason)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [monthText, key, "\(applicant.appliedOn)", "\(applicant.submittedAt.date)", outcome,
-                                     unmatched[key]?.waitingDays, outcome == "paired" ? nil : reason])
-                try db.execute(sql: """
-                    INSERT INTO applicants (email_key, email, name, first_response, latest_response, answers)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(email_key) DO UPDATE SET email = excluded.email, name = excluded.name,
-                        latest_response = excluded.latest_response, answers = excluded.answers
-                    """, arguments: [key, applicant.email.text, applicant.name, "\(applicant.appliedOn)",
-                                     "\(applicant.submittedAt.date)", try Self.json(Answers(applicant))])
+                try insertRunApplicant.execute(arguments: [
+                    monthText, key, "\(applicant.appliedOn)", "\(applicant.submittedAt.date)", outcome,
+                    unmatched[key]?.waitingDays, outcome == "paired" ? nil : reason])
+                try upsertApplicant.execute(arguments: [
+                    key, applicant.email.text, applicant.name, "\(applicant.appliedOn)", "\(applicant.submittedAt.date)",
+                    try Self.json(Answers(applicant))])
             }
             // People only a replaced run saw are forgotten (a withdrawal is kept); the first response is the
             // earliest any remaining run saw.
@@ -196,21 +201,25 @@ extension Ledger {
             let responses = Dictionary(output.ingest.applicants.map { ($0.email.key, "\($0.submittedAt.date)") }, uniquingKeysWith: { a, _ in a })
             let scores = Dictionary(matching.pairs.map { ($0.senior.email.key + "|" + $0.junior.email.key, $0.score.total) },
                                     uniquingKeysWith: { a, _ in a })
+            let insertPair = try db.makeStatement(sql: """
+                INSERT INTO pairs (key, senior_key, junior_key, senior_name, senior_email, junior_name, junior_email,
+                                   month_formed, junior_response, pattern, score, status)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')
+                """)
+            let insertSession = try db.makeStatement(sql: """
+                INSERT INTO sessions (uid, pair_key, number, start, "end", sequence, status, session)
+                VALUES (?, ?, ?, ?, ?, ?, 'scheduled', ?)
+                """)
             for pair in scheduled.sorted(by: { $0.pair.key < $1.pair.key }) {
                 let senior = pair.pair.senior, junior = pair.pair.junior
-                try db.execute(sql: """
-                    INSERT INTO pairs (key, senior_key, junior_key, senior_name, senior_email, junior_name, junior_email,
-                                       month_formed, junior_response, pattern, score, status)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')
-                    """, arguments: [pair.pair.key, senior.email.key, junior.email.key, senior.name, senior.email.text,
-                                     junior.name, junior.email.text, monthText, responses[junior.email.key] ?? "\(junior.submittedAt.date)",
-                                     pair.pattern.description, scores[pair.pair.key] ?? 0])
+                try insertPair.execute(arguments: [
+                    pair.pair.key, senior.email.key, junior.email.key, senior.name, senior.email.text,
+                    junior.name, junior.email.text, monthText, responses[junior.email.key] ?? "\(junior.submittedAt.date)",
+                    pair.pattern.description, scores[pair.pair.key] ?? 0])
                 for session in pair.sessions {
-                    try db.execute(sql: """
-                        INSERT INTO sessions (uid, pair_key, number, start, "end", sequence, status, session)
-                        VALUES (?, ?, ?, ?, ?, ?, 'scheduled', ?)
-                        """, arguments: [session.uid, pair.pair.key, session.number, session.start, session.end,
-                                         session.sequence, try Self.json(session)])
+                    try insertSession.execute(arguments: [
+                        session.uid, pair.pair.key, session.number, session.start, session.end, session.sequence,
+                        try Self.json(session)])
                 }
             }
             // Status as of this month: a pair whose last session started before it is completed.
