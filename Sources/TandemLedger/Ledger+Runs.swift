@@ -29,19 +29,46 @@ public struct RunFingerprints: Sendable, Hashable {
         self.outputs = outputs
     }
 
-    /// Fingerprints from the bytes: the export; configuration, overrides and holidays; the output files.
-    public init(applications: [UInt8], configuration: [[UInt8]], outputs: [OutputFile]) {
+    /// Fingerprints from the bytes: the export; configuration, overrides and holidays; the output files,
+    /// already fed to `outputs` as they were written.
+    public init(applications: [UInt8], configuration: [[UInt8]], outputs: OutputFingerprint) {
         input = SHA256.hex(applications)
         var joined: [UInt8] = []
         for part in configuration { joined += Array("\(part.count):".utf8) + part }
         self.configuration = SHA256.hex(joined)
-        var hasher = SHA256.Hasher()
+        self.outputs = outputs.value
+    }
+
+    /// Fingerprints from the bytes: the export; configuration, overrides and holidays; the output files.
+    public init(applications: [UInt8], configuration: [[UInt8]], outputs: some Sequence<OutputFile>) {
+        var fingerprint = OutputFingerprint()
+        for file in outputs.sorted(by: { $0.path < $1.path }) { fingerprint.add(file) }
+        self.init(applications: applications, configuration: configuration, outputs: fingerprint)
+    }
+}
+
+/// The fingerprint of a run's output files, fed one file at a time in path order, so the executable
+/// hashes each file as it writes it instead of reading every output again. For each file but timings.md:
+/// "path\ncount\n" and then its bytes, all through one SHA-256 (ledgers compare against this value).
+public struct OutputFingerprint {
+    private var hasher = SHA256.Hasher()
+    private var lastPath: String?
+
+    public init() {}
+
+    public mutating func add(_ file: OutputFile) {
+        precondition(lastPath.map { $0 <= file.path } ?? true, "output files must be fingerprinted in path order")
+        lastPath = file.path
         // timings.md holds wall-clock seconds: the one output that differs between identical runs.
-        for file in outputs.sorted(by: { $0.path < $1.path }) where file.path != "timings.md" {
-            hasher.update("\(file.path)\n\(file.contents.count)\n")
-            hasher.update(file.contents)
-        }
-        self.outputs = SHA256.hex(digest: hasher.finalize())
+        guard file.path != "timings.md" else { return }
+        hasher.update("\(file.path)\n\(file.contents.count)\n")
+        hasher.update(file.contents)
+    }
+
+    /// The SHA-256 in hexadecimal.
+    public var value: String {
+        var copy = hasher
+        return SHA256.hex(digest: copy.finalize())
     }
 }
 
