@@ -95,7 +95,8 @@ enum Files {
 
     /// Writes `files` into a hidden folder beside `folder`; nothing visible changes until `swapIntoPlace`.
     /// Leftovers of a run killed earlier are cleared first, and a folder a kill left moved aside is put back.
-    /// `written` sees each file once it is on disk, in the order of `files`.
+    /// `written` sees each file once it is on disk, in the order of `files`; files made on demand
+    /// (`OutputFiles`) are made, written and let go one at a time.
     static func stage(_ files: some Sequence<OutputFile>, for folder: String,
                       written: (OutputFile) throws -> Void = { _ in }) throws -> StagedFolder {
         let manager = FileManager.default

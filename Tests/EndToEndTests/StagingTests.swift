@@ -15,12 +15,12 @@ import TandemModel
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let target = folder.appendingPathComponent("out").path
-        let files = [
-            OutputFile(path: "calendars/ann.ics", text: "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"),
-            OutputFile(path: "calendars/pairs/ann--ben.ics", contents: (0..<300_000).map { UInt8(truncatingIfNeeded: $0 * 31) }),
-            OutputFile(path: "empty.csv", contents: []),
-            OutputFile(path: "summary.md", text: "# Summary\n\nZoë & Ånne\n"),
-        ]
+        let files = OutputFiles([
+            OutputFiles.Entry(path: "summary.md", text: "# Summary\n\nZoë & Ånne\n"),
+            OutputFiles.Entry(path: "calendars/pairs/ann--ben.ics") { (0..<300_000).map { UInt8(truncatingIfNeeded: $0 * 31) } },
+            OutputFiles.Entry(path: "calendars/ann.ics", text: "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"),
+            OutputFiles.Entry(OutputFile(path: "empty.csv", contents: [])),
+        ])
         var written: [String] = []
         let staged = try Files.stage(files, for: target) { written.append($0.path) }
         #expect(written == ["calendars/ann.ics", "calendars/pairs/ann--ben.ics", "empty.csv", "summary.md"])

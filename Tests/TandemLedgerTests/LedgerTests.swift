@@ -39,7 +39,7 @@ struct LedgerTests {
         let recorded = "28cb75e5c076d5e0cecea349922c9c6248d20b4fd7ea9bbe04eb62e050c4a09c"
         #expect(RunFingerprints(applications: [], configuration: [], outputs: files).outputs == recorded)
         var fedWhileWriting = OutputFingerprint()
-        for file in files.sorted(by: { $0.path < $1.path }) { fedWhileWriting.add(file) }
+        for file in OutputFiles(files.map(OutputFiles.Entry.init)) { fedWhileWriting.add(file) }
         #expect(fedWhileWriting.value == recorded)
         #expect(RunFingerprints(applications: [], configuration: [], outputs: fedWhileWriting).outputs == recorded)
     }
