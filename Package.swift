@@ -56,8 +56,8 @@ let package = Package(
         .testTarget(name: "TandemMatchingTests", dependencies: ["TandemTestSupport", "TandemMatching", "TandemIngest"]),
         .testTarget(name: "TandemSchedulingTests", dependencies: ["TandemTestSupport", "TandemScheduling", "TandemCalendar"]),
         .testTarget(name: "TandemPipelineTests", dependencies: ["TandemTestSupport", "TandemPipeline"]),
-        // Runs the built `tandem` binary, so it depends on the executable being built first.
-        .testTarget(name: "EndToEndTests", dependencies: ["tandem"]),
+        // Runs the built `tandem` binary, so it depends on the executable being built first; also tests its staging.
+        .testTarget(name: "EndToEndTests", dependencies: ["tandem", "TandemModel"]),
         .testTarget(name: "TandemLedgerTests", dependencies: ["TandemTestSupport", 
             "TandemLedger", "TandemPipeline", "TandemModel", "TandemScheduling",
             .product(name: "GRDB", package: "GRDB.swift"),

@@ -52,7 +52,12 @@ public enum CalendarWriter {
 
     /// All calendar files of a schedule, sorted by path.
     public static func files(for schedule: ScheduleResult, config: SchemeConfig, stamp: Int64) -> [OutputFile] {
-        files(for: schedule.allSessions, config: config, stamp: stamp, kind: .publish)
+        lazyFiles(for: schedule, config: config, stamp: stamp).map(\.file)
+    }
+
+    /// All calendar files of a schedule, sorted by path, each made only when it is read (see `OutputFiles`).
+    public static func lazyFiles(for schedule: ScheduleResult, config: SchemeConfig, stamp: Int64) -> [OutputFiles.Entry] {
+        lazyFiles(for: schedule.allSessions, config: config, stamp: stamp, kind: .publish)
     }
 
     /// The calendar files of stored sessions (for instance re-made from a ledger), sorted by path.
@@ -61,7 +66,7 @@ public enum CalendarWriter {
     }
 
     /// What a file is for: first publication, an update of moved sessions, or cancellations.
-    enum Kind {
+    enum Kind: Sendable {
         case publish, update, cancel
 
         var folder: String {
@@ -74,44 +79,41 @@ public enum CalendarWriter {
     }
 
     static func files(for sessions: [ScheduledSession], config: SchemeConfig, stamp: Int64, kind: Kind) -> [OutputFile] {
-        let ordered = sessions.sorted { ($0.start, $0.uid) < ($1.start, $1.uid) }
+        lazyFiles(for: sessions, config: config, stamp: stamp, kind: kind).map(\.file)
+    }
+
+    static func lazyFiles(for sessions: [ScheduledSession], config: SchemeConfig, stamp: Int64, kind: Kind) -> [OutputFiles.Entry] {
+        let source = CalendarSource(sessions, config: config, stamp: stamp, kind: kind)
+        let ordered = source.sessions
         let layout = CalendarLayout(sessions: ordered)
-        var byPerson: [String: [ScheduledSession]] = [:]
+        var byPerson: [String: [Int]] = [:]
         var names: [String: String] = [:]
-        var byPair: [String: [ScheduledSession]] = [:]
-        for session in ordered {
-            byPerson[session.senior.key, default: []].append(session)
-            byPerson[session.junior.key, default: []].append(session)
+        var byPair: [String: [Int]] = [:]
+        for (position, session) in ordered.enumerated() {
+            byPerson[session.senior.key, default: []].append(position)
+            byPerson[session.junior.key, default: []].append(position)
             names[session.senior.key] = session.senior.name
             names[session.junior.key] = session.junior.name
             byPair[layout.pairPath(senior: session.senior.key, junior: session.junior.key, folder: kind.folder), default: []]
-                .append(session)
+                .append(position)
         }
-        let zones = ZoneTables(ordered)
-        var out: [OutputFile] = []
-        for (key, list) in byPerson {
-            out.append(OutputFile(path: layout.participantPath(key, folder: kind.folder), contents: document(
-                list, name: "Mentoring sessions — \(names[key] ?? key)", config: config, stamp: stamp, kind: kind, zones: zones)))
+        var out: [OutputFiles.Entry] = []
+        for (key, positions) in byPerson {
+            let name = "Mentoring sessions — \(names[key] ?? key)"
+            out.append(OutputFiles.Entry(path: layout.participantPath(key, folder: kind.folder)) { source.document(positions, name: name) })
         }
-        for (path, list) in byPair {
-            out.append(OutputFile(path: path, contents: document(
-                list, name: "Mentoring sessions — \(list[0].senior.name) & \(list[0].junior.name)",
-                config: config, stamp: stamp, kind: kind, zones: zones)))
+        for (path, positions) in byPair {
+            let first = ordered[positions[0]]
+            let name = "Mentoring sessions — \(first.senior.name) & \(first.junior.name)"
+            out.append(OutputFiles.Entry(path: path) { source.document(positions, name: name) })
         }
         if !ordered.isEmpty {
-            out.append(OutputFile(path: layout.coordinatorPath(folder: kind.folder), contents: document(
-                ordered, name: "\(config.scheme.name) — all sessions", config: config, stamp: stamp, kind: kind, zones: zones)))
+            let name = "\(config.scheme.name) — all sessions"
+            out.append(OutputFiles.Entry(path: layout.coordinatorPath(folder: kind.folder)) {
+                source.document(Array(source.sessions.indices), name: name)
+            })
         }
         return out.sorted { $0.path < $1.path }
-    }
-
-    /// One calendar participant's file (`calendars/<e-mail>.ics`), as attached to their e-mail.
-    static func participantDocument(_ key: String, sessions: [ScheduledSession], config: SchemeConfig, stamp: Int64,
-                                    zones: ZoneTables) -> [UInt8] {
-        let list = sessions.filter { $0.senior.key == key || $0.junior.key == key }
-            .sorted { ($0.start, $0.uid) < ($1.start, $1.uid) }
-        let name = list.first.map { $0.senior.key == key ? $0.senior.name : $0.junior.name } ?? key
-        return document(list, name: "Mentoring sessions — \(name)", config: config, stamp: stamp, kind: .publish, zones: zones)
     }
 
     /// A whole `VCALENDAR`: header, one `VTIMEZONE` per `TZID` used, the events in order.
@@ -202,6 +204,38 @@ public enum CalendarWriter {
         lines.append("To change a date, agree it with your partner and tell the coordinator, "
             + "\(config.scheme.coordinatorName) <\(config.scheme.coordinatorEmail)>.")
         return lines.joined(separator: "\n")
+    }
+}
+
+/// The sessions and settings that every calendar file of one set shares. Each file's closure holds this one
+/// object and its sessions' positions, not its own copy of the sessions and the configuration.
+final class CalendarSource: Sendable {
+    /// In (start, UID) order, the order of the events in every file.
+    let sessions: [ScheduledSession]
+    let config: SchemeConfig
+    let stamp: Int64
+    let kind: CalendarWriter.Kind
+    let zones: ZoneTables
+
+    init(_ sessions: [ScheduledSession], config: SchemeConfig, stamp: Int64, kind: CalendarWriter.Kind) {
+        self.sessions = sessions.sorted { ($0.start, $0.uid) < ($1.start, $1.uid) }
+        self.config = config
+        self.stamp = stamp
+        self.kind = kind
+        zones = ZoneTables(self.sessions)
+    }
+
+    /// The calendar of the sessions at `positions` (ascending, so the events stay in order).
+    func document(_ positions: [Int], name: String) -> [UInt8] {
+        CalendarWriter.document(positions.map { sessions[$0] }, name: name, config: config, stamp: stamp, kind: kind, zones: zones)
+    }
+
+    /// One participant's calendar (`calendars/<e-mail>.ics`) from the positions of their sessions, as
+    /// attached to their e-mail.
+    func participantDocument(_ key: String, positions: [Int]) -> [UInt8] {
+        let first = positions.first.map { sessions[$0] }
+        let name = first.map { $0.senior.key == key ? $0.senior.name : $0.junior.name } ?? key
+        return document(positions, name: "Mentoring sessions — \(name)")
     }
 }
 

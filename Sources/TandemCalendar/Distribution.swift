@@ -9,22 +9,29 @@ public enum Distribution {
     /// `distribution.csv` (columns: email, name, partners, attachment, subject, body) and, when
     /// `drafts` is true, the `.eml` drafts. Sorted by path; byte-identical for equal inputs.
     public static func files(for schedule: ScheduleResult, config: SchemeConfig, stamp: Int64, drafts: Bool) -> [OutputFile] {
-        let sessions = schedule.allSessions
+        lazyFiles(for: schedule, config: config, stamp: stamp, drafts: drafts).map(\.file)
+    }
+
+    /// The same files, each made only when it is read (see `OutputFiles`): the drafts, which carry a
+    /// calendar each, are as large as the calendars.
+    public static func lazyFiles(for schedule: ScheduleResult, config: SchemeConfig, stamp: Int64, drafts: Bool) -> [OutputFiles.Entry] {
+        let source = CalendarSource(schedule.allSessions, config: config, stamp: stamp, kind: .publish)
+        let sessions = source.sessions
         let layout = CalendarLayout(sessions: sessions)
         var people: [String: SessionPartner] = [:]
-        var sessionsOf: [String: [ScheduledSession]] = [:]
-        for session in sessions {
+        var positionsOf: [String: [Int]] = [:]
+        for (position, session) in sessions.enumerated() {
             people[session.senior.key] = session.senior
             people[session.junior.key] = session.junior
-            sessionsOf[session.senior.key, default: []].append(session)
-            if session.junior.key != session.senior.key { sessionsOf[session.junior.key, default: []].append(session) }
+            positionsOf[session.senior.key, default: []].append(position)
+            if session.junior.key != session.senior.key { positionsOf[session.junior.key, default: []].append(position) }
         }
         var csv = CSVWriter(header: ["email", "name", "partners", "attachment", "subject", "body"])
-        var out: [OutputFile] = []
-        let zones = ZoneTables(sessions)
+        var out: [OutputFiles.Entry] = []
         for key in people.keys.sorted() {
             let person = people[key]!
-            let mine = sessionsOf[key] ?? []
+            let positions = positionsOf[key] ?? []
+            let mine = positions.map { sessions[$0] }
             let partners = partnerList(of: key, in: mine)
             let body = bodyText(for: person, sessions: mine, config: config)
             let attachment = layout.participantPath(key)
@@ -32,13 +39,14 @@ public enum Distribution {
                         partners.map { "\($0.name) <\($0.email)>" }.joined(separator: "; "),
                         attachment, config.sessions.emailSubject, body])
             if drafts {
-                let calendar = CalendarWriter.participantDocument(key, sessions: mine, config: config, stamp: stamp, zones: zones)
                 let path = "emails/" + String(attachment.dropFirst("calendars/".count).dropLast(".ics".count)) + ".eml"
-                out.append(OutputFile(path: path, contents: Array(draft(
-                    to: person, body: body, calendar: calendar, config: config, stamp: stamp).utf8)))
+                out.append(OutputFiles.Entry(path: path) {
+                    let calendar = source.participantDocument(key, positions: positions)
+                    return Array(draft(to: person, body: body, calendar: calendar, config: source.config, stamp: stamp).utf8)
+                })
             }
         }
-        out.append(OutputFile(path: "distribution.csv", contents: csv.bytes))
+        out.append(OutputFiles.Entry(OutputFile(path: "distribution.csv", contents: csv.bytes)))
         return out.sorted { $0.path < $1.path }
     }
 

@@ -82,8 +82,8 @@ enum TimeZoneComponent {
 /// The observances of every zone a run uses, read from the database once for the run's whole span, then
 /// cut to each file's span. A file's cut is exactly what `TimeZoneComponent.observances` gives for that
 /// file alone, so a participant's file never depends on anyone else's sessions.
-final class ZoneTables {
-    private var tables: [String: [TimeZoneComponent.Observance]] = [:]
+final class ZoneTables: Sendable {
+    private let tables: [String: [TimeZoneComponent.Observance]]
 
     init(_ sessions: [ScheduledSession]) {
         var spans: [String: (from: Int64, to: Int64)] = [:]
@@ -91,9 +91,11 @@ final class ZoneTables {
             let span = spans[session.timeZone] ?? (session.start, session.end)
             spans[session.timeZone] = (min(span.from, session.start), max(span.to, session.end))
         }
+        var tables: [String: [TimeZoneComponent.Observance]] = [:]
         for (zone, span) in spans {
             tables[zone] = TimeZoneComponent.observances(zone, from: span.from - 402 * 86_400, to: span.to + 2 * 86_400)
         }
+        self.tables = tables
     }
 
     /// Seconds east of UTC at an instant; nil for an unknown zone.

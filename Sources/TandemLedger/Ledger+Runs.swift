@@ -29,19 +29,46 @@ public struct RunFingerprints: Sendable, Hashable {
         self.outputs = outputs
     }
 
-    /// Fingerprints from the bytes: the export; configuration, overrides and holidays; the output files.
-    public init(applications: [UInt8], configuration: [[UInt8]], outputs: [OutputFile]) {
+    /// Fingerprints from the bytes: the export; configuration, overrides and holidays; the output files,
+    /// already fed to `outputs` as they were written.
+    public init(applications: [UInt8], configuration: [[UInt8]], outputs: OutputFingerprint) {
         input = SHA256.hex(applications)
         var joined: [UInt8] = []
         for part in configuration { joined += Array("\(part.count):".utf8) + part }
         self.configuration = SHA256.hex(joined)
-        var hasher = SHA256.Hasher()
+        self.outputs = outputs.value
+    }
+
+    /// Fingerprints from the bytes: the export; configuration, overrides and holidays; the output files.
+    public init(applications: [UInt8], configuration: [[UInt8]], outputs: some Sequence<OutputFile>) {
+        var fingerprint = OutputFingerprint()
+        for file in outputs.sorted(by: { $0.path < $1.path }) { fingerprint.add(file) }
+        self.init(applications: applications, configuration: configuration, outputs: fingerprint)
+    }
+}
+
+/// The fingerprint of a run's output files, fed one file at a time in path order, so the executable
+/// hashes each file as it writes it instead of reading every output again. For each file but timings.md:
+/// "path\ncount\n" and then its bytes, all through one SHA-256 (ledgers compare against this value).
+public struct OutputFingerprint {
+    private var hasher = SHA256.Hasher()
+    private var lastPath: String?
+
+    public init() {}
+
+    public mutating func add(_ file: OutputFile) {
+        precondition(lastPath.map { $0 <= file.path } ?? true, "output files must be fingerprinted in path order")
+        lastPath = file.path
         // timings.md holds wall-clock seconds: the one output that differs between identical runs.
-        for file in outputs.sorted(by: { $0.path < $1.path }) where file.path != "timings.md" {
-            hasher.update("\(file.path)\n\(file.contents.count)\n")
-            hasher.update(file.contents)
-        }
-        self.outputs = SHA256.hex(digest: hasher.finalize())
+        guard file.path != "timings.md" else { return }
+        hasher.update("\(file.path)\n\(file.contents.count)\n")
+        hasher.update(file.contents)
+    }
+
+    /// The SHA-256 in hexadecimal.
+    public var value: String {
+        var copy = hasher
+        return SHA256.hex(digest: copy.finalize())
     }
 }
 
@@ -162,6 +189,17 @@ extension Ledger {
             let unmatched = Dictionary(matching.unmatched.map { ($0.applicant.email.key, $0) }, uniquingKeysWith: { a, _ in a })
             let unscheduled = Dictionary(output.schedule.unscheduled.flatMap { [($0.pair.senior.email.key, $0), ($0.pair.junior.email.key, $0)] },
                                          uniquingKeysWith: { a, _ in a })
+            // The per-row inserts are compiled once, not once per row (tens of thousands of rows for a large pool).
+            let insertRunApplicant = try db.makeStatement(sql: """
+                INSERT INTO run_applicants (run_month, email_key, first_response, latest_response, outcome, waiting_days, reason)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+            let upsertApplicant = try db.makeStatement(sql: """
+                INSERT INTO applicants (email_key, email, name, first_response, latest_response, answers)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT(email_key) DO UPDATE SET email = excluded.email, name = excluded.name,
+                    latest_response = excluded.latest_response, answers = excluded.answers
+                """)
             for applicant in output.ingest.applicants.sorted(by: { $0.email.key < $1.email.key }) {
                 let key = applicant.email.key
                 let running = snapshot.history.activeJuniors.contains(key) || snapshot.history.capacityInUse[key] != nil
@@ -169,18 +207,12 @@ extension Ledger {
                 var reason: String? = unmatched[key]?.reason
                 if reason == nil, outcome == "waiting", let problem = unscheduled[key] { reason = problem.explanation }
                 if reason == nil, outcome != "paired" { reason = "already in a pair or at capacity" }
-                try db.execute(sql: """
-                    INSERT INTO run_applicants (run_month, email_key, first_response, latest_response, outcome, waiting_days, reason)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [monthText, key, "\(applicant.appliedOn)", "\(applicant.submittedAt.date)", outcome,
-                                     unmatched[key]?.waitingDays, outcome == "paired" ? nil : reason])
-                try db.execute(sql: """
-                    INSERT INTO applicants (email_key, email, name, first_response, latest_response, answers)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(email_key) DO UPDATE SET email = excluded.email, name = excluded.name,
-                        latest_response = excluded.latest_response, answers = excluded.answers
-                    """, arguments: [key, applicant.email.text, applicant.name, "\(applicant.appliedOn)",
-                                     "\(applicant.submittedAt.date)", try Self.json(Answers(applicant))])
+                try insertRunApplicant.execute(arguments: [
+                    monthText, key, "\(applicant.appliedOn)", "\(applicant.submittedAt.date)", outcome,
+                    unmatched[key]?.waitingDays, outcome == "paired" ? nil : reason])
+                try upsertApplicant.execute(arguments: [
+                    key, applicant.email.text, applicant.name, "\(applicant.appliedOn)", "\(applicant.submittedAt.date)",
+                    try Self.json(Answers(applicant))])
             }
             // People only a replaced run saw are forgotten (a withdrawal is kept); the first response is the
             // earliest any remaining run saw.
@@ -196,21 +228,25 @@ extension Ledger {
             let responses = Dictionary(output.ingest.applicants.map { ($0.email.key, "\($0.submittedAt.date)") }, uniquingKeysWith: { a, _ in a })
             let scores = Dictionary(matching.pairs.map { ($0.senior.email.key + "|" + $0.junior.email.key, $0.score.total) },
                                     uniquingKeysWith: { a, _ in a })
+            let insertPair = try db.makeStatement(sql: """
+                INSERT INTO pairs (key, senior_key, junior_key, senior_name, senior_email, junior_name, junior_email,
+                                   month_formed, junior_response, pattern, score, status)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')
+                """)
+            let insertSession = try db.makeStatement(sql: """
+                INSERT INTO sessions (uid, pair_key, number, start, "end", sequence, status, session)
+                VALUES (?, ?, ?, ?, ?, ?, 'scheduled', ?)
+                """)
             for pair in scheduled.sorted(by: { $0.pair.key < $1.pair.key }) {
                 let senior = pair.pair.senior, junior = pair.pair.junior
-                try db.execute(sql: """
-                    INSERT INTO pairs (key, senior_key, junior_key, senior_name, senior_email, junior_name, junior_email,
-                                       month_formed, junior_response, pattern, score, status)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')
-                    """, arguments: [pair.pair.key, senior.email.key, junior.email.key, senior.name, senior.email.text,
-                                     junior.name, junior.email.text, monthText, responses[junior.email.key] ?? "\(junior.submittedAt.date)",
-                                     pair.pattern.description, scores[pair.pair.key] ?? 0])
+                try insertPair.execute(arguments: [
+                    pair.pair.key, senior.email.key, junior.email.key, senior.name, senior.email.text,
+                    junior.name, junior.email.text, monthText, responses[junior.email.key] ?? "\(junior.submittedAt.date)",
+                    pair.pattern.description, scores[pair.pair.key] ?? 0])
                 for session in pair.sessions {
-                    try db.execute(sql: """
-                        INSERT INTO sessions (uid, pair_key, number, start, "end", sequence, status, session)
-                        VALUES (?, ?, ?, ?, ?, ?, 'scheduled', ?)
-                        """, arguments: [session.uid, pair.pair.key, session.number, session.start, session.end,
-                                         session.sequence, try Self.json(session)])
+                    try insertSession.execute(arguments: [
+                        session.uid, pair.pair.key, session.number, session.start, session.end, session.sequence,
+                        try Self.json(session)])
                 }
             }
             // Status as of this month: a pair whose last session started before it is completed.

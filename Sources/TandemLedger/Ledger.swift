@@ -13,11 +13,11 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible, LocalizedEr
 
 /// The scheme's memory between months, in one SQLite file (GRDB).
 ///
-/// Tables (schema version "v1", applied by a `DatabaseMigrator`):
+/// Tables (migrations "v1" and "v2-run-applicants-by-email", applied in order by a `DatabaseMigrator`):
 /// - `runs`: one row per recorded month — fingerprints of the input, configuration and outputs, and the
 ///   solver's results.
 /// - `run_applicants`: who each run saw, their first and latest response, and the outcome (paired this run,
-///   in a pair already running, or waiting) with the reason.
+///   in a pair already running, or waiting) with the reason; indexed by e-mail key too (v2).
 /// - `applicants`: one row per e-mail key — first and latest response, current answers (JSON), withdrawal.
 /// - `pairs`: every pair ever made, keyed "senior|junior": month formed, status `active`, `completed` or
 ///   `ended` (early, with the reason and the day).
@@ -154,6 +154,11 @@ public final class Ledger: Sendable {
                 );
                 CREATE INDEX sessions_pair ON sessions(pair_key);
                 """)
+        }
+        // Each applicant's earliest response over every run is looked up by e-mail key; the primary key
+        // (run_month, email_key) cannot serve that, so without this index recording a month is quadratic.
+        migrator.registerMigration("v2-run-applicants-by-email") { db in
+            try db.execute(sql: "CREATE INDEX run_applicants_email ON run_applicants(email_key)")
         }
         return migrator
     }

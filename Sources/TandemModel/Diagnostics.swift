@@ -67,6 +67,48 @@ public struct OutputFile: Hashable, Sendable {
     }
 }
 
+/// A run's output files in path order, each made only when it is read.
+///
+/// The calendars of a large pool come to gigabytes: made one at a time while the executable writes
+/// them, they never all sit in memory together. Reading an element makes its bytes afresh, so walk the
+/// files once; `count` makes nothing.
+public struct OutputFiles: RandomAccessCollection, Sendable {
+    /// A file's path and how to make its bytes.
+    public struct Entry: Sendable {
+        public var path: String
+        public var make: @Sendable () -> [UInt8]
+
+        public init(path: String, make: @escaping @Sendable () -> [UInt8]) {
+            self.path = path
+            self.make = make
+        }
+
+        /// A file already made.
+        public init(_ file: OutputFile) {
+            let contents = file.contents
+            self.init(path: file.path) { contents }
+        }
+
+        /// A text file, encoded as UTF-8 when it is read (the text itself is kept, not a second copy as bytes).
+        public init(path: String, text: String) {
+            self.init(path: path) { Array(text.utf8) }
+        }
+
+        public var file: OutputFile { OutputFile(path: path, contents: make()) }
+    }
+
+    private let entries: [Entry]
+
+    /// The files of `entries`, sorted by path.
+    public init(_ entries: [Entry]) {
+        self.entries = entries.sorted { $0.path < $1.path }
+    }
+
+    public var startIndex: Int { entries.startIndex }
+    public var endIndex: Int { entries.endIndex }
+    public subscript(position: Int) -> OutputFile { entries[position].file }
+}
+
 /// File names built from form answers, made safe: nothing typed in a form can leave the output folder.
 public enum SafeFileName {
     /// Keeps ASCII letters, digits, `.`, `-`, `_` and `@`; everything else becomes `_`;

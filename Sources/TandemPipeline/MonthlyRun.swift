@@ -55,11 +55,13 @@ public struct RunInput: Sendable {
 
 /// The month's results and the files to write under `reports/YYYY-MM/`.
 public struct RunOutput: Sendable {
-    public var files: [OutputFile]
+    /// In path order; the calendars, drafts and solver files are made as they are read.
+    public var files: OutputFiles
     public var ingest: IngestResult
     public var matching: MatchingResult
     public var schedule: ScheduleResult
-    /// Wall time of each stage, in order: read, score and prune, solve, schedule, write.
+    /// Wall time of each stage, in order: read, score and prune, solve, schedule, write (the reports; the
+    /// calendars are made later, as the executable writes them).
     public var timings: [(name: String, seconds: Double)]
     /// How many times the pairing was solved (re-solved after pairs the scheduler could not fit).
     public var rounds: Int
@@ -170,21 +172,21 @@ public enum MonthlyRun {
         timings.append(("schedule", scheduleSeconds))
         mark = clock.now
 
-        var files: [OutputFile] = []
+        var files: [OutputFiles.Entry] = []
         let stamp = CalendarWriter.stamp(for: input.firstMonth)
-        files += CalendarWriter.files(for: schedule, config: config, stamp: stamp)
-        files += Distribution.files(for: schedule, config: config, stamp: stamp, drafts: input.emailDrafts)
+        files += CalendarWriter.lazyFiles(for: schedule, config: config, stamp: stamp)
+        files += Distribution.lazyFiles(for: schedule, config: config, stamp: stamp, drafts: input.emailDrafts)
 
         let scheduledByKey = Dictionary(schedule.scheduled.map { ($0.pair.key, $0) }, uniquingKeysWith: { a, _ in a })
         let unscheduledByKey = Dictionary(schedule.unscheduled.map { ($0.pair.key, $0) }, uniquingKeysWith: { a, _ in a })
-        files.append(Reports.pairsCSV(matching.pairs, schedule: scheduledByKey, unscheduled: unscheduledByKey))
-        files.append(Reports.unmatchedCSV(rejected: ingest.rejected, unmatched: matching.unmatched))
+        files.append(.init(Reports.pairsCSV(matching.pairs, schedule: scheduledByKey, unscheduled: unscheduledByKey)))
+        files.append(.init(Reports.unmatchedCSV(rejected: ingest.rejected, unmatched: matching.unmatched)))
         for stage in matching.stages {
-            if let lp = stage.lpText { files.append(OutputFile(path: "model-\(stage.name).lp", text: lp)) }
-            if let solution = stage.printedSolution { files.append(OutputFile(path: "solution-\(stage.name).txt", text: solution)) }
+            if let lp = stage.lpText { files.append(.init(path: "model-\(stage.name).lp", text: lp)) }
+            if let solution = stage.printedSolution { files.append(.init(path: "solution-\(stage.name).txt", text: solution)) }
         }
         if let last = matching.stages.last, let lp = last.lpText {
-            files.append(OutputFile(path: "model.lp", text: lp))
+            files.append(.init(path: "model.lp", text: lp))
         }
         let counts = SummaryFacts.IngestCounts(
             records: ingest.recordCount, applicants: ingest.applicants.count, duplicates: ingest.duplicateResponses,
@@ -199,12 +201,11 @@ public enum MonthlyRun {
             waitingTargetMonths: config.matching.waitingTargetMonths,
             candidatesPerPerson: config.matching.candidatesPerPerson, rounds: rounds,
             activePairs: input.history.activePairCount, carriedOver: carriedOver)
-        files.append(Reports.summary(facts))
-        files.append(OutputFile(path: "diagnostics.txt", text: CheckReport.render(ingest, file: input.applicationsFile)))
+        files.append(.init(Reports.summary(facts)))
+        files.append(.init(path: "diagnostics.txt", text: CheckReport.render(ingest, file: input.applicationsFile)))
         lap("write")
-        files.append(Reports.timings(timings, solverStages: matching.stages))
-        files.sort { $0.path < $1.path }
-        return RunOutput(files: files, ingest: ingest, matching: matching, schedule: schedule,
+        files.append(.init(Reports.timings(timings, solverStages: matching.stages)))
+        return RunOutput(files: OutputFiles(files), ingest: ingest, matching: matching, schedule: schedule,
                          timings: timings, rounds: rounds, pool: pool)
     }
 }

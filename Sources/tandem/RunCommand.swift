@@ -83,9 +83,11 @@ extension Tandem {
             let folder = out ?? "reports/\(firstMonth)"
             // Crash safety: the complete folder is staged first; the ledger's one transaction swaps it into
             // place just before COMMIT. Killed earlier, nothing visible changed and the journal rolls back.
+            // Each file is fingerprinted as it is written, so the outputs are not read a second time.
             let staged: Files.StagedFolder
+            var outputFingerprint = OutputFingerprint()
             do {
-                staged = try Files.stage(output.files, for: folder)
+                staged = try Files.stage(output.files, for: folder) { outputFingerprint.add($0) }
             } catch let failure as Failure {
                 throw failure
             } catch {
@@ -94,7 +96,7 @@ extension Tandem {
             TestHook.pause(at: "outputs-staged")
             var configuration: [[UInt8]] = [configBytes, overrideBytes]
             configuration.append(Array(holidays.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)\n" }.joined().utf8))
-            let fingerprints = RunFingerprints(applications: input.applications, configuration: configuration, outputs: output.files)
+            let fingerprints = RunFingerprints(applications: input.applications, configuration: configuration, outputs: outputFingerprint)
             do {
                 try ledger.record(output, month: firstMonth, inputFile: export.applications, fingerprints: fingerprints,
                                   snapshot: snapshot, checkpoint: { TestHook.pause(at: $0.rawValue) },

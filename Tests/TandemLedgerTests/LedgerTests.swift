@@ -26,6 +26,24 @@ struct LedgerTests {
         #expect(hasher.finalize() == SHA256.digest(million))
     }
 
+    @Test("The output fingerprint stays the function ledgers were recorded with, however the files are fed")
+    func outputFingerprint() {
+        let files = [
+            OutputFile(path: "summary.md", text: "# Summary\n\nÄnne & Zoë — 3 pairs\n"),
+            OutputFile(path: "calendars/pairs/ann--ben.ics", contents: (0..<1000).map { UInt8(($0 * 7) % 256) }),
+            OutputFile(path: "calendars/ann.ics", text: "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"),
+            OutputFile(path: "empty.csv", contents: []),
+            OutputFile(path: "timings.md", text: "| read | 0.1 |\n"),
+        ]
+        // SHA-256 over "path\ncount\n" + bytes of each file but timings.md, in path order (computed independently).
+        let recorded = "28cb75e5c076d5e0cecea349922c9c6248d20b4fd7ea9bbe04eb62e050c4a09c"
+        #expect(RunFingerprints(applications: [], configuration: [], outputs: files).outputs == recorded)
+        var fedWhileWriting = OutputFingerprint()
+        for file in OutputFiles(files.map(OutputFiles.Entry.init)) { fedWhileWriting.add(file) }
+        #expect(fedWhileWriting.value == recorded)
+        #expect(RunFingerprints(applications: [], configuration: [], outputs: fedWhileWriting).outputs == recorded)
+    }
+
     @Test("An empty ledger has the schema, passes the integrity check and gives an empty history")
     func emptyLedger() throws {
         let ledger = try Ledger.inMemory()

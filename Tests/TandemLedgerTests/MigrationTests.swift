@@ -1,0 +1,47 @@
+import Foundation
+import GRDB
+import Testing
+@testable import TandemLedger
+import TandemModel
+
+@Suite("Ledger migrations")
+struct MigrationTests {
+    @Test("A ledger written before the run_applicants e-mail index is upgraded in place and keeps its rows")
+    func upgradeFromV1() throws {
+        let folder = try Support.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("old.sqlite").path
+        // A ledger as the first release left it: schema v1 and one recorded month.
+        do {
+            let old = try DatabaseQueue(path: path)
+            try Ledger.migrator.migrate(old, upTo: "v1")
+            try old.write { db in
+                try db.execute(sql: """
+                    INSERT INTO runs VALUES ('2026-08', 'applications.csv', 'in', 'config', 'out', 3, 2, 1, 0, 2, 0, 1, '');
+                    INSERT INTO run_applicants VALUES ('2026-08', 'ann@example.org', '2026-06-02', '2026-07-01', 'waiting', 60, 'no allowed partner');
+                    INSERT INTO run_applicants VALUES ('2026-08', 'ben@example.org', '2026-07-15', '2026-07-15', 'waiting', 17, 'no allowed partner');
+                    INSERT INTO applicants VALUES ('ann@example.org', 'ann@example.org', 'Ann', '2026-06-02', '2026-07-01', '{}', NULL, NULL);
+                    INSERT INTO applicants VALUES ('ben@example.org', 'ben@example.org', 'Ben', '2026-07-15', '2026-07-15', '{}', NULL, NULL);
+                    """)
+            }
+        }
+
+        let ledger = try Ledger(path: path)
+        #expect(try ledger.integrityCheck() == "ok")
+        let history = try ledger.snapshot(before: YearMonth(year: 2026, month: 9)).history
+        #expect(history.firstSeen == ["ann@example.org": LocalDate(year: 2026, month: 6, day: 2),
+                                      "ben@example.org": LocalDate(year: 2026, month: 7, day: 15)])
+
+        let upgraded = try DatabaseQueue(path: path)
+        try upgraded.read { db in
+            #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
+                    == ["v1", "v2-run-applicants-by-email"])
+            #expect(try db.indexes(on: "run_applicants").contains { $0.name == "run_applicants_email" && $0.columns == ["email_key"] })
+            // The earliest response of one person is found through the index, not by scanning every run's rows.
+            let plan = try Row.fetchAll(db, sql: """
+                EXPLAIN QUERY PLAN SELECT MIN(first_response) FROM run_applicants WHERE email_key = 'ann@example.org'
+                """).map { $0["detail"] as String }
+            #expect(plan.contains { $0.contains("USING INDEX run_applicants_email") }, "plan: \(plan)")
+        }
+    }
+}
