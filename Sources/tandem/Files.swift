@@ -68,29 +68,51 @@ enum Files {
     /// Writes `files` into a new folder beside `folder`, then swaps it into place: readers see the old
     /// folder or the complete new one, never a mixture.
     static func writeAtomically(_ files: [OutputFile], to folder: String) throws {
-        try stage(files, for: folder).swapIntoPlace()
+        let staged = try stage(files, for: folder)
+        try staged.swapIntoPlace()
+        staged.removePrevious()
     }
 
     /// A complete output folder written beside its final place, waiting to be swapped in.
-    struct StagedFolder {
+    final class StagedFolder {
         let staging: URL
         let target: URL
         let previous: URL
+        private var swapped = false
 
-        /// Renames the staged folder into place (the old one is moved aside first, then removed).
+        init(staging: URL, target: URL, previous: URL) {
+            self.staging = staging
+            self.target = target
+            self.previous = previous
+        }
+
+        /// Renames the staged folder into place; the old one is moved aside, to be removed by
+        /// `removePrevious` once the ledger has committed (or put back by `discard`).
         func swapIntoPlace() throws {
             let manager = FileManager.default
             if manager.fileExists(atPath: target.path) {
                 try manager.moveItem(at: target, to: previous)
-                try manager.moveItem(at: staging, to: target)
-                try manager.removeItem(at: previous)
-            } else {
-                try manager.moveItem(at: staging, to: target)
             }
+            try manager.moveItem(at: staging, to: target)
+            swapped = true
         }
 
-        /// Removes the staged folder (the run failed before it was needed).
-        func discard() { try? FileManager.default.removeItem(at: staging) }
+        /// Removes the folder moved aside (deleting thousands of files can take seconds, so it happens
+        /// after COMMIT; a kill before it leaves the folder for the next run's clean-up).
+        func removePrevious() { try? FileManager.default.removeItem(at: previous) }
+
+        /// Undoes the run's outputs: removes the staged folder, or, once swapped in, removes it and
+        /// puts the old folder back.
+        func discard() {
+            let manager = FileManager.default
+            guard swapped else {
+                try? manager.removeItem(at: staging)
+                return
+            }
+            try? manager.removeItem(at: target)
+            if manager.fileExists(atPath: previous.path) { try? manager.moveItem(at: previous, to: target) }
+            swapped = false
+        }
     }
 
     /// Writes `files` into a hidden folder beside `folder`; nothing visible changes until `swapIntoPlace`.

@@ -72,7 +72,7 @@ private func endPairs(folder: String, config: SchemeConfig, today: LocalDate,
         guard !ending.cancelledSessions.isEmpty else { return }
         let changes = CalendarChanges.cancel(ending.cancelledSessions, config: config, stamp: today.startInstant)
         written = changes.files.count
-        try Files.stage(changes.files, for: folder).swapIntoPlace()
+        try Files.writeAtomically(changes.files, to: folder)
     }
     for pair in ending.endedPairs {
         print("Ended: \(pair.seniorName) <\(pair.seniorEmail)> mentoring \(pair.juniorName) <\(pair.juniorEmail)> (from \(pair.monthFormed))")

@@ -109,6 +109,7 @@ extension Tandem {
                 throw Failure("\(error.description); the outputs in '\(folder)' were left as they were")
             }
             TestHook.pause(at: "after-commit")
+            staged.removePrevious()
             if !snapshot.replacedMonths.isEmpty {
                 print("Replaced the ledger's results for \(snapshot.replacedMonths.map(\.description).joined(separator: ", "))")
             }

@@ -95,9 +95,10 @@ public enum Matcher {
         var overduePruningUnchecked = previous?.overduePruningUnchecked ?? false
         var restoredPerPerson = previous?.restoredPerPerson
         var restoredOthers = previous?.restoredOthers ?? false
-        // Pairs are given back once: a later round keeps them and gives back no more.
-        var restoring = restoredOverdue
         var restoreSkipped = previous?.restoreSkipped
+        // Pairs are given back once (or found too much work once): a later round keeps them and
+        // gives back no more.
+        var restoring = restoredOverdue || restoreSkipped != nil
         var stages: [StageReport] = []
         var chosen: [Int] = []
         var model: PairingModel

@@ -160,7 +160,7 @@ struct NetworkStages {
         var pass = Pass()
         let settled = priorities(roles: roles, floor: nil, into: &pass)
         DebugLog.write("network: priority stages only, \(roles.count) roles fixed")
-        return (settled.chosen, Settled(roles: roles, relaxation: relaxation, floor: nil))
+        return (settled.chosen, Settled(roles: roles, relaxation: relaxation, floor: nil, priorities: pass))
     }
 
     /// What a solve settled that a later solve of the same pool, with some pairs ruled out, can
@@ -170,6 +170,8 @@ struct NetworkStages {
         var relaxation: Pass
         /// The minimum score's floor found with them, if the score stages ran.
         var floor: Int?
+        /// The priority stages already solved with them on this very model (`priorityPairs`).
+        var priorities: Pass?
     }
 
     /// The final pass (nobody in both roles), the relaxation's priority stages it is measured
@@ -178,11 +180,12 @@ struct NetworkStages {
     func solve(reusing earlier: Settled? = nil) -> (final: Pass, relaxation: Pass, passes: Int, settled: Settled?) {
         if let earlier {
             var final = Pass()
-            _ = priorities(roles: earlier.roles, floor: nil, into: &final)
+            if let solved = earlier.priorities { final = solved } else { _ = priorities(roles: earlier.roles, floor: nil, into: &final) }
             _ = scores(roles: earlier.roles, into: &final, hint: earlier.floor)
             DebugLog.write("network: roles and bound of the earlier round, \(final.probes) probes, values \(final.values.map { "\($0.key.rawValue)=\($0.value)" }.sorted())")
             var settled = earlier
             settled.floor = final.floor
+            settled.priorities = nil
             return (final, earlier.relaxation, 2, settled)
         }
         var roles = mustPairRoles
@@ -216,7 +219,7 @@ struct NetworkStages {
             lap("scores, \(current.probes) probes")
         }
         if passes == 1 { relaxation = current }
-        let settled = passes == 1 ? nil : Settled(roles: roles, relaxation: relaxation, floor: current.floor)
+        let settled = passes == 1 ? nil : Settled(roles: roles, relaxation: relaxation, floor: current.floor, priorities: nil)
         DebugLog.write("network: \(passes) passes, \(roles.count) roles fixed, values \(current.values.map { "\($0.key.rawValue)=\($0.value)" }.sorted()), bound \(relaxation.values.map { "\($0.key.rawValue)=\($0.value)" }.sorted()), probes \(current.probes)")
         return (current, relaxation, passes, settled)
     }
