@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "TandemIngestTests", dependencies: ["TandemTestSupport", "TandemIngest"]),
         .testTarget(name: "TandemMatchingTests", dependencies: ["TandemTestSupport", "TandemMatching", "TandemIngest"]),
         .testTarget(name: "TandemSchedulingTests", dependencies: ["TandemTestSupport", "TandemScheduling", "TandemCalendar"]),
-        .testTarget(name: "TandemPipelineTests", dependencies: ["TandemTestSupport", "TandemPipeline"]),
+        .testTarget(name: "TandemPipelineTests", dependencies: ["TandemTestSupport", "TandemPipeline", "TandemReports", "TandemModel"]),
         // Runs the built `tandem` binary, so it depends on the executable being built first; also tests its staging.
         .testTarget(name: "EndToEndTests", dependencies: ["tandem", "TandemModel"]),
         .testTarget(name: "TandemLedgerTests", dependencies: ["TandemTestSupport", 

@@ -56,7 +56,7 @@ public struct WeeklyWindow: Hashable, Comparable, Sendable, CustomStringConverti
     public static let dayNames = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
     public var description: String {
-        func hm(_ m: Int) -> String { String(format: "%02d:%02d", m / 60, m % 60) }
+        func hm(_ m: Int) -> String { "\((m / 60).zeroPadded(2)):\((m % 60).zeroPadded(2))" }
         return "\(WeeklyWindow.dayNames[weekday - 1]) \(hm(startMinute))-\(hm(endMinute))"
     }
 }

@@ -391,8 +391,10 @@ public struct Scorer: Sendable {
         let dropped = previous.candidates.count - result.candidates.count
         guard dropped > 0 else { return result }
         result.allowedPairs -= dropped
-        for key in unschedulable.keys {
-            for p in [Int(key >> 32), Int(key & 0xFFFF_FFFF)] where result.hasAllowedPartner[p] {
+        // Only the people of the dropped pairs can have lost their last allowed partner.
+        let kept = Set(result.candidates.map { Self.orderedKey($0.senior, $0.junior) })
+        for c in previous.candidates where !kept.contains(Self.orderedKey(c.senior, c.junior)) {
+            for p in [c.senior, c.junior] where result.hasAllowedPartner[p] {
                 result.hasAllowedPartner[p] = !allowedPairs(of: p).isEmpty
             }
         }
