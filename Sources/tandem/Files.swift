@@ -137,21 +137,29 @@ enum Files {
         let staging = parent.appendingPathComponent(".\(name).writing-\(getpid())")
         let previous = parent.appendingPathComponent(".\(name).previous-\(getpid())")
         try manager.createDirectory(at: staging, withIntermediateDirectories: true)
+        // Making a file's bytes (and `written`, the fingerprint) runs here; the disk writes run on a
+        // second thread, in the same order, at most `inFlight` files behind.
+        let writer = BackgroundWriter(inFlight: 64)
         var folders: Set<String> = [""]
         for file in files {
             let components = file.path.split(separator: "/").map(String.init)
             guard !components.isEmpty, components.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." && !$0.hasPrefix(".") }),
                   !file.path.hasPrefix("/") else {
+                writer.abandon()
                 throw Failure("refusing to write '\(file.path)': not a plain path inside the output folder")
             }
             // Each folder is made once, not once per file.
             let subfolder = components.dropLast().joined(separator: "/")
-            if folders.insert(subfolder).inserted {
-                try manager.createDirectory(at: staging.appendingPathComponent(subfolder), withIntermediateDirectories: true)
+            let folder = folders.insert(subfolder).inserted ? staging.appendingPathComponent(subfolder) : nil
+            let path = staging.path + "/" + components.joined(separator: "/")
+            let contents = file.contents
+            writer.submit {
+                if let folder { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+                try createFile(path, contents: contents)
             }
-            try createFile(staging.path + "/" + components.joined(separator: "/"), contents: file.contents)
-            try written(file)
+            do { try written(file) } catch { writer.abandon(); throw error }
         }
+        try writer.finish()
         return StagedFolder(staging: staging, target: target, previous: previous)
     }
 
@@ -178,6 +186,37 @@ enum Files {
             throw Failure("cannot write '\(path)': \(String(cString: strerror(error)))")
         }
     }
+}
+
+/// Runs writes one after another on a thread of its own, so that the next file is made while this
+/// one goes to disk; the first failure stops the rest and is thrown by `finish`.
+private final class BackgroundWriter: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "tandem.staging")
+    private let slots: DispatchSemaphore
+    private let lock = NSLock()
+    private var failure: Error?
+
+    init(inFlight: Int) { slots = DispatchSemaphore(value: inFlight) }
+
+    func submit(_ work: @escaping @Sendable () throws -> Void) {
+        slots.wait()
+        queue.async {
+            defer { self.slots.signal() }
+            guard self.firstFailure == nil else { return }
+            do { try work() } catch { self.lock.withLock { self.failure = self.failure ?? error } }
+        }
+    }
+
+    private var firstFailure: Error? { lock.withLock { failure } }
+
+    /// Waits for every write submitted so far; throws the first failure.
+    func finish() throws {
+        queue.sync {}
+        if let failure = firstFailure { throw failure }
+    }
+
+    /// Waits without throwing (a failure elsewhere is being reported).
+    func abandon() { queue.sync {} }
 }
 
 /// Test hook: `TANDEM_TEST_PAUSE_AT=<point>` makes the process announce the point on standard error and
