@@ -129,7 +129,14 @@ import TandemTestSupport
             var later = pool
             let gone = [searched.candidates[0], searched.candidates[searched.candidates.count / 2]]
             for c in gone { later.unschedulable[pool.applicants[c.senior].email.key + "|" + pool.applicants[c.junior].email.key] = "no slot" }
-            let reused = try Scorer(pool: later, config: config).without(ruledOut: searched)
+            let fresh = try Scorer(pool: later, config: config)
+            let reused = fresh.without(ruledOut: searched)
+            // The next round's scorer is the earlier one with the pairs ruled out: the same rules.
+            let ruling = fast.ruling(out: later.unschedulable)
+            #expect(ruling.without(ruledOut: searched).candidates == reused.candidates)
+            for c in gone + searched.candidates.prefix(50) {
+                #expect(ruling.rule(senior: c.senior, junior: c.junior) == fresh.rule(senior: c.senior, junior: c.junior))
+            }
             #expect(reused.candidates == searched.candidates.filter { c in !gone.contains { $0.senior == c.senior && $0.junior == c.junior } },
                     "without(ruledOut:), \(variant), seed \(seed)")
             #expect(reused.allowedPairs == searched.allowedPairs - 2)
