@@ -140,7 +140,8 @@ public enum MonthlyRun {
             rounds += 1
             let began = clock.now
             do {
-                matching = try Matcher.match(pool, config: config, models: input.models, confirm: false, previous: previous)
+                matching = try Matcher.match(pool, config: config, models: input.models, confirm: false, previous: previous,
+                                             polish: false)
             } catch {
                 throw .matching(error)
             }
@@ -159,14 +160,32 @@ public enum MonthlyRun {
             for problem in ruledOut { pool.unschedulable[problem.pair.key] = problem.explanation }
             previous = matching
         }
-        // GLPK checks the pairing once the scheduler has accepted it (earlier rounds are discarded).
+        // GLPK polishes the total score (small pools whose "either" roles leave a gap) and checks the
+        // pairing once the scheduler has accepted it, not in rounds it discards. The polished pairs
+        // are kept only if no more of them lack a slot.
         let checking = clock.now
+        var rescheduling = 0.0
         do {
+            var polished = matching
+            if try Matcher.polish(&polished, config: config, models: input.models) {
+                let polishedAt = clock.now
+                let again = Scheduler.schedule(polished.pairs.map { PairToSchedule(senior: $0.senior, junior: $0.junior) },
+                                               firstMonth: input.firstMonth, config: config,
+                                               blackouts: Set(input.holidays.keys), commitments: input.history.commitments)
+                rescheduling = (clock.now - polishedAt).inSeconds
+                scheduleSeconds += rescheduling
+                if again.unscheduled.count <= schedule.unscheduled.count {
+                    matching = polished
+                    schedule = again
+                }
+            } else {
+                matching = polished
+            }
             try Matcher.confirm(&matching, config: config, models: input.models)
         } catch {
             throw .matching(error)
         }
-        solveSeconds += (clock.now - checking).inSeconds
+        solveSeconds += (clock.now - checking).inSeconds - rescheduling
         timings.append(("score and prune", scoreSeconds))
         timings.append(("solve", solveSeconds))
         timings.append(("schedule", scheduleSeconds))

@@ -74,8 +74,11 @@ public enum Matcher {
     ///   - previous: the same pool's result before some pairs were ruled out (`Pool.unschedulable`,
     ///     the only difference allowed): its scorer and candidate pairs, pairs given back included,
     ///     are used again without those pairs instead of scoring the pool once more.
+    ///   - polish: polish the total score with GLPK where the network leaves a gap (`polishLimit`);
+    ///     `tandem run` leaves it to `polish(_:config:models:)`, after the scheduler's last round.
     public static func match(_ pool: Pool, config: SchemeConfig, models: ModelFiles = .automatic,
-                             confirm: Bool = true, previous: MatchingResult? = nil) throws(MatchingError) -> MatchingResult {
+                             confirm: Bool = true, previous: MatchingResult? = nil,
+                             polish: Bool = true) throws(MatchingError) -> MatchingResult {
         let clock = ContinuousClock()
         let started = clock.now
         let scorer: Scorer
@@ -173,7 +176,7 @@ public enum Matcher {
             if !model.candidates.isEmpty {
                 chosen = try solveByNetwork(model, config: config.matching,
                                             keepModels: models.keeps(candidatePairs: model.candidates.count), reports: &stages,
-                                            pending: &pending, reusing: settled)
+                                            pending: &pending, reusing: settled, polish: polish)
             }
             if restoring { break }
             restoring = true
@@ -182,11 +185,7 @@ public enum Matcher {
         }
         let solved = clock.now
         DebugLog.write("matcher: scoring \((scored - started).inSeconds)s, solving and restoring \((solved - scored).inSeconds)s")
-        let pairs = chosen.map { e -> Pairing in
-            let c = model.candidates[e]
-            return Pairing(senior: pool.applicants[c.senior], junior: pool.applicants[c.junior], score: c.score,
-                           forcedByOverride: mustPairs.contains(e))
-        }.sorted { ($0.senior.email.key, $0.junior.email.key) < ($1.senior.email.key, $1.junior.email.key) }
+        let pairs = pairings(chosen, model: model)
         try verify(pairs: chosen, model: model, scorer: scorer)
         let unmatched = describeUnmatched(pool: pool, scorer: scorer, model: model, chosen: chosen, overdue: overdue)
         var result = MatchingResult(pairs: pairs, unmatched: unmatched, stages: stages,
@@ -200,6 +199,36 @@ public enum Matcher {
         result.scorer = scorer
         if confirm { try Self.confirm(&result, config: config, models: models) }
         return result
+    }
+
+    /// The chosen candidate pairs as pairs of people, by senior then junior.
+    static func pairings(_ chosen: [Int], model: PairingModel) -> [Pairing] {
+        chosen.map { e -> Pairing in
+            let c = model.candidates[e]
+            return Pairing(senior: model.pool.applicants[c.senior], junior: model.pool.applicants[c.junior], score: c.score,
+                           forcedByOverride: model.mustPairs.contains(e))
+        }.sorted { ($0.senior.email.key, $0.junior.email.key) < ($1.senior.email.key, $1.junior.email.key) }
+    }
+
+    /// Runs the total-score polish that `match(polish: false)` left for later, on the result the
+    /// scheduler accepted: returns whether the pairs changed (the caller schedules them again).
+    public static func polish(_ result: inout MatchingResult, config: SchemeConfig, models: ModelFiles) throws(MatchingError) -> Bool {
+        guard var check = result.pendingCheck, check.polishDeferred, let scorer = result.scorer else { return false }
+        let keep = models.keeps(candidatePairs: check.model.candidates.count)
+        let before = check.chosen
+        check.polishDeferred = false
+        check.polished = try polishTotalScore(&check, config: config.matching, keepModels: keep)
+        result.pendingCheck = check
+        result.stages = try checkedReports(check, config: config.matching, keepModels: keep, check: false)
+        guard check.chosen != before else { return false }
+        let model = check.model
+        try verify(pairs: check.chosen, model: model, scorer: scorer)
+        let overdue = Set(scorer.pool.applicants.indices.filter {
+            scorer.pool.isOverdue($0, targetMonths: config.matching.waitingTargetMonths)
+        })
+        result.pairs = pairings(check.chosen, model: model)
+        result.unmatched = describeUnmatched(pool: scorer.pool, scorer: scorer, model: model, chosen: check.chosen, overdue: overdue)
+        return true
     }
 
     /// Must-pairs must pass the hard rules and fit the seniors' capacity: checked here, in words a
@@ -263,6 +292,8 @@ public enum Matcher {
         var chosen: [Int]
         /// GLPK's total-score stage on the full model, when it polished the network's result.
         var polished: StageReport?
+        /// The polish is due but was left for `Matcher.polish`.
+        var polishDeferred = false
     }
 
     /// Up to this many candidate pairs, a network result short of its bound gets its total score
@@ -275,7 +306,7 @@ public enum Matcher {
     /// network's pairs. Otherwise GLPK's check of each stage is left to `confirm`.
     private static func solveByNetwork(_ model: PairingModel, config: MatchingConfig, keepModels: Bool,
                                        reports: inout [StageReport], pending: inout PendingCheck?,
-                                       reusing earlier: NetworkStages.Settled?) throws(MatchingError) -> [Int] {
+                                       reusing earlier: NetworkStages.Settled?, polish: Bool) throws(MatchingError) -> [Int] {
         let (final, relaxation, passes, settled) = NetworkStages(model: model).solve(reusing: earlier)
         let reachesBound = [PairingModel.Stage.overdue, .coverage, .waiting, .minimumScore, .totalScore]
             .allSatisfy { final.values[$0] == relaxation.values[$0] }
@@ -285,7 +316,11 @@ public enum Matcher {
         var check = PendingCheck(model: model, final: final, relaxation: relaxation, passes: passes, settled: settled,
                                  chosen: final.chosen)
         if !reachesBound && model.candidates.count <= polishLimit {
-            check.polished = try polishTotalScore(&check, config: config, keepModels: keepModels)
+            if polish {
+                check.polished = try polishTotalScore(&check, config: config, keepModels: keepModels)
+            } else {
+                check.polishDeferred = true
+            }
         }
         pending = check
         reports = try checkedReports(check, config: config, keepModels: keepModels, check: false)
