@@ -90,18 +90,16 @@ public enum Matcher {
         var candidateSet = previous.map { scorer.without(ruledOut: $0.candidateSet) } ?? scorer.candidates()
         let scored = clock.now
         let overdue = Set((0..<pool.applicants.count).filter { pool.isOverdue($0, targetMonths: config.matching.waitingTargetMonths) })
-        // Pruning must never cost an overdue applicant their pair: everyone overdue with an allowed
-        // partner paired is the best stage 1 can do; short of that, every allowed pair of each overdue
-        // applicant left unpaired is restored and the stages are solved again.
+        // Overdue applicants with an allowed partner: all of them paired is the best stage 1 can do.
         let reachable = overdue.filter { candidateSet.hasAllowedPartner[$0] }
         var restoredOverdue = previous?.restoredOverduePairs ?? false
         var overduePruningUnchecked = previous?.overduePruningUnchecked ?? false
         var restoredPerPerson = previous?.restoredPerPerson
         var restoredOthers = previous?.restoredOthers ?? false
         var restoreSkipped = previous?.restoreSkipped
-        // Pairs are given back once (or found too much work once): a later round keeps them and
-        // gives back no more.
-        var restoring = restoredOverdue || restoreSkipped != nil
+        // Pairs are given back at most once per run (or found too much work once): a later round
+        // keeps them and gives back no more.
+        var givenBack = restoredOverdue || restoredOthers || restoreSkipped != nil
         var stages: [StageReport] = []
         var chosen: [Int] = []
         var model: PairingModel
@@ -148,7 +146,7 @@ public enum Matcher {
             }
             for p in unpairedOthers { extra += best(scorer.allowedPairs(of: p), share) }
             restoredOthers = restoredOthers || !unpairedOthers.isEmpty
-            restoredOverdue = true
+            restoredOverdue = restoredOverdue || !unpairedOverdue.isEmpty
             return extra
         }
 
@@ -159,11 +157,11 @@ public enum Matcher {
             model = PairingModel(pool: pool, candidates: candidateSet.candidates, mustPairs: mustPairs, overdue: overdue)
             var settled = reusable
             reusable = nil
-            if !restoring && model.candidates.count > exactSearchLimit {
+            if !givenBack && model.candidates.count > exactSearchLimit {
                 // On a large pool whom to give pairs back to is read off the priority stages alone;
                 // the score stages wait until the candidate pairs are final.
                 let early = NetworkStages(model: model).priorityPairs()
-                restoring = true
+                givenBack = true
                 if let extra = pairsToGiveBack(early.chosen, in: model) {
                     candidateSet = scorer.adding(extra, to: candidateSet)
                     continue
@@ -178,8 +176,8 @@ public enum Matcher {
                                             keepModels: models.keeps(candidatePairs: model.candidates.count), reports: &stages,
                                             pending: &pending, reusing: settled, polish: polish)
             }
-            if restoring { break }
-            restoring = true
+            if givenBack { break }
+            givenBack = true
             guard let extra = pairsToGiveBack(chosen, in: model) else { break }
             candidateSet = scorer.adding(extra, to: candidateSet)
         }
