@@ -99,10 +99,9 @@ final class Problem {
 /// Names that GLPK and the CPLEX LP format accept: printable ASCII without spaces,
 /// at most 255 characters (longer ones make GLPK abort), unique within the model.
 enum GLPKName {
-    /// The ASCII bytes a name may hold as they are (the same set as `make`'s slow path keeps).
+    /// The ASCII bytes a name may hold as they are; every other character becomes `_`.
     private static let allowed: [Bool] = (0..<128).map { byte in
-        let scalar = Unicode.Scalar(UInt8(byte))
-        switch scalar {
+        switch Unicode.Scalar(UInt8(byte)) {
         case "a"..."z", "A"..."Z", "0"..."9", "_", ".", "(", ")", "[", "]", "{", "}", "@", "#", "!", "$", "%", "&", "~", "'", "|", "?", "/", ",", ";":
             return true
         default:
@@ -120,12 +119,7 @@ enum GLPKName {
         if valid == true { return raw }
         var out = ""
         for scalar in raw.unicodeScalars {
-            switch scalar {
-            case "a"..."z", "A"..."Z", "0"..."9", "_", ".", "(", ")", "[", "]", "{", "}", "@", "#", "!", "$", "%", "&", "~", "'", "|", "?", "/", ",", ";":
-                out.unicodeScalars.append(scalar)
-            default:
-                out.append("_")
-            }
+            if scalar.value < 128 && allowed[Int(scalar.value)] { out.unicodeScalars.append(scalar) } else { out.append("_") }
         }
         if out.isEmpty { out = fallback }
         // LP format: a name may not start with a digit or a period.

@@ -131,6 +131,11 @@ public enum MonthlyRun {
         pool.pairsMadeBefore = input.history.pairsMadeBefore
         pool.overrides = input.overrides
 
+        let blackouts = Set(input.holidays.keys)
+        func sessions(for pairs: [Pairing]) -> ScheduleResult {
+            Scheduler.schedule(pairs.map { PairToSchedule(senior: $0.senior, junior: $0.junior) }, firstMonth: input.firstMonth,
+                               config: config, blackouts: blackouts, commitments: input.history.commitments)
+        }
         var matching: MatchingResult
         var previous: MatchingResult? = nil
         var schedule: ScheduleResult
@@ -147,9 +152,7 @@ public enum MonthlyRun {
             }
             previous = nil
             let matched = clock.now
-            schedule = Scheduler.schedule(matching.pairs.map { PairToSchedule(senior: $0.senior, junior: $0.junior) },
-                                          firstMonth: input.firstMonth, config: config,
-                                          blackouts: Set(input.holidays.keys), commitments: input.history.commitments)
+            schedule = sessions(for: matching.pairs)
             let scheduled = clock.now
             scoreSeconds += matching.scoringSeconds
             solveSeconds += (matched - began).inSeconds - matching.scoringSeconds
@@ -169,9 +172,7 @@ public enum MonthlyRun {
             var polished = matching
             if try Matcher.polish(&polished, config: config, models: input.models) {
                 let polishedAt = clock.now
-                let again = Scheduler.schedule(polished.pairs.map { PairToSchedule(senior: $0.senior, junior: $0.junior) },
-                                               firstMonth: input.firstMonth, config: config,
-                                               blackouts: Set(input.holidays.keys), commitments: input.history.commitments)
+                let again = sessions(for: polished.pairs)
                 rescheduling = (clock.now - polishedAt).inSeconds
                 scheduleSeconds += rescheduling
                 if again.unscheduled.count <= schedule.unscheduled.count {

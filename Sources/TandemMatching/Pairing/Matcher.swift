@@ -89,7 +89,7 @@ public enum Matcher {
         }
         var candidateSet = previous.map { scorer.without(ruledOut: $0.candidateSet) } ?? scorer.candidates()
         let scored = clock.now
-        let overdue = Set((0..<pool.applicants.count).filter { pool.isOverdue($0, targetMonths: config.matching.waitingTargetMonths) })
+        let overdue = overdueApplicants(pool, config: config)
         // Overdue applicants with an allowed partner: all of them paired is the best stage 1 can do.
         let reachable = overdue.filter { candidateSet.hasAllowedPartner[$0] }
         var restoredOverdue = previous?.restoredOverduePairs ?? false
@@ -103,7 +103,6 @@ public enum Matcher {
         var stages: [StageReport] = []
         var chosen: [Int] = []
         var model: PairingModel
-        var mustPairs: Set<Int>
         var pending: PendingCheck?
         // Pruning must not cost people their pair: anyone left unpaired who has allowed partners
         // gets pairs back and the stages are solved once more. Overdue applicants get all their
@@ -153,7 +152,7 @@ public enum Matcher {
         // A later round has only fewer pairs: the roles and bound its first solve settled still serve.
         var reusable = previous?.pendingCheck?.settled
         while true {
-            mustPairs = try validatedMustPairs(scorer: scorer, candidates: candidateSet.candidates)
+            let mustPairs = try validatedMustPairs(scorer: scorer, candidates: candidateSet.candidates)
             model = PairingModel(pool: pool, candidates: candidateSet.candidates, mustPairs: mustPairs, overdue: overdue)
             var settled = reusable
             reusable = nil
@@ -183,9 +182,7 @@ public enum Matcher {
         }
         let solved = clock.now
         DebugLog.write("matcher: scoring \((scored - started).inSeconds)s, solving and restoring \((solved - scored).inSeconds)s")
-        let pairs = pairings(chosen, model: model)
-        try verify(pairs: chosen, model: model, scorer: scorer)
-        let unmatched = describeUnmatched(pool: pool, scorer: scorer, model: model, chosen: chosen, overdue: overdue)
+        let (pairs, unmatched) = try outcome(chosen, model: model, scorer: scorer, overdue: overdue)
         var result = MatchingResult(pairs: pairs, unmatched: unmatched, stages: stages,
                               allowedPairs: candidateSet.allowedPairs, candidatePairs: candidateSet.candidates.count,
                               restoredOverduePairs: restoredOverdue, overduePruningUnchecked: overduePruningUnchecked,
@@ -199,13 +196,22 @@ public enum Matcher {
         return result
     }
 
-    /// The chosen candidate pairs as pairs of people, by senior then junior.
-    static func pairings(_ chosen: [Int], model: PairingModel) -> [Pairing] {
-        chosen.map { e -> Pairing in
+    static func overdueApplicants(_ pool: Pool, config: SchemeConfig) -> Set<Int> {
+        Set(pool.applicants.indices.filter { pool.isOverdue($0, targetMonths: config.matching.waitingTargetMonths) })
+    }
+
+    /// The chosen candidate pairs as pairs of people (by senior, then junior) once every hard rule
+    /// has been checked on them again, and everyone left out with the reason.
+    static func outcome(_ chosen: [Int], model: PairingModel, scorer: Scorer,
+                        overdue: Set<Int>) throws(MatchingError) -> (pairs: [Pairing], unmatched: [UnmatchedApplicant]) {
+        try verify(pairs: chosen, model: model, scorer: scorer)
+        let pairs = chosen.map { e -> Pairing in
             let c = model.candidates[e]
             return Pairing(senior: model.pool.applicants[c.senior], junior: model.pool.applicants[c.junior], score: c.score,
                            forcedByOverride: model.mustPairs.contains(e))
         }.sorted { ($0.senior.email.key, $0.junior.email.key) < ($1.senior.email.key, $1.junior.email.key) }
+        let unmatched = describeUnmatched(pool: model.pool, scorer: scorer, model: model, chosen: chosen, overdue: overdue)
+        return (pairs, unmatched)
     }
 
     /// Runs the total-score polish that `match(polish: false)` left for later, on the result the
@@ -219,13 +225,8 @@ public enum Matcher {
         result.pendingCheck = check
         result.stages = try checkedReports(check, config: config.matching, keepModels: keep, check: false)
         guard check.chosen != before else { return false }
-        let model = check.model
-        try verify(pairs: check.chosen, model: model, scorer: scorer)
-        let overdue = Set(scorer.pool.applicants.indices.filter {
-            scorer.pool.isOverdue($0, targetMonths: config.matching.waitingTargetMonths)
-        })
-        result.pairs = pairings(check.chosen, model: model)
-        result.unmatched = describeUnmatched(pool: scorer.pool, scorer: scorer, model: model, chosen: check.chosen, overdue: overdue)
+        (result.pairs, result.unmatched) = try outcome(check.chosen, model: check.model, scorer: scorer,
+                                                        overdue: overdueApplicants(scorer.pool, config: config))
         return true
     }
 

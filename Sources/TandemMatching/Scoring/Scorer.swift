@@ -302,23 +302,24 @@ public struct Scorer: Sendable {
     func candidates(extraPairs: [(Int, Int)], tuning: CandidateSearch.Tuning) -> CandidateSet {
         let applicants = pool.applicants
         let best = CandidateSearch(scorer: self, tuning: tuning).run()
-        var keys: [Int64] = []
-        keys.reserveCapacity(extraPairs.count + best.pairs.count + pool.overrides.mustPair.count)
-        for (s, j) in extraPairs where rule(senior: s, junior: j) == nil { keys.append(Self.orderedKey(s, j)) }
-        keys += best.pairs // allowed by construction
+        var keys = best.pairs // allowed by construction
         let byKey = Dictionary(applicants.enumerated().map { ($0.element.email.key, $0.offset) }, uniquingKeysWith: { a, _ in a })
         for must in pool.overrides.mustPair {
             if let s = byKey[must.senior], let j = byKey[must.junior], rule(senior: s, junior: j) == nil {
                 keys.append(Self.orderedKey(s, j))
             }
         }
-        // Sorted by (senior, junior), each pair once: the order the solver has always been given.
-        keys.sort()
+        let searched = CandidateSet(candidates: Self.scored(Self.sortedOnce(keys), by: self), allowedPairs: best.allowedPairs,
+                                    hasAllowedPartner: best.hasAllowedPartner)
+        return adding(extraPairs, to: searched)
+    }
+
+    /// Pair keys sorted by (senior, junior), each once: the order the solver has always been given.
+    static func sortedOnce(_ keys: [Int64]) -> [Int64] {
         var unique: [Int64] = []
         unique.reserveCapacity(keys.count)
-        for key in keys where unique.last != key { unique.append(key) }
-        let list = Self.scored(unique, by: self)
-        return CandidateSet(candidates: list, allowedPairs: best.allowedPairs, hasAllowedPartner: best.hasAllowedPartner)
+        for key in keys.sorted() where unique.last != key { unique.append(key) }
+        return unique
     }
 
     /// "senior|junior" keys to index pairs. A key may split at more than one "|" (keys may hold
@@ -367,18 +368,16 @@ public struct Scorer: Sendable {
     }
 
     /// `set` with the allowed pairs among `extraPairs` (senior, junior) added, in the solver's
-    /// order (by senior, then junior): what `candidates(extraPairs:)` gives, without searching again.
+    /// order (by senior, then junior), without searching again.
     func adding(_ extraPairs: [(Int, Int)], to set: CandidateSet) -> CandidateSet {
+        guard !extraPairs.isEmpty else { return set }
         let known = Set(set.candidates.map { Self.orderedKey($0.senior, $0.junior) })
         var keys: [Int64] = []
         for (s, j) in extraPairs where !known.contains(Self.orderedKey(s, j)) && rule(senior: s, junior: j) == nil {
             keys.append(Self.orderedKey(s, j))
         }
-        keys.sort()
-        var unique: [Int64] = []
-        for key in keys where unique.last != key { unique.append(key) }
         var result = set
-        result.candidates = (set.candidates + Self.scored(unique, by: self))
+        result.candidates = (set.candidates + Self.scored(Self.sortedOnce(keys), by: self))
             .sorted { ($0.senior, $0.junior) < ($1.senior, $1.junior) }
         return result
     }
