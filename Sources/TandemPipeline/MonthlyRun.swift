@@ -130,8 +130,9 @@ public enum MonthlyRun {
         pool.capacityInUse = input.history.capacityInUse
         pool.pairsMadeBefore = input.history.pairsMadeBefore
         pool.overrides = input.overrides
-
         let blackouts = Set(input.holidays.keys)
+        pool.blackoutDays = blackouts.union(config.sessions.blackoutLocalDates)
+
         func sessions(for pairs: [Pairing]) -> ScheduleResult {
             Scheduler.schedule(pairs.map { PairToSchedule(senior: $0.senior, junior: $0.junior) }, firstMonth: input.firstMonth,
                                config: config, blackouts: blackouts, commitments: input.history.commitments)
@@ -159,6 +160,9 @@ public enum MonthlyRun {
             scheduleSeconds += (scheduled - matched).inSeconds
             let forced = Set(matching.pairs.filter(\.forcedByOverride).map { $0.senior.email.key + "|" + $0.junior.email.key })
             let ruledOut = schedule.unscheduled.filter { !forced.contains($0.pair.key) }
+            DebugLog.write("round \(rounds): \(schedule.unscheduled.count) pairs without a slot: "
+                + Dictionary(grouping: schedule.unscheduled, by: \.reason.rawValue).map { "\($0.key) \($0.value.count)" }.sorted()
+                .joined(separator: ", "))
             if ruledOut.isEmpty || rounds == maximumRounds { break }
             for problem in ruledOut { pool.unschedulable[problem.pair.key] = problem.explanation }
             previous = matching

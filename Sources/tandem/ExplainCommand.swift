@@ -31,6 +31,9 @@ extension Tandem {
                 let (config, ingest) = try export.read()
                 var pool = Pool(applicants: ingest.applicants, firstMonth: month.flatMap(YearMonth.init) ?? Run.nextMonth())
                 pool.overrides = try Files.overrides(overrides)
+                // The same blackout days as `tandem run`, so the same pairs have a monthly slot.
+                let holidays = try Files.holidays(config: config, configPath: export.config).holidays
+                pool.blackoutDays = Set(holidays.keys).union(config.sessions.blackoutLocalDates)
                 let result: MatchingResult
                 do {
                     result = try Matcher.match(pool, config: config, models: .never)

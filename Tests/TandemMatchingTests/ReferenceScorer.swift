@@ -1,6 +1,9 @@
 // The scorer as it was before candidate generation was made fast (commit 3178874), kept verbatim
 // apart from the renamed types, so that ScoringEquivalenceTests can check the fast `Scorer`
 // produces exactly the same `CandidateSet`. Do not "improve" this file: it is the specification.
+// One change since: whether a pair has a monthly slot is now the scheduler's rule, `MonthlyPatterns.fits`
+// (checked against the scheduler itself in MonthlyPatternsTests), where it was "a common stretch in
+// each sample week".
 import Foundation
 import TandemModel
 @testable import TandemMatching
@@ -12,6 +15,7 @@ struct ReferenceScorer {
     public let pool: Pool
     let config: MatchingConfig
     let grid: ReferenceAvailabilityGrid
+    let patterns: MonthlyPatterns
     let text: ReferenceTextProfiles
     let expertiseMask: [UInt64]
     let developmentMask: [UInt64]
@@ -121,6 +125,9 @@ struct ReferenceScorer {
         grid = ReferenceAvailabilityGrid(applicants: applicants, firstMonth: pool.firstMonth,
                                 sessionMinutes: config.sessions.durationMinutes)
         text = ReferenceTextProfiles(applicants: applicants)
+        patterns = MonthlyPatterns(applicants: applicants, canBeSenior: seniorBlock.map { $0 == nil },
+                                   canBeJunior: juniorBlock.map { $0 == nil }, firstMonth: pool.firstMonth,
+                                   sessions: config.sessions, blackouts: pool.blackoutDays)
     }
 
     static func unorderedKey(_ a: Int, _ b: Int) -> Int64 { Int64(min(a, b)) << 32 | Int64(max(a, b)) }
@@ -157,7 +164,7 @@ struct ReferenceScorer {
         if config.sameOrganisation == "forbid" && !organisation[s].isEmpty && organisation[s] == organisation[j] {
             return .sameOrganisationForbidden
         }
-        if !grid.overlap(s, j).everyMonth { return .noCommonTime }
+        if !patterns.fits(s, j) { return .noCommonTime }
         return nil
     }
 

@@ -636,7 +636,7 @@ struct Explainer {
         case .noCommonTime:
             let a = pool.applicants
             let zones = a[s].timeZone == a[j].timeZone ? "" : " (\(name(s)) is in \(a[s].timeZone), \(name(j)) in \(a[j].timeZone))"
-            return "they have no one-hour slot free for both in every one of the six months\(zones)"
+            return "they have no monthly slot — the same week of the month, weekday and time — inside both partners' hours on every session date, clear of bank holidays\(zones)"
         case .neverPairOverride: return "the coordinator's overrides say never to pair them"
         case .pairedBefore: return "they were paired before, and a pair is never proposed twice"
         default: return rule.description

@@ -1,5 +1,6 @@
 import Foundation
 import GLPK
+import TandemModel
 
 /// The lexicographic stages solved on `PairingNetwork`s, then proven by GLPK.
 ///

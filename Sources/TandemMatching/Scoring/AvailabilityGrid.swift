@@ -2,14 +2,11 @@ import Foundation
 import TandemModel
 
 /// Each person's free time as bits of a UTC week (15-minute slots), once per distinct
-/// "offset situation" over the six session months. Two people are compared with a few word-wise
-/// ANDs, so a whole pool can be scored; offsets change with daylight saving on different dates in
-/// different zones, which is why each sample week is computed in every partner's own zone.
-///
-/// Besides the free slots, each person keeps the *starts of their session-long runs* (slots that
-/// begin `sessionSlots` consecutive free slots). Shrinking runs commutes with AND, so two people
-/// share a session-long stretch in a week exactly when their run starts intersect: no per-pair
-/// shifting is needed.
+/// "offset situation" over the six session months, for the availability part of the score (common
+/// hours a week). Two people are compared with a few word-wise ANDs, so a whole pool can be scored;
+/// offsets change with daylight saving on different dates in different zones, which is why each
+/// sample week is computed in every partner's own zone. (Whether a pair has a monthly slot is
+/// `MonthlyPatterns`' question.)
 struct AvailabilityGrid: Sendable {
     static let slotMinutes = 15
     static let slotsPerWeek = 7 * 24 * 60 / slotMinutes // 672
@@ -21,19 +18,15 @@ struct AvailabilityGrid: Sendable {
     let stride: Int
     /// Every person's weeks, person after person (`stride` words each).
     let bits: [UInt64]
-    /// The same layout: bit i set when slots i ..< i + sessionSlots are all free (within the week).
-    let runStarts: [UInt64]
     /// Per person: their free slots, weighted by how many sample weeks each class stands for (an
     /// upper bound of any pair's `weightedSlots`).
     let weightedTotal: [Int]
     /// Per person and class: which of the week's words hold a free slot.
     let usedWords: [UInt16]
-    let sessionSlots: Int
 
     /// - Parameters:
     ///   - firstMonth: the month of the first session; the sample is the second week of each of six months.
-    init(applicants: [Applicant], firstMonth: YearMonth, sessionMinutes: Int) {
-        sessionSlots = max(1, (sessionMinutes + Self.slotMinutes - 1) / Self.slotMinutes)
+    init(applicants: [Applicant], firstMonth: YearMonth) {
         // One sample week per session month: the Monday on or before the month's second Wednesday.
         let mondays = (0..<6).map { k -> LocalDate in
             let wednesday = firstMonth.adding(months: k).day(ordinal: 2, weekday: 3)
@@ -106,22 +99,13 @@ struct AvailabilityGrid: Sendable {
             }
         }
         self.usedWords = usedWords
-        var runStarts = bits
-        let length = sessionSlots, classCount = representative.count
-        var weightedTotal = [Int](repeating: 0, count: applicants.count)
-        runStarts.withUnsafeMutableBufferPointer { all in
-            for person in 0..<applicants.count {
-                var total = 0
-                for c in 0..<classCount {
-                    let week = UnsafeMutableBufferPointer(rebasing: all[(person * stride + c * words)..<(person * stride + (c + 1) * words)])
-                    total += week.reduce(0) { $0 + $1.nonzeroBitCount } * weights[c]
-                    AvailabilityGrid.shrinkRuns(week, length: length)
-                }
-                weightedTotal[person] = total
+        let classCount = representative.count
+        self.weightedTotal = (0..<applicants.count).map { person in
+            (0..<classCount).reduce(0) { total, c in
+                let from = person * stride + c * words
+                return total + bits[from..<(from + words)].reduce(0) { $0 + $1.nonzeroBitCount } * weights[c]
             }
         }
-        self.runStarts = runStarts
-        self.weightedTotal = weightedTotal
     }
 
     /// Offset from UTC in minutes in `zone` at local `minute` of `date`.
@@ -130,12 +114,6 @@ struct AvailabilityGrid: Sendable {
         let guess = zone.secondsFromGMT(for: Date(timeIntervalSince1970: localSeconds))
         let exact = zone.secondsFromGMT(for: Date(timeIntervalSince1970: localSeconds - Double(guess)))
         return exact / 60
-    }
-
-    /// Common free time of persons `a` and `b`: average hours a week over the six months, and whether
-    /// every sample week holds at least one common stretch as long as a session.
-    func overlap(_ a: Int, _ b: Int) -> (hoursPerWeek: Double, everyMonth: Bool) {
-        (Self.hours(weightedSlots: weightedSlots(a, b)), everyMonth(a, b))
     }
 
     /// Average hours a week over the six months, from the common slots weighted by their class.
@@ -164,32 +142,6 @@ struct AvailabilityGrid: Sendable {
                     }
                     return weighted
                 }
-            }
-        }
-    }
-
-    /// Whether every sample week holds a common stretch of free time as long as a session.
-    func everyMonth(_ a: Int, _ b: Int) -> Bool {
-        runStarts.withUnsafeBufferPointer { all in
-            let x = all.baseAddress! + a * stride, y = all.baseAddress! + b * stride
-            for c in 0..<classWeights.count {
-                let base = c * Self.wordsPerWeek
-                var any: UInt64 = 0
-                for w in base..<(base + Self.wordsPerWeek) { any |= x[w] & y[w] }
-                if any == 0 { return false }
-            }
-            return true
-        }
-    }
-
-    /// Keeps only the slots that start `length` consecutive set bits (runs do not wrap around the week).
-    static func shrinkRuns(_ words: UnsafeMutableBufferPointer<UInt64>, length: Int) {
-        // Shrink every run by one bit, length - 1 times (bit i+1 moves to bit i across words);
-        // what is left marks the start of a long-enough run.
-        for _ in 1..<max(length, 1) {
-            for w in 0..<words.count {
-                let next = w + 1 < words.count ? words[w + 1] << 63 : 0
-                words[w] &= (words[w] >> 1) | next
             }
         }
     }

@@ -6,11 +6,12 @@ import TandemModel
 /// index), and counts the allowed pairs — exactly what scoring every allowed pair in full with
 /// `Scorer.score` and keeping the best gives, without doing that:
 ///
-/// 1. The hard rules are checked 64 seniors at a time. "A session-long common stretch in every
-///    sample week" is, per week class, "some run start in common"; for each week class and slot
-///    there is a bitset of the seniors who have a run starting there, so a junior's allowed seniors
-///    are the AND over classes of the OR of the bitsets at the junior's run starts, minus the few
-///    seniors ruled out by name (conflicts, overrides, earlier pairs, no monthly slot, organisation).
+/// 1. The hard rules are checked 64 seniors at a time. "A monthly slot inside both partners'
+///    hours" is "some pattern in common" (`MonthlyPatterns`). The seniors are ordered by zone class,
+///    and for each class and pattern there is a bitset of that class's seniors who are free for it,
+///    so a junior's allowed seniors are the OR of the bitsets at the junior's patterns for each
+///    class, minus the few seniors ruled out by name (conflicts, overrides, earlier pairs, no
+///    monthly slot, organisation).
 /// 2. Each allowed pair first gets an integer upper bound of its points from per-junior tables
 ///    (development, reciprocal and experience parts by the senior's distinct masks and years; the
 ///    meeting part by two facts; the rest as the junior's best case). Only if that bound could
@@ -111,9 +112,13 @@ struct CandidateSearch {
     let ruledOut: [Int: [Int32]]
     /// Seniors by organisation, when the configuration forbids pairs within one.
     let organisationSeniors: [Int32: [Int32]]
-    /// Per (class, slot): index of the bitset of seniors with a run starting there, or -1.
+    /// Per (zone class, pattern): where the bitset of that class's seniors free for it starts in
+    /// `columns`, or -1. A class's bitsets cover only its seniors' words, `classWords[class]`.
     let column: [Int32]
     let columns: [UInt64]
+    let classWords: [(from: Int, count: Int)]
+    /// Per zone class, `patterns.words` each: the patterns at least one of its seniors is free for.
+    let classPatterns: [UInt64]
     let seniorWords: Int
     /// Seniors' free slots by position: per senior, header words (each class's used words, 12
     /// bits a class, five classes a word) and then only the used words.
@@ -138,7 +143,9 @@ struct CandidateSearch {
         self.tuning = tuning
         let n = scorer.pool.applicants.count
         let config = scorer.config
-        let seniors = (0..<n).filter { scorer.seniorBlock[$0] == nil }
+        // By zone class (the monthly-slot bitsets of a class then cover a range of words), then index.
+        let zoneClass = scorer.patterns.zoneClass
+        let seniors = (0..<n).filter { scorer.seniorBlock[$0] == nil }.sorted { (zoneClass[$0], $0) < (zoneClass[$1], $1) }
         let juniors = (0..<n).filter { scorer.juniorBlock[$0] == nil }
         self.seniors = seniors
         self.juniors = juniors
@@ -223,41 +230,49 @@ struct CandidateSearch {
         }
         self.organisationSeniors = organisationSeniors
 
-        // Bitsets of seniors by (class, run-start slot).
+        // Per zone class and pattern, the class's seniors free for it.
+        let patterns = scorer.patterns
+        let seniorWords = (seniors.count + 63) / 64
+        self.seniorWords = seniorWords
+        let patternBits = patterns.words * 64
+        var classWords = [(from: Int, count: Int)](repeating: (0, 0), count: patterns.classCount)
+        var classPatterns = [UInt64](repeating: 0, count: patterns.classCount * patterns.words)
+        var column = [Int32](repeating: -1, count: patterns.classCount * patternBits)
+        var columns: [UInt64] = []
+        var first = 0
+        while first < seniors.count {
+            let c = Int(zoneClass[seniors[first]])
+            var end = first
+            while end < seniors.count && zoneClass[seniors[end]] == c { end += 1 }
+            defer { first = end }
+            guard c >= 0 else { continue }
+            let from = first / 64, count = (end - 1) / 64 - from + 1
+            classWords[c] = (from, count)
+            for p in first..<end {
+                let base = seniors[p] * patterns.words
+                for k in 0..<patterns.words {
+                    var bits = patterns.seniorBits[base + k]
+                    classPatterns[c * patterns.words + k] |= bits
+                    while bits != 0 {
+                        let slot = c * patternBits + k * 64 + bits.trailingZeroBitCount
+                        bits &= bits - 1
+                        if column[slot] < 0 {
+                            column[slot] = Int32(columns.count)
+                            columns += [UInt64](repeating: 0, count: count)
+                        }
+                        columns[Int(column[slot]) + p / 64 - from] |= 1 << UInt64(p % 64)
+                    }
+                }
+            }
+        }
+        self.classWords = classWords
+        self.classPatterns = classPatterns
+        self.column = column
+        self.columns = columns
+
         let grid = scorer.grid
         let words = AvailabilityGrid.wordsPerWeek, slots = AvailabilityGrid.slotsPerWeek
         let classes = grid.classWeights.count
-        let seniorWords = (seniors.count + 63) / 64
-        self.seniorWords = seniorWords
-        var column = [Int32](repeating: -1, count: classes * slots)
-        var used: Int32 = 0
-        for s in seniors {
-            for c in 0..<classes {
-                for w in 0..<words {
-                    var bits = grid.runStarts[s * grid.stride + c * words + w]
-                    while bits != 0 {
-                        let slot = c * slots + w * 64 + bits.trailingZeroBitCount
-                        bits &= bits - 1
-                        if column[slot] < 0 { column[slot] = used; used += 1 }
-                    }
-                }
-            }
-        }
-        var columns = [UInt64](repeating: 0, count: Int(used) * seniorWords)
-        for (p, s) in seniors.enumerated() {
-            for c in 0..<classes {
-                for w in 0..<words {
-                    var bits = grid.runStarts[s * grid.stride + c * words + w]
-                    while bits != 0 {
-                        let slot = c * slots + w * 64 + bits.trailingZeroBitCount
-                        bits &= bits - 1
-                        columns[Int(column[slot]) * seniorWords + p / 64] |= 1 << UInt64(p % 64)
-                    }
-                }
-            }
-        }
-        self.column = column
-        self.columns = columns
 
         // The seniors' free slots, compact and in position order (few cache lines a senior).
         let headerWords = (classes + 4) / 5
@@ -414,7 +429,6 @@ struct CandidateSearch {
         // Buffers reused from junior to junior.
         let juniorEntries: UnsafeMutableBufferPointer<Entry>
         let allowedSeniors: UnsafeMutableBufferPointer<UInt64>
-        let classSeniors: UnsafeMutableBufferPointer<UInt64>
         let developmentPart: UnsafeMutableBufferPointer<Double>
         let reciprocalPart: UnsafeMutableBufferPointer<Double>
         let experiencePart: UnsafeMutableBufferPointer<Double>
@@ -443,7 +457,6 @@ struct CandidateSearch {
             seniorHasPartner.initialize(repeating: 0)
             juniorEntries = .allocate(capacity: max(1, min(search.juniorLimit, search.seniors.count)))
             allowedSeniors = .allocate(capacity: max(1, search.seniorWords))
-            classSeniors = .allocate(capacity: max(1, search.seniorWords))
             developmentPart = .allocate(capacity: max(1, search.expertiseMasks.count))
             reciprocalPart = .allocate(capacity: max(1, search.developmentMasks.count))
             experiencePart = .allocate(capacity: max(1, search.yearValues.count))
@@ -467,7 +480,6 @@ struct CandidateSearch {
             seniorHasPartner.deallocate()
             juniorEntries.deallocate()
             allowedSeniors.deallocate()
-            classSeniors.deallocate()
             developmentPart.deallocate()
             reciprocalPart.deallocate()
             experiencePart.deallocate()
@@ -523,34 +535,37 @@ struct CandidateSearch {
     /// Junior `j` against every senior: the allowed ones, their count, and `j`'s and the seniors' lists.
     func search(junior j: Int, worker: Worker) {
         let grid = scorer.grid
-        let words = AvailabilityGrid.wordsPerWeek, slots = AvailabilityGrid.slotsPerWeek
+        let words = AvailabilityGrid.wordsPerWeek
         let classes = grid.classWeights.count
         let sw = seniorWords
-        let acc = worker.allowedSeniors, tmp = worker.classSeniors
+        let acc = worker.allowedSeniors
 
-        // 1. The allowed seniors, as a bitset over positions.
-        var some = sw > 0
-        column.withUnsafeBufferPointer { column in
-            columns.withUnsafeBufferPointer { columns in
-                grid.runStarts.withUnsafeBufferPointer { runs in
-                    for c in 0..<classes where some {
-                        let target = c == 0 ? acc : tmp
-                        for x in 0..<sw { target[x] = 0 }
-                        var found = false
-                        let base = j * grid.stride + c * words
-                        for w in 0..<words {
-                            var bits = runs[base + w]
-                            while bits != 0 {
-                                let col = Int(column[c * slots + w * 64 + bits.trailingZeroBitCount])
-                                bits &= bits - 1
-                                guard col >= 0 else { continue }
-                                found = true
-                                let from = col * sw
-                                for x in 0..<sw { target[x] |= columns[from + x] }
+        // 1. The allowed seniors, as a bitset over positions: per zone class, the OR of the
+        //    class's bitsets at the junior's patterns (only those some senior of the class has).
+        for x in 0..<sw { acc[x] = 0 }
+        let patterns = scorer.patterns
+        let row = Int(patterns.juniorRow[j])
+        var some = false
+        if row >= 0 {
+            column.withUnsafeBufferPointer { column in
+                columns.withUnsafeBufferPointer { columns in
+                    patterns.juniorBits.withUnsafeBufferPointer { juniorBits in
+                        classPatterns.withUnsafeBufferPointer { classPatterns in
+                            let words = patterns.words, patternBits = words * 64
+                            for c in 0..<patterns.classCount where classWords[c].count > 0 {
+                                let (from, count) = classWords[c]
+                                let mine = (row * patterns.classCount + c) * words
+                                for k in 0..<words {
+                                    var bits = juniorBits[mine + k] & classPatterns[c * words + k]
+                                    while bits != 0 {
+                                        let start = Int(column[c * patternBits + k * 64 + bits.trailingZeroBitCount])
+                                        bits &= bits - 1
+                                        some = true
+                                        for x in 0..<count { acc[from + x] |= columns[start + x] }
+                                    }
+                                }
                             }
                         }
-                        if !found { some = false }
-                        if c > 0 { for x in 0..<sw { acc[x] &= tmp[x] } }
                     }
                 }
             }
@@ -674,13 +689,12 @@ struct CandidateSearch {
         let juniorTotal32 = Int32(clamping: juniorTotal)
         let firstStage = worker.firstStage, secondStage = worker.secondStage
 
-        /// The threshold a pair must beat to enter the junior's or the senior's list (seniors come
-        /// in index order, so a tie cannot enter a full junior list; juniors do not, see
-        /// `juniorOrder`, so a tie may still enter a senior's list). `Int.min`: no pruning.
+        /// The threshold a pair must beat to enter the junior's or the senior's list. Neither the
+        /// seniors (by zone class) nor the juniors (see `juniorOrder`) come in index order, so a tie
+        /// may still enter a full list (ties go to the lower index). `Int.min`: no pruning.
         @inline(__always) func threshold(_ p: Int) -> Int {
-            let seniorThreshold = seniorThresholds[p]
-            return min(juniorThreshold, seniorThreshold == Int.max || seniorThreshold == Int.min
-                       ? seniorThreshold : seniorThreshold - 1)
+            @inline(__always) func lowered(_ t: Int) -> Int { t == Int.max || t == Int.min ? t : t - 1 }
+            return min(lowered(juniorThreshold), lowered(seniorThresholds[p]))
         }
         /// The parts looked up in the junior's tables and by comparison, as `Scorer.score` has them.
         @inline(__always) func meetingIndex(_ key: SeniorKey) -> Int {
@@ -784,7 +798,7 @@ struct CandidateSearch {
                     let (development, reciprocal, experience, meeting, goals, preferred, organisationPoints) = stage.parts
                     let points = Int((development + reciprocal + availability + experience + meeting + goals
                         + preferred + organisationPoints) * 100)
-                    if points > juniorThreshold || juniorThreshold == Int.min {
+                    if points >= juniorThreshold {
                         Self.insert(Entry(points: points, other: seniors[p]), into: list, count: &listCount, limit: juniorRoom)
                         juniorThreshold = Self.threshold(list, count: listCount, limit: juniorRoom)
                     }

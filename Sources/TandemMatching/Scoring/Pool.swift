@@ -15,6 +15,9 @@ public struct Pool: Sendable {
     public var overrides = Overrides()
     /// Pairs the scheduler could not fit this month, by "senior|junior" key, with its reason.
     public var unschedulable: [String: String] = [:]
+    /// Days with no sessions (bank holidays, the configuration's closure days): a pair needs a
+    /// monthly slot whose dates avoid them in both partners' zones.
+    public var blackoutDays: Set<LocalDate> = []
 
     public init(applicants: [Applicant], firstMonth: YearMonth) {
         self.applicants = applicants.sorted { $0.email.key < $1.email.key }

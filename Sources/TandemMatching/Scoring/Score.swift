@@ -65,7 +65,7 @@ public enum PairRule: Sendable, Hashable, CustomStringConvertible {
         case let .cannotBeJunior(why): return "cannot be the junior partner: \(why)"
         case let .conflict(name): return "\(name) named the other as someone they should not be paired with"
         case .sameOrganisationForbidden: return "same organisation, and the configuration forbids that"
-        case .noCommonTime: return "no one-hour slot free for both in every month of the six"
+        case .noCommonTime: return "no monthly slot (the same week, weekday and time each month) inside both partners' hours on every session date"
         case .neverPairOverride: return "the coordinator's overrides say never to pair them"
         case .pairedBefore: return "they were paired before (a pair is never proposed twice)"
         case .noCapacityLeft: return "the senior has no capacity left"

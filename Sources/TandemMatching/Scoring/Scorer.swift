@@ -10,6 +10,7 @@ public struct Scorer: Sendable {
     public private(set) var pool: Pool
     let config: MatchingConfig
     let grid: AvailabilityGrid
+    let patterns: MonthlyPatterns
     let text: TextProfiles
     let expertiseMask: [UInt64]
     let developmentMask: [UInt64]
@@ -157,8 +158,12 @@ public struct Scorer: Sendable {
         madeBefore = Self.indexPairs(Array(pool.pairsMadeBefore), of: applicants).reduce(into: []) { $0.formUnion($1.pairs) }
         unschedulable = Self.indexed(pool.unschedulable, of: applicants)
 
-        grid = AvailabilityGrid(applicants: applicants, firstMonth: pool.firstMonth,
-                                sessionMinutes: config.sessions.durationMinutes)
+        grid = AvailabilityGrid(applicants: applicants, firstMonth: pool.firstMonth)
+        let began = ContinuousClock.now
+        patterns = MonthlyPatterns(applicants: applicants, canBeSenior: seniorBlock.map { $0 == nil },
+                                   canBeJunior: juniorBlock.map { $0 == nil }, firstMonth: pool.firstMonth,
+                                   sessions: config.sessions, blackouts: pool.blackoutDays)
+        DebugLog.write("scorer: monthly patterns in \((ContinuousClock.now - began).inSeconds)s, \(patterns.classCount) zone classes")
         text = TextProfiles(applicants: applicants)
     }
 
@@ -194,7 +199,7 @@ public struct Scorer: Sendable {
         if forbidsSameOrganisation && organisationID[s] != 0 && organisationID[s] == organisationID[j] {
             return .sameOrganisationForbidden
         }
-        if !grid.everyMonth(s, j) { return .noCommonTime }
+        if !patterns.fits(s, j) { return .noCommonTime }
         return nil
     }
 

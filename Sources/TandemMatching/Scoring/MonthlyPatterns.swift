@@ -1,0 +1,297 @@
+import Foundation
+import TandemModel
+
+/// Whether a pair can have one monthly slot — the same week of the month, weekday and start time in
+/// the senior partner's zone — inside both partners' hours on every session date and clear of
+/// blackout dates. This is the scheduler's own test (`CandidateBuilder`) as bit operations, so the
+/// matching does not propose pairs the scheduler must turn away for want of a slot: each pair so
+/// turned away costs the whole pairing another solve.
+///
+/// A *pattern* is (week of the month, weekday, start slot of the day) in the senior's zone. Every
+/// possible senior has the set of patterns they are free for (their weekly hours, starts on the
+/// configured grid, at wall-clock times that exist on every date). Every possible junior has, per
+/// *zone class* of seniors (zones with the same offsets on every date), the set of patterns at whose
+/// instants they are free on every date, each instant converted to the junior's own zone on its
+/// own date. A pair fits when the senior's set meets the junior's set for the senior's class.
+///
+/// Exact when the marked hours fall on the slot grid (whole quarter hours with the default
+/// settings); a session that would run across a clock change in either zone counts as not fitting.
+/// Sessions people already have (pairs still running) are not looked at here: the scheduler sees those.
+struct MonthlyPatterns: Sendable {
+    let slotMinutes: Int
+    let slotsPerDay: Int
+    /// Words per week of the month: 7 days × `slotsPerDay` bits.
+    let wordsPerWeek: Int
+    let weekCount: Int
+    /// Words per set of patterns.
+    let words: Int
+    /// Per person: their zone's class, or -1 when the zone is not known (nothing fits).
+    let zoneClass: [Int32]
+    let classCount: Int
+    /// Per person, `words` each: the patterns they are free for as the senior (zero for non-seniors).
+    let seniorBits: [UInt64]
+    /// Per person: their row in `juniorBits` (people with the same zone and hours share one), or -1.
+    let juniorRow: [Int32]
+    /// Per row and class, `words` each: the patterns of a senior of that class the junior is free for.
+    let juniorBits: [UInt64]
+
+    /// - Parameters:
+    ///   - canBeSenior, canBeJunior: per applicant; only these get pattern sets.
+    ///   - blackouts: days on which no session may fall (each partner's local date is checked).
+    init(applicants: [Applicant], canBeSenior: [Bool], canBeJunior: [Bool], firstMonth: YearMonth,
+         sessions: SessionConfig, blackouts: Set<LocalDate>) {
+        let n = applicants.count
+        let step = max(1, sessions.startStepMinutes), duration = max(1, sessions.durationMinutes)
+        let slot = Self.gcd(Self.gcd(step, duration), 15)
+        let slotsPerDay = 1440 / slot, sessionSlots = duration / slot
+        let wordsPerWeek = (7 * slotsPerDay + 63) / 64
+        let weeks = Array(Set(sessions.weeks)).sorted()
+        let weekCount = weeks.count, words = weekCount * wordsPerWeek
+        slotMinutes = slot
+        self.slotsPerDay = slotsPerDay
+        self.wordsPerWeek = wordsPerWeek
+        self.weekCount = weekCount
+        self.words = words
+        let months = (0..<max(1, sessions.plan.count)).map { firstMonth.adding(months: $0) }
+        let spanFrom = Int64(firstMonth.firstDay.daysSinceEpoch - 3) * 86_400
+        let spanTo = Int64(months.last!.lastDay.daysSinceEpoch + 3) * 86_400
+        let blackoutDays = Set(blackouts.map(\.daysSinceEpoch))
+
+        // Every date a pattern falls on: [week][weekday - 1][month].
+        let dates: [[[Int]]] = weeks.map { ordinal in
+            (1...7).map { weekday in months.map { $0.day(ordinal: ordinal, weekday: weekday).daysSinceEpoch } }
+        }
+        var zones: [String: ZoneOffsets?] = [:]
+        for (p, a) in applicants.enumerated() where (canBeSenior[p] || canBeJunior[p]) && zones.index(forKey: a.timeZone) == nil {
+            zones[a.timeZone] = ZoneOffsets(identifier: a.timeZone, from: spanFrom, to: spanTo)
+        }
+
+        // Per senior zone: the instant of every pattern on every date, [week][weekday][month][slot]
+        // (nil when the time does not exist that day, a clock change falls inside the session, or
+        // the date is a blackout), and the patterns that work on every date. Zones whose tables
+        // are equal form one class.
+        let perDate = slotsPerDay
+        let perWeekday = months.count * perDate
+        let tableSize = weekCount * 7 * perWeekday
+        var classOfZone: [String: Int32] = [:]
+        var classIndex: [[Int64]: Int32] = [:]
+        var instants: [[Int64]] = [] // per class
+        var zoneOK: [[UInt64]] = [] // per class, `words` each
+        for (name, zone) in zones.sorted(by: { $0.key < $1.key }) where zone != nil {
+            guard applicants.indices.contains(where: { canBeSenior[$0] && applicants[$0].timeZone == name }) else { continue }
+            let zone = zone!
+            var table = [Int64](repeating: .min, count: tableSize)
+            var ok = [UInt64](repeating: 0, count: words)
+            for q in 0..<weekCount {
+                for w in 0..<7 {
+                    for ts in 0..<slotsPerDay where (ts * slot) % step == 0 {
+                        var fits = true
+                        for (m, day) in dates[q][w].enumerated() {
+                            let local = Int64(day) * 86_400 + Int64(ts * slot) * 60
+                            guard !blackoutDays.contains(day), let utc = zone.utc(fromLocal: local), zone.local(utc) == local,
+                                  zone.offset(at: utc + Int64(duration) * 60 - 1) == zone.offset(at: utc)
+                            else { fits = false; continue }
+                            table[(q * 7 + w) * perWeekday + m * perDate + ts] = utc
+                        }
+                        if fits { Self.set(&ok, q * wordsPerWeek * 64 + w * slotsPerDay + ts) }
+                    }
+                }
+            }
+            if let c = classIndex[table] {
+                classOfZone[name] = c
+            } else {
+                let c = Int32(instants.count)
+                classIndex[table] = c
+                classOfZone[name] = c
+                instants.append(table)
+                zoneOK.append(ok)
+            }
+        }
+        let classCount = instants.count
+        let zoneClass = applicants.map { classOfZone[$0.timeZone] ?? -1 }
+        self.classCount = classCount
+        self.zoneClass = zoneClass
+
+        // Each person's weekly run starts in their own zone: slot k of a day is set when the slots
+        // k ..< k + sessionSlots all lie in one of their (merged) windows that day.
+        let weekWords = wordsPerWeek
+        func runStarts(_ a: Applicant) -> [UInt64] {
+            var bits = [UInt64](repeating: 0, count: weekWords)
+            let merged = MergedWindows(a.availability)
+            for weekday in 1...7 {
+                for window in merged.byWeekday[weekday] {
+                    let first = (window.start + slot - 1) / slot, last = window.end / slot
+                    guard last - first >= sessionSlots else { continue }
+                    for k in first...(last - sessionSlots) { Self.set(&bits, (weekday - 1) * slotsPerDay + k) }
+                }
+            }
+            return bits
+        }
+
+        var seniorBits = [UInt64](repeating: 0, count: n * words)
+        for p in 0..<n where canBeSenior[p] && zoneClass[p] >= 0 {
+            let local = runStarts(applicants[p]), ok = zoneOK[Int(zoneClass[p])]
+            for q in 0..<weekCount {
+                for k in 0..<weekWords { seniorBits[p * words + q * weekWords + k] = local[k] & ok[q * weekWords + k] }
+            }
+        }
+        self.seniorBits = seniorBits
+
+        // Juniors: one row per distinct (zone, run starts).
+        struct Signature: Hashable { var zone: String; var bits: [UInt64] }
+        var rowOf: [Signature: Int32] = [:]
+        var rows: [Signature] = []
+        var juniorRow = [Int32](repeating: -1, count: n)
+        for p in 0..<n where canBeJunior[p] {
+            let a = applicants[p]
+            guard let zone = zones[a.timeZone], zone != nil else { continue }
+            let signature = Signature(zone: a.timeZone, bits: runStarts(a))
+            if let r = rowOf[signature] {
+                juniorRow[p] = r
+            } else {
+                rowOf[signature] = Int32(rows.count)
+                juniorRow[p] = Int32(rows.count)
+                rows.append(signature)
+            }
+        }
+        self.juniorRow = juniorRow
+
+        // Where each pattern's instants lie in a junior zone's week, as runs of consecutive slots
+        // (first slot of the day, count, slot of the junior's week). Per (class, week, weekday) one
+        // list of runs per month, months with the same list kept once (usually all but a clock
+        // change or two): list `i` of (class, week, weekday) `g` is `runs[runStart[i] ..< runStart[i + 1]]`
+        // for `i` in `listStart[g] ..< listStart[g + 1]`.
+        struct Run: Equatable { var from: Int32; var count: Int32; var weekSlot: Int32 }
+        func runs(in zone: ZoneOffsets) -> (runs: [Run], runStart: [Int32], listStart: [Int32]) {
+            var runs: [Run] = [], runStart: [Int32] = [], listStart: [Int32] = []
+            for c in 0..<classCount {
+                let table = instants[c]
+                for q in 0..<weekCount {
+                    for w in 0..<7 {
+                        listStart.append(Int32(runStart.count))
+                        for m in months.indices {
+                            let first = runs.count
+                            for ts in 0..<slotsPerDay {
+                                let utc = table[(q * 7 + w) * perWeekday + m * perDate + ts]
+                                guard utc != .min else { continue }
+                                let offset = zone.offset(at: utc)
+                                guard zone.offset(at: utc + Int64(duration) * 60 - 1) == offset else { continue }
+                                let local = utc + offset
+                                let day = Int(floorDivide(local, 86_400))
+                                let second = Int(local - Int64(day) * 86_400)
+                                guard second % (slot * 60) == 0, !blackoutDays.contains(day) else { continue }
+                                let weekSlot = Int32((isoWeekday(daysSinceEpoch: day) - 1) * slotsPerDay + second / (slot * 60))
+                                if runs.count > first, let last = runs.last, Int(last.from + last.count) == ts,
+                                   last.weekSlot + last.count == weekSlot {
+                                    runs[runs.count - 1].count += 1
+                                } else {
+                                    runs.append(Run(from: Int32(ts), count: 1, weekSlot: weekSlot))
+                                }
+                            }
+                            // The same list as an earlier month's adds nothing to the AND.
+                            let made = runs[first...]
+                            let seen = (Int(listStart.last!)..<runStart.count).contains { i in
+                                runs[Int(runStart[i])..<(i + 1 < runStart.count ? Int(runStart[i + 1]) : first)].elementsEqual(made)
+                            }
+                            if seen { runs.removeLast(runs.count - first) } else { runStart.append(Int32(first)) }
+                        }
+                    }
+                }
+            }
+            listStart.append(Int32(runStart.count))
+            runStart.append(Int32(runs.count))
+            return (runs, runStart, listStart)
+        }
+        var runsByZone: [String: (runs: [Run], runStart: [Int32], listStart: [Int32])] = [:]
+        for zone in Set(rows.map(\.zone)) { runsByZone[zone] = runs(in: zones[zone]!!) }
+
+        // A junior row's patterns for class c, week q, weekday w: the AND over the months of the
+        // junior's run starts at that date's instants (stopping as soon as nothing is left).
+        let rowWords = (slotsPerDay + 63) / 64
+        var juniorBits = [UInt64](repeating: 0, count: rows.count * classCount * words)
+        var accumulator = [UInt64](repeating: 0, count: rowWords), dayBits = [UInt64](repeating: 0, count: rowWords)
+        juniorBits.withUnsafeMutableBufferPointer { out in
+            accumulator.withUnsafeMutableBufferPointer { acc in
+                dayBits.withUnsafeMutableBufferPointer { day in
+                    for (r, row) in rows.enumerated() {
+                        let (runs, runStart, listStart) = runsByZone[row.zone]!
+                        row.bits.withUnsafeBufferPointer { local in
+                            runs.withUnsafeBufferPointer { runs in
+                                runStart.withUnsafeBufferPointer { runStart in
+                                    var group = 0
+                                    for c in 0..<classCount {
+                                        let base = (r * classCount + c) * words * 64
+                                        for q in 0..<weekCount {
+                                            for w in 0..<7 {
+                                                defer { group += 1 }
+                                                for k in 0..<rowWords { acc[k] = ~0 }
+                                                var any: UInt64 = ~0
+                                                for list in Int(listStart[group])..<Int(listStart[group + 1]) where any != 0 {
+                                                    for k in 0..<rowWords { day[k] = 0 }
+                                                    for e in Int(runStart[list])..<Int(runStart[list + 1]) {
+                                                        let run = runs[e]
+                                                        var done = 0
+                                                        let count = Int(run.count)
+                                                        while done < count {
+                                                            let part = min(64, count - done)
+                                                            Self.put(day, at: Int(run.from) + done,
+                                                                     Self.bits(local, from: Int(run.weekSlot) + done, count: part), count: part)
+                                                            done += part
+                                                        }
+                                                    }
+                                                    any = 0
+                                                    for k in 0..<rowWords { acc[k] &= day[k]; any |= acc[k] }
+                                                }
+                                                guard any != 0 else { continue }
+                                                var done = 0
+                                                while done < slotsPerDay {
+                                                    let part = min(64, slotsPerDay - done)
+                                                    Self.put(out, at: base + q * wordsPerWeek * 64 + w * slotsPerDay + done,
+                                                             Self.bits(UnsafeBufferPointer(acc), from: done, count: part), count: part)
+                                                    done += part
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        self.juniorBits = juniorBits
+    }
+
+    /// Whether senior `s` and junior `j` have a pattern in common.
+    func fits(_ s: Int, _ j: Int) -> Bool {
+        let c = Int(zoneClass[s]), r = Int(juniorRow[j])
+        guard c >= 0, r >= 0 else { return false }
+        let a = s * words, b = (r * classCount + c) * words
+        for k in 0..<words where seniorBits[a + k] & juniorBits[b + k] != 0 { return true }
+        return false
+    }
+
+    // MARK: Bits
+
+    static func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
+
+    static func set(_ bits: inout [UInt64], _ i: Int) { bits[i >> 6] |= 1 << UInt64(i & 63) }
+
+    /// `count` (1…64) bits from bit `start` on.
+    @inline(__always)
+    static func bits(_ words: UnsafeBufferPointer<UInt64>, from start: Int, count: Int) -> UInt64 {
+        let w = start >> 6, b = start & 63
+        var value = words[w] >> UInt64(b)
+        if b != 0 && b + count > 64 { value |= words[w + 1] << UInt64(64 - b) }
+        return count == 64 ? value : value & ((1 << UInt64(count)) - 1)
+    }
+
+    /// ORs `count` (1…64) bits of `value` in at bit `start`.
+    @inline(__always)
+    static func put(_ words: UnsafeMutableBufferPointer<UInt64>, at start: Int, _ value: UInt64, count: Int) {
+        let w = start >> 6, b = start & 63
+        words[w] |= value << UInt64(b)
+        if b != 0 && b + count > 64 { words[w + 1] |= value >> UInt64(64 - b) }
+    }
+}
