@@ -100,15 +100,18 @@ public enum CalendarWriter {
         var out: [OutputFiles.Entry] = []
         for (key, positions) in byPerson {
             let name = "Mentoring sessions — \(names[key] ?? key)"
+            source.willUse(positions)
             out.append(OutputFiles.Entry(path: layout.participantPath(key, folder: kind.folder)) { source.document(positions, name: name) })
         }
         for (path, positions) in byPair {
             let first = ordered[positions[0]]
             let name = "Mentoring sessions — \(first.senior.name) & \(first.junior.name)"
+            source.willUse(positions)
             out.append(OutputFiles.Entry(path: path) { source.document(positions, name: name) })
         }
         if !ordered.isEmpty {
             let name = "\(config.scheme.name) — all sessions"
+            source.willUse(Array(source.sessions.indices))
             out.append(OutputFiles.Entry(path: layout.coordinatorPath(folder: kind.folder)) {
                 source.document(Array(source.sessions.indices), name: name)
             })
@@ -116,9 +119,10 @@ public enum CalendarWriter {
         return out.sorted { $0.path < $1.path }
     }
 
-    /// A whole `VCALENDAR`: header, one `VTIMEZONE` per `TZID` used, the events in order.
-    static func document(_ sessions: [ScheduledSession], name: String, config: SchemeConfig, stamp: Int64, kind: Kind,
-                         zones: ZoneTables) -> [UInt8] {
+    /// A whole `VCALENDAR`: header, one `VTIMEZONE` per `TZID` used, the events in order (`event(k)`
+    /// gives the `k`th session's `VEVENT`).
+    static func document(_ sessions: [ScheduledSession], name: String, kind: Kind, zones: ZoneTables,
+                         event: (Int) -> [UInt8]) -> [UInt8] {
         var doc = ICalDocument()
         doc.line("BEGIN", "VCALENDAR")
         doc.line("VERSION", "2.0")
@@ -131,16 +135,12 @@ public enum CalendarWriter {
             let span = spans[session.timeZone] ?? (session.start, session.end)
             spans[session.timeZone] = (min(span.from, session.start), max(span.to, session.end))
         }
-        var known = Set<String>()
         for zone in spans.keys.sorted() {
             if let list = zones.observances(zone, from: spans[zone]!.from, to: spans[zone]!.to) {
                 TimeZoneComponent.write(zone, list, into: &doc)
-                known.insert(zone)
             }
         }
-        for session in sessions {
-            event(session, config: config, stamp: stamp, kind: kind, zones: known.contains(session.timeZone) ? zones : nil, into: &doc)
-        }
+        for k in sessions.indices { doc.append(event(k)) }
         doc.line("END", "VCALENDAR")
         return doc.bytes
     }
@@ -209,13 +209,21 @@ public enum CalendarWriter {
 
 /// The sessions and settings that every calendar file of one set shares. Each file's closure holds this one
 /// object and its sessions' positions, not its own copy of the sessions and the configuration.
-final class CalendarSource: Sendable {
+///
+/// A session's `VEVENT` is the same in every file that holds it (both partners' calendars, the pair's,
+/// the coordinator's), so each is made once, kept until the files announced with `willUse` have all
+/// taken it, then dropped: the text of the many events is not made four times, nor kept all at once.
+final class CalendarSource: @unchecked Sendable {
     /// In (start, UID) order, the order of the events in every file.
     let sessions: [ScheduledSession]
     let config: SchemeConfig
     let stamp: Int64
     let kind: CalendarWriter.Kind
     let zones: ZoneTables
+    /// Made events, and how many announced uses each has left; guarded by `lock`.
+    private var events: [[UInt8]?]
+    private var usesLeft: [Int32]
+    private let lock = NSLock()
 
     init(_ sessions: [ScheduledSession], config: SchemeConfig, stamp: Int64, kind: CalendarWriter.Kind) {
         self.sessions = sessions.sorted { ($0.start, $0.uid) < ($1.start, $1.uid) }
@@ -223,11 +231,42 @@ final class CalendarSource: Sendable {
         self.stamp = stamp
         self.kind = kind
         zones = ZoneTables(self.sessions)
+        events = Array(repeating: nil, count: sessions.count)
+        usesLeft = Array(repeating: 0, count: sessions.count)
+    }
+
+    /// Announces a file that will hold the sessions at `positions` (an unannounced use still works:
+    /// its events are made again).
+    func willUse(_ positions: [Int]) {
+        lock.lock()
+        for p in positions { usesLeft[p] += 1 }
+        lock.unlock()
+    }
+
+    /// The `VEVENT` of the session at `position`.
+    func event(_ position: Int) -> [UInt8] {
+        lock.lock()
+        if let made = events[position] {
+            usesLeft[position] -= 1
+            if usesLeft[position] <= 0 { events[position] = nil }
+            lock.unlock()
+            return made
+        }
+        lock.unlock()
+        let session = sessions[position]
+        var doc = ICalDocument()
+        CalendarWriter.event(session, config: config, stamp: stamp, kind: kind,
+                             zones: zones.knows(session.timeZone) ? zones : nil, into: &doc)
+        lock.lock()
+        usesLeft[position] -= 1
+        if usesLeft[position] > 0 { events[position] = doc.bytes }
+        lock.unlock()
+        return doc.bytes
     }
 
     /// The calendar of the sessions at `positions` (ascending, so the events stay in order).
     func document(_ positions: [Int], name: String) -> [UInt8] {
-        CalendarWriter.document(positions.map { sessions[$0] }, name: name, config: config, stamp: stamp, kind: kind, zones: zones)
+        CalendarWriter.document(positions.map { sessions[$0] }, name: name, kind: kind, zones: zones) { event(positions[$0]) }
     }
 
     /// One participant's calendar (`calendars/<e-mail>.ics`) from the positions of their sessions, as

@@ -100,6 +100,11 @@ struct ICalDocument {
     mutating func text(_ name: String, _ value: String) {
         line(name, ICalText.escape(value))
     }
+
+    /// Lines already folded (a component made elsewhere).
+    mutating func append(_ lines: [UInt8]) {
+        bytes += lines
+    }
 }
 
 /// Dates and offsets in RFC 5545 forms, computed with Foundation's time-zone database.

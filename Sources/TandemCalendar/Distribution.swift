@@ -39,6 +39,7 @@ public enum Distribution {
                         partners.map { "\($0.name) <\($0.email)>" }.joined(separator: "; "),
                         attachment, config.sessions.emailSubject, body])
             if drafts {
+                source.willUse(positions)
                 let path = "emails/" + String(attachment.dropFirst("calendars/".count).dropLast(".ics".count)) + ".eml"
                 out.append(OutputFiles.Entry(path: path) {
                     let calendar = source.participantDocument(key, positions: positions)

@@ -98,6 +98,9 @@ final class ZoneTables: Sendable {
         self.tables = tables
     }
 
+    /// Whether the zone is in the time-zone database (its events then carry `TZID`).
+    func knows(_ zone: String) -> Bool { !(tables[zone]?.isEmpty ?? true) }
+
     /// Seconds east of UTC at an instant; nil for an unknown zone.
     func offset(_ zone: String, at utc: Int64) -> Int? {
         guard let list = tables[zone], let current = list.last(where: { $0.onsetUTC <= utc }) else { return nil }

@@ -117,10 +117,11 @@ enum Files {
 
     /// Writes `files` into a hidden folder beside `folder`; nothing visible changes until `swapIntoPlace`.
     /// Leftovers of a run killed earlier are cleared first, and a folder a kill left moved aside is put back.
-    /// `written` sees each file once it is on disk, in the order of `files`; files made on demand
-    /// (`OutputFiles`) are made, written and let go one at a time.
+    /// `written` sees each file once it is on disk, in the order of `files`, on the writing thread (so
+    /// fingerprinting the outputs overlaps with making them); files made on demand (`OutputFiles`)
+    /// are made, written and let go one at a time.
     static func stage(_ files: some Sequence<OutputFile>, for folder: String,
-                      written: (OutputFile) throws -> Void = { _ in }) throws -> StagedFolder {
+                      written: @escaping @Sendable (OutputFile) -> Void = { _ in }) throws -> StagedFolder {
         let manager = FileManager.default
         let target = URL(fileURLWithPath: folder).standardizedFileURL
         let parent = target.deletingLastPathComponent()
@@ -137,7 +138,7 @@ enum Files {
         let staging = parent.appendingPathComponent(".\(name).writing-\(getpid())")
         let previous = parent.appendingPathComponent(".\(name).previous-\(getpid())")
         try manager.createDirectory(at: staging, withIntermediateDirectories: true)
-        // Making a file's bytes (and `written`, the fingerprint) runs here; the disk writes run on a
+        // Making a file's bytes runs here; the disk writes and `written` (the fingerprint) run on a
         // second thread, in the same order, at most `inFlight` files behind.
         let writer = BackgroundWriter(inFlight: 64)
         var folders: Set<String> = [""]
@@ -152,12 +153,12 @@ enum Files {
             let subfolder = components.dropLast().joined(separator: "/")
             let folder = folders.insert(subfolder).inserted ? staging.appendingPathComponent(subfolder) : nil
             let path = staging.path + "/" + components.joined(separator: "/")
-            let contents = file.contents
+            let made = file
             writer.submit {
                 if let folder { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
-                try createFile(path, contents: contents)
+                try createFile(path, contents: made.contents)
+                written(made)
             }
-            do { try written(file) } catch { writer.abandon(); throw error }
         }
         try writer.finish()
         return StagedFolder(staging: staging, target: target, previous: previous)

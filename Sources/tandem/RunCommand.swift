@@ -84,19 +84,23 @@ extension Tandem {
             // Crash safety: the complete folder is staged first; the ledger's one transaction swaps it into
             // place just before COMMIT. Killed earlier, nothing visible changed and the journal rolls back.
             // Each file is fingerprinted as it is written, so the outputs are not read a second time.
+            let staging = ContinuousClock.now
             let staged: Files.StagedFolder
-            var outputFingerprint = OutputFingerprint()
+            let fingerprinting = Fingerprinting()
             do {
-                staged = try Files.stage(output.files, for: folder) { outputFingerprint.add($0) }
+                staged = try Files.stage(output.files, for: folder) { fingerprinting.add($0) }
             } catch let failure as Failure {
                 throw failure
             } catch {
                 throw Failure("cannot write the outputs to '\(folder)': \(error.localizedDescription)")
             }
             TestHook.pause(at: "outputs-staged")
+            let recording = ContinuousClock.now
+            DebugLog.write("run: staged \(output.files.count) files in \((recording - staging).inSeconds)s")
             var configuration: [[UInt8]] = [configBytes, overrideBytes]
             configuration.append(Array(holidays.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)\n" }.joined().utf8))
-            let fingerprints = RunFingerprints(applications: input.applications, configuration: configuration, outputs: outputFingerprint)
+            let fingerprints = RunFingerprints(applications: input.applications, configuration: configuration,
+                                               outputs: fingerprinting.fingerprint)
             do {
                 try ledger.record(output, month: firstMonth, inputFile: export.applications, fingerprints: fingerprints,
                                   snapshot: snapshot, checkpoint: { TestHook.pause(at: $0.rawValue) },
@@ -109,6 +113,7 @@ extension Tandem {
                 throw Failure("\(error.description); the outputs in '\(folder)' were left as they were")
             }
             TestHook.pause(at: "after-commit")
+            DebugLog.write("run: recorded in the ledger in \((ContinuousClock.now - recording).inSeconds)s")
             staged.removePrevious()
             if !snapshot.replacedMonths.isEmpty {
                 print("Replaced the ledger's results for \(snapshot.replacedMonths.map(\.description).joined(separator: ", "))")
@@ -150,3 +155,9 @@ extension Tandem {
 }
 
 extension ModelFiles: ExpressibleByArgument {}
+
+/// The outputs' fingerprint, fed on the staging thread (`Files.stage`) and read once staging is done.
+private final class Fingerprinting: @unchecked Sendable {
+    private(set) var fingerprint = OutputFingerprint()
+    func add(_ file: OutputFile) { fingerprint.add(file) }
+}

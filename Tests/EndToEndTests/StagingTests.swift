@@ -21,9 +21,13 @@ import TandemModel
             OutputFiles.Entry(path: "calendars/ann.ics", text: "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"),
             OutputFiles.Entry(OutputFile(path: "empty.csv", contents: [])),
         ])
-        var written: [String] = []
-        let staged = try Files.stage(files, for: target) { written.append($0.path) }
-        #expect(written == ["calendars/ann.ics", "calendars/pairs/ann--ben.ics", "empty.csv", "summary.md"])
+        let written = PathLog()
+        let staged = try Files.stage(files, for: target) { file in
+            // Called once the file is on disk.
+            written.add(file.path, onDisk: FileManager.default.fileExists(atPath: target.replacingOccurrences(of: "/out", with: "/.out.writing-\(getpid())") + "/" + file.path))
+        }
+        #expect(written.paths == ["calendars/ann.ics", "calendars/pairs/ann--ben.ics", "empty.csv", "summary.md"])
+        #expect(written.allOnDisk)
         #expect(!FileManager.default.fileExists(atPath: target))
 
         try staged.swapIntoPlace()
@@ -35,7 +39,7 @@ import TandemModel
                 found.append(path)
             }
         }
-        #expect(found.sorted() == written)
+        #expect(found.sorted() == written.paths)
         for file in files {
             #expect(FileManager.default.contents(atPath: target + "/" + file.path) == Data(file.contents), "\(file.path)")
         }
@@ -55,4 +59,19 @@ import TandemModel
         #expect(error?.description.hasPrefix("cannot write '\(folder.path)/.out.writing-") == true)
         #expect(error?.description.hasSuffix("/a.txt': File exists") == true)
     }
+}
+
+/// What `Files.stage` reported, from its writing thread.
+private final class PathLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [String] = []
+    private var missing = 0
+    func add(_ path: String, onDisk: Bool) {
+        lock.withLock {
+            list.append(path)
+            if !onDisk { missing += 1 }
+        }
+    }
+    var paths: [String] { lock.withLock { list } }
+    var allOnDisk: Bool { lock.withLock { missing == 0 } }
 }

@@ -32,11 +32,19 @@ struct NetworkStages {
     var tiers: [Stage] { model.overdue.isEmpty ? [.coverage, .waiting] : [.overdue, .coverage, .waiting] }
 
     /// Overdue, coverage and waiting in turn on the network with `roles` fixed, above `floor`.
+    /// The three are first solved as one folded objective (`foldWeights`): one solve from scratch,
+    /// after which each stage in turn starts from a tree that is already optimal for it, which
+    /// takes about half the time of three solves from scratch.
     func priorities(roles: [Int: PairingNetwork.Role], floor: Int?, into pass: inout Pass) -> PairingNetwork {
         let clock = ContinuousClock()
         var network = PairingNetwork(model: model, roles: roles, floor: floor)
+        var began = clock.now
+        if let weights = foldWeights(network) {
+            network.simplex.setCosts(network.foldedGains(weights).map { -$0 })
+            network.simplex.minimize()
+        }
         for stage in tiers {
-            let began = clock.now
+            defer { began = clock.now }
             pass.values[stage] = network.solve(stage)
             pass.networks[stage] = network
             pass.seconds[stage, default: 0] += (clock.now - began).inSeconds
@@ -107,7 +115,8 @@ struct NetworkStages {
             let thresholds = Array(Set(model.pointsOf)).filter { $0 <= mustFloor }.sorted()
             var low = thresholds.firstIndex { $0 > found } ?? thresholds.count
             var high = thresholds.count - 1
-            var guesses = hint.flatMap { h in thresholds.firstIndex(of: h).map { [$0, $0 + 1] } } ?? []
+            // The score above the hint first: when it loses, the hint's probe continues from its tree.
+            var guesses = hint.flatMap { h in thresholds.firstIndex(of: h).map { [$0 + 1, $0] } } ?? []
             while low <= high {
                 var mid = (low + high) / 2
                 while let guess = guesses.first {
@@ -138,6 +147,62 @@ struct NetworkStages {
         pass.seconds[.totalScore] = (clock.now - total).inSeconds
         pass.chosen = network.chosen
         return network
+    }
+
+    /// A later round's score stages when its floor is likely the earlier round's `hint` (the round
+    /// only lost the few pairs the scheduler turned away). One network is solved from scratch with
+    /// only the pairs from the next score above the hint, then pairs are let back in — from the
+    /// hint, then all — each solve continuing from the last tree (`enablePairs`): the two probes
+    /// and the unfloored priority stages for the price of about one solve. nil when the floor has
+    /// moved (the caller then bisects as usual) or the stages cannot be folded into one objective.
+    func scoresAtHint(_ hint: Int, roles: [Int: PairingNetwork.Role]) -> Pass? {
+        let clock = ContinuousClock()
+        let began = clock.now
+        let mustFloor = model.mustPairs.map { model.pointsOf[$0] }.min() ?? Int.max
+        let thresholds = Array(Set(model.pointsOf)).filter { $0 <= mustFloor }.sorted()
+        guard let i = thresholds.firstIndex(of: hint) else { return nil }
+        let above: Int? = i + 1 < thresholds.count ? thresholds[i + 1] : nil
+        var network = PairingNetwork(model: model, roles: roles, floor: nil, disabledBelow: above ?? hint)
+        guard let weights = foldWeights(network) else { return nil }
+        network.simplex.setCosts(network.foldedGains(weights).map { -$0 })
+        network.simplex.minimize()
+        let valueAbove = -network.simplex.totalCost
+        if let above {
+            network.enablePairs(from: hint, below: above)
+            network.simplex.minimize()
+        }
+        let valueAtHint = -network.simplex.totalCost
+        let atHint = network
+        network.enablePairs(from: Int.min, below: hint)
+        network.simplex.minimize()
+        let target = -network.simplex.totalCost
+        let probes = above == nil ? 1 : 2
+        DebugLog.write("network: floor \(hint) of the earlier round \(valueAtHint == target ? "keeps" : "loses"), "
+            + "\(above.map { "\($0) \(valueAbove < target ? "loses" : "keeps")" } ?? "no score above"), "
+            + "\((clock.now - began).inSeconds)s")
+        guard valueAtHint == target, above == nil || valueAbove < target else { return nil }
+
+        // The unfloored stages (for GLPK's checks), each from a tree already optimal for it.
+        var pass = Pass()
+        for stage in tiers {
+            pass.values[stage] = network.solve(stage)
+            pass.networks[stage] = network
+        }
+        // The stages at the floor, then the total score. Pairs below the floor stay in this network
+        // frozen at zero: in GLPK's model they are columns fixed at 0.
+        var floored = atHint
+        for stage in tiers { _ = floored.solve(stage) }
+        pass.floor = hint
+        pass.probes = probes
+        pass.values[.minimumScore] = hint
+        pass.networks[.minimumScore] = floored
+        pass.seconds[.minimumScore] = (clock.now - began).inSeconds
+        let total = clock.now
+        pass.values[.totalScore] = floored.solve(.totalScore)
+        pass.networks[.totalScore] = floored
+        pass.seconds[.totalScore] = (clock.now - total).inSeconds
+        pass.chosen = floored.chosen
+        return pass
     }
 
     /// Must-pairs fix their people's roles.
@@ -181,8 +246,12 @@ struct NetworkStages {
     func solve(reusing earlier: Settled? = nil) -> (final: Pass, relaxation: Pass, passes: Int, settled: Settled?) {
         if let earlier {
             var final = Pass()
-            if let solved = earlier.priorities { final = solved } else { _ = priorities(roles: earlier.roles, floor: nil, into: &final) }
-            _ = scores(roles: earlier.roles, into: &final, hint: earlier.floor)
+            if earlier.priorities == nil, let hint = earlier.floor, let pass = scoresAtHint(hint, roles: earlier.roles) {
+                final = pass
+            } else {
+                if let solved = earlier.priorities { final = solved } else { _ = priorities(roles: earlier.roles, floor: nil, into: &final) }
+                _ = scores(roles: earlier.roles, into: &final, hint: earlier.floor)
+            }
             DebugLog.write("network: roles and bound of the earlier round, \(final.probes) probes, values \(final.values.map { "\($0.key.rawValue)=\($0.value)" }.sorted())")
             var settled = earlier
             settled.floor = final.floor

@@ -236,15 +236,15 @@ struct PairingNetwork {
             let flow = Double(simplex.flow[e])
             let upper: Double? = arc.capacity >= NetworkSimplex.unbounded ? nil : Double(arc.capacity)
             // Continuous: with the roles fixed the LP's basic solutions are integral (a network).
-            columns.append(lp.addVariable(name(arcLabels[e]), kind: .continuous, lower: fixed ? flow : 0, upper: fixed ? flow : upper,
-                                          objective: Double(gain[e])))
+            columns.append(lp.addVariable(named ? name(arcLabels[e]) : "", kind: .continuous, lower: fixed ? flow : 0,
+                                          upper: fixed ? flow : upper, objective: Double(gain[e])))
         }
         var terms = [[(Model.Variable, Double)]](repeating: [], count: nodeLabels.count)
         for (e, arc) in arcs.enumerated() {
             terms[arc.source].append((columns[e], 1))
             terms[arc.target].append((columns[e], -1))
         }
-        for (u, label) in nodeLabels.enumerated() { lp.addConstraint(nodeName(label), terms[u], lower: 0, upper: 0) }
+        for (u, label) in nodeLabels.enumerated() { lp.addConstraint(named ? nodeName(label) : "", terms[u], lower: 0, upper: 0) }
         return (lp, basis)
     }
 }
