@@ -162,6 +162,11 @@ extension Ledger {
     public func record(_ output: RunOutput, month: YearMonth, inputFile: String, fingerprints: RunFingerprints,
                        snapshot: LedgerSnapshot, checkpoint: (RecordPoint) -> Void = { _ in },
                        beforeCommit: () throws -> Void = {}) throws(LedgerError) {
+        // The stored JSON, made before the transaction and on all cores.
+        let applicants = output.ingest.applicants.sorted(by: { $0.email.key < $1.email.key })
+        let answers = try Self.jsonOfEach(applicants.map(Answers.init))
+        let scheduled = output.schedule.scheduled.sorted(by: { $0.pair.key < $1.pair.key })
+        var sessionJSON = try Self.jsonOfEach(scheduled.flatMap(\.sessions))[...]
         try write { db in
             guard try Self.revision(db) == snapshot.revision else {
                 throw LedgerError("the ledger changed while this run was working (another tandem command?); nothing was recorded — run again")
@@ -184,7 +189,6 @@ extension Ledger {
                                  output.schedule.scheduled.count, matching.unmatched.count, output.schedule.unscheduled.count,
                                  matching.allProvenOptimal, solver])
 
-            let scheduled = output.schedule.scheduled
             let pairedKeys = Set(scheduled.flatMap { [$0.pair.senior.email.key, $0.pair.junior.email.key] })
             let unmatched = Dictionary(matching.unmatched.map { ($0.applicant.email.key, $0) }, uniquingKeysWith: { a, _ in a })
             let unscheduled = Dictionary(output.schedule.unscheduled.flatMap { [($0.pair.senior.email.key, $0), ($0.pair.junior.email.key, $0)] },
@@ -200,7 +204,7 @@ extension Ledger {
                 ON CONFLICT(email_key) DO UPDATE SET email = excluded.email, name = excluded.name,
                     latest_response = excluded.latest_response, answers = excluded.answers
                 """)
-            for applicant in output.ingest.applicants.sorted(by: { $0.email.key < $1.email.key }) {
+            for (applicant, answers) in zip(applicants, answers) {
                 let key = applicant.email.key
                 let running = snapshot.history.activeJuniors.contains(key) || snapshot.history.capacityInUse[key] != nil
                 let outcome = pairedKeys.contains(key) ? "paired" : running ? "in-pair" : "waiting"
@@ -211,8 +215,7 @@ extension Ledger {
                     monthText, key, "\(applicant.appliedOn)", "\(applicant.submittedAt.date)", outcome,
                     unmatched[key]?.waitingDays, outcome == "paired" ? nil : reason])
                 try upsertApplicant.execute(arguments: [
-                    key, applicant.email.text, applicant.name, "\(applicant.appliedOn)", "\(applicant.submittedAt.date)",
-                    try Self.json(Answers(applicant))])
+                    key, applicant.email.text, applicant.name, "\(applicant.appliedOn)", "\(applicant.submittedAt.date)", answers])
             }
             // People only a replaced run saw are forgotten (a withdrawal is kept); the first response is the
             // earliest any remaining run saw.
@@ -237,7 +240,7 @@ extension Ledger {
                 INSERT INTO sessions (uid, pair_key, number, start, "end", sequence, status, session)
                 VALUES (?, ?, ?, ?, ?, ?, 'scheduled', ?)
                 """)
-            for pair in scheduled.sorted(by: { $0.pair.key < $1.pair.key }) {
+            for pair in scheduled {
                 let senior = pair.pair.senior, junior = pair.pair.junior
                 try insertPair.execute(arguments: [
                     pair.pair.key, senior.email.key, junior.email.key, senior.name, senior.email.text,
@@ -246,7 +249,7 @@ extension Ledger {
                 for session in pair.sessions {
                     try insertSession.execute(arguments: [
                         session.uid, pair.pair.key, session.number, session.start, session.end, session.sequence,
-                        try Self.json(session)])
+                        sessionJSON.removeFirst()])
                 }
             }
             // Status as of this month: a pair whose last session started before it is completed.

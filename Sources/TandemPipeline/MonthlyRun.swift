@@ -133,9 +133,10 @@ public enum MonthlyRun {
         let blackouts = Set(input.holidays.keys)
         pool.blackoutDays = blackouts.union(config.sessions.blackoutLocalDates)
 
+        let memo = SchedulerMemo()
         func sessions(for pairs: [Pairing]) -> ScheduleResult {
             Scheduler.schedule(pairs.map { PairToSchedule(senior: $0.senior, junior: $0.junior) }, firstMonth: input.firstMonth,
-                               config: config, blackouts: blackouts, commitments: input.history.commitments)
+                               config: config, blackouts: blackouts, commitments: input.history.commitments, memo: memo)
         }
         var matching: MatchingResult
         var previous: MatchingResult? = nil

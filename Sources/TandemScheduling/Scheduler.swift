@@ -31,9 +31,13 @@ public enum Scheduler {
     /// Schedules `pairs` from `firstMonth` (sessions in the plan's months). `blackouts` are the bank
     /// holidays to avoid; the configuration's `blackout_dates` are added here. `commitments` are the
     /// sessions people already have (from pairs still running).
+    ///
+    /// `memo` carries what one call worked out to the next call of the same run (same month,
+    /// configuration, blackouts and commitments): each pair's patterns and each group's choice.
+    /// A later scheduling round changes only a few pairs, so the rest are not worked out again.
     public static func schedule(
         _ pairs: [PairToSchedule], firstMonth: YearMonth, config: SchemeConfig,
-        blackouts: Set<LocalDate>, commitments: [Commitment]
+        blackouts: Set<LocalDate>, commitments: [Commitment], memo: SchedulerMemo? = nil
     ) -> ScheduleResult {
         let sessions = config.sessions
         let monthCount = sessions.plan.count
@@ -67,7 +71,14 @@ public enum Scheduler {
                                                    explanation: "the pair is listed twice; it is scheduled once"))
                 continue
             }
-            switch builder.candidates(for: pair, zones: &zones) {
+            let outcome: CandidateBuilder.Outcome
+            if let known = memo?.candidates[pair.key] {
+                outcome = known
+            } else {
+                outcome = builder.candidates(for: pair, zones: &zones)
+                memo?.candidates[pair.key] = outcome
+            }
+            switch outcome {
             case let .found(list):
                 candidatesOf.append(list)
                 usable.append(index)
@@ -108,7 +119,12 @@ public enum Scheduler {
         var solved = 0, shortcut = 0, seconds = 0.0, proven = true
         var notes: [String] = []
         var problems: [(group: [Int], problem: GroupProblem)] = []
+        var remembered: [[Int]: GroupProblem.Choice] = [:] // by the group's pair indices
         for group in groups {
+            if group.count > 1, let choice = memo?.choices[group.map { ordered[$0].key }] {
+                remembered[group] = choice
+                continue
+            }
             if group.count == 1 {
                 // A lone pair shares nobody: its model has one pair and no overlap or spread rows, so
                 // its best pattern (highest score, first on ties) is exactly that model's optimum.
@@ -130,13 +146,18 @@ public enum Scheduler {
             }
             problems.append((group, GroupProblem(pairs: problemPairs, personCount: people.count, spreadPenalty: spreadPenalty)))
         }
-        let choices = solveAll(problems.map(\.problem))
-        for ((group, _), choice) in zip(problems, choices) {
+        var choiceOf = remembered
+        for ((group, _), choice) in zip(problems, solveAll(problems.map(\.problem))) {
+            choiceOf[group] = choice
+            memo?.choices[group.map { ordered[$0].key }] = choice
+            seconds += choice.solverSeconds
+        }
+        for group in groups where group.count > 1 {
+            let choice = choiceOf[group]!
             switch choice.method {
             case .shortcut: shortcut += 1
             case .glpk, .greedyFallback: solved += 1
             }
-            seconds += choice.solverSeconds
             proven = proven && choice.provenOptimal
             if let note = choice.note { notes.append(note) }
             for (position, index) in group.enumerated() {
@@ -223,6 +244,17 @@ public enum Scheduler {
         }.map(Character.init))
         return kept.isEmpty ? "tandem.invalid" : kept
     }
+}
+
+/// What `Scheduler.schedule` worked out, for the next call within the same run (see `schedule`).
+/// Used from one thread at a time.
+public final class SchedulerMemo: @unchecked Sendable {
+    /// Each pair's patterns (or why it has none), by pair key.
+    var candidates: [String: CandidateBuilder.Outcome] = [:]
+    /// Each group's choice, by its pairs' keys in order.
+    var choices: [[String]: GroupProblem.Choice] = [:]
+
+    public init() {}
 }
 
 /// Results written from two threads, each to its own slots.

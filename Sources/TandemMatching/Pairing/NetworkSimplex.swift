@@ -411,6 +411,13 @@ struct NetworkSimplex {
         frozen[e] = true
     }
 
+    /// Takes arc `e`, which carries no flow, out of use: frozen when it is at its bound, its capacity
+    /// set to zero when it is in the tree (where it stays, degenerate; the tree stays valid).
+    mutating func close(_ e: Int) {
+        precondition(flow[e] == 0)
+        if state[e] != 0 { frozen[e] = true } else { capacity[e] = 0 }
+    }
+
     /// Lets a frozen arc with zero flow change again (its bound is its current state).
     mutating func unfreeze(_ e: Int) {
         precondition(state[e] == 1 && flow[e] == 0)

@@ -71,14 +71,14 @@ struct NetworkStages {
     }
 
     /// Whether the network above `floor` keeps every priority stage at its value in `target`;
-    /// with the pairs it found.
-    func keepsPriorities(roles: [Int: PairingNetwork.Role], floor: Int, target: Pass,
-                         weights: (overdue: Int, coverage: Int)?, start: inout ProbeStart?) -> (Bool, [Int]) {
+    /// with the pairs it found, and (when the stages were folded) the network that keeps them.
+    func keepsPriorities(roles: [Int: PairingNetwork.Role], floor: Int, target: Pass, weights: (overdue: Int, coverage: Int)?,
+                         start: inout ProbeStart?) -> (keeps: Bool, chosen: [Int], network: PairingNetwork?) {
         let began = ContinuousClock.now
         guard let weights else {
             var probe = PairingNetwork(model: model, roles: roles, floor: floor)
-            for stage in tiers where probe.solve(stage) < target.values[stage]! { return (false, []) }
-            return (true, probe.chosen)
+            for stage in tiers where probe.solve(stage) < target.values[stage]! { return (false, [], nil) }
+            return (true, probe.chosen, nil)
         }
         // One solve of the three stages folded into one objective, warm when possible.
         var probe: PairingNetwork
@@ -96,7 +96,7 @@ struct NetworkStages {
         let keeps = -probe.simplex.totalCost >= goal
         DebugLog.write("probe floor \(floor): \(keeps ? "keeps" : "loses"), \(probe.simplex.pivots - pivotsBefore) pivots, \((ContinuousClock.now - began).inSeconds)s")
         if !keeps { start = ProbeStart(floor: floor, network: probe) }
-        return (keeps, probe.chosen)
+        return (keeps, probe.chosen, keeps ? probe : nil)
     }
 
     /// The minimum-score and total-score stages on the network with `roles` fixed. `hint` (the floor
@@ -110,6 +110,8 @@ struct NetworkStages {
         var lowest = points(unfloored.chosen)
         let weights = foldWeights(unfloored)
         var start: ProbeStart?
+        // The network of the probe that found the floor, when it was folded (see below).
+        var keeper: PairingNetwork?
         if let found = lowest {
             let mustFloor = model.mustPairs.map { model.pointsOf[$0] }.min() ?? Int.max
             let thresholds = Array(Set(model.pointsOf)).filter { $0 <= mustFloor }.sorted()
@@ -124,19 +126,29 @@ struct NetworkStages {
                     if guess >= low && guess <= high { mid = guess; break }
                 }
                 pass.probes += 1
-                let (keeps, chosen) = keepsPriorities(roles: roles, floor: thresholds[mid], target: pass, weights: weights,
-                                                      start: &start)
+                let (keeps, chosen, network) = keepsPriorities(roles: roles, floor: thresholds[mid], target: pass,
+                                                               weights: weights, start: &start)
                 if keeps, let reached = points(chosen) {
                     lowest = reached
+                    keeper = network
                     low = max(mid + 1, thresholds.firstIndex { $0 > reached } ?? thresholds.count)
                 } else {
                     high = mid - 1
                 }
             }
         }
-        // The stages once more at the floor found, for GLPK's check of each.
-        var scratch = Pass()
-        var network = priorities(roles: roles, floor: lowest, into: &scratch)
+        // The stages once more at the floor found, for GLPK's check of each. The network that found
+        // the floor (or, when no probe raised it, the unfloored one) already holds an optimum there:
+        // with the unused pairs below the floor closed, each stage starts from an optimal tree.
+        var network: PairingNetwork
+        if let floor = lowest, weights != nil, var found = keeper ?? (points(unfloored.chosen) == floor ? unfloored : nil) {
+            found.closePairs(below: floor)
+            for stage in tiers { _ = found.solve(stage) }
+            network = found
+        } else {
+            var scratch = Pass()
+            network = priorities(roles: roles, floor: lowest, into: &scratch)
+        }
         pass.floor = lowest
         pass.values[.minimumScore] = lowest ?? 0
         pass.networks[.minimumScore] = network

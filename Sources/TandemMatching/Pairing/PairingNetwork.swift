@@ -165,6 +165,15 @@ struct PairingNetwork {
         }
     }
 
+    /// Takes the unused pairs scoring below `floor` out of use (must-pairs excepted), so that a
+    /// network solved at a lower floor serves as one at `floor`: in GLPK's model they become columns
+    /// fixed at 0 or bounded by 0.
+    mutating func closePairs(below floor: Int) {
+        for (arc, e) in pairArcs where model.pointsOf[e] < floor && !model.isMust[e] && !simplex.frozen[arc] {
+            simplex.close(arc)
+        }
+    }
+
     /// The candidate pairs with flow.
     var chosen: [Int] {
         pairArcs.filter { simplex.flow[$0.arc] > 0 }.map(\.candidate).sorted()
@@ -234,7 +243,8 @@ struct PairingNetwork {
         for (e, arc) in arcs.enumerated() {
             let fixed = basis.columns[e] == .fixed
             let flow = Double(simplex.flow[e])
-            let upper: Double? = arc.capacity >= NetworkSimplex.unbounded ? nil : Double(arc.capacity)
+            let capacity = simplex.capacity[e] // `closePairs` may have lowered it
+            let upper: Double? = capacity >= NetworkSimplex.unbounded ? nil : Double(capacity)
             // Continuous: with the roles fixed the LP's basic solutions are integral (a network).
             columns.append(lp.addVariable(named ? name(arcLabels[e]) : "", kind: .continuous, lower: fixed ? flow : 0,
                                           upper: fixed ? flow : upper, objective: Double(gain[e])))
