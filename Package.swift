@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // GLPK's C API (Debian: libglpk-dev). Only `GLPK` imports it.
@@ -41,6 +42,7 @@ let package = Package(
         .target(name: "TandemLedger", dependencies: [
             "TandemModel", "TandemMatching", "TandemScheduling", "TandemCalendar", "TandemPipeline",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "tandem", dependencies: [
             "TandemModel", "TandemIngest", "TandemMatching", "TandemScheduling", "TandemCalendar", "TandemPipeline",

@@ -234,7 +234,7 @@ extension Ledger {
                 var cancelled = session
                 cancelled.sequence += 1
                 try db.execute(sql: "UPDATE sessions SET status = 'cancelled', sequence = ?, session = ? WHERE uid = ?",
-                               arguments: [cancelled.sequence, try json(cancelled), session.uid])
+                               arguments: [cancelled.sequence, SessionJSON.encode(cancelled), session.uid])
             }
             var ended = pair
             ended.status = "ended"

@@ -166,7 +166,7 @@ extension Ledger {
         let applicants = output.ingest.applicants.sorted(by: { $0.email.key < $1.email.key })
         let answers = try Self.jsonOfEach(applicants.map(Answers.init))
         let scheduled = output.schedule.scheduled.sorted(by: { $0.pair.key < $1.pair.key })
-        var sessionJSON = try Self.jsonOfEach(scheduled.flatMap(\.sessions))[...]
+        var sessionJSON = scheduled.flatMap(\.sessions).map(SessionJSON.encode)[...]
         try write { db in
             guard try Self.revision(db) == snapshot.revision else {
                 throw LedgerError("the ledger changed while this run was working (another tandem command?); nothing was recorded — run again")

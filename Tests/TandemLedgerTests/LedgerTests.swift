@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TandemLedger
+@testable import TandemLedger
 import TandemModel
 import TandemPipeline
 import TandemScheduling
@@ -24,6 +24,33 @@ struct LedgerTests {
         }
         #expect(offset == million.count)
         #expect(hasher.finalize() == SHA256.digest(million))
+    }
+
+    @Test("A session's stored JSON is byte for byte what JSONEncoder with sorted keys writes")
+    func sessionJSON() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        // Every control character, the characters JSON escapes, and multi-byte ones.
+        var nasty = ""
+        for c in 0..<0x20 { nasty.unicodeScalars.append(Unicode.Scalar(UInt8(c))) }
+        nasty += " \"/\\\u{7F}\u{85}\u{2028}é—😀<>&'"
+        var random = SystemRandomNumberGenerator()
+        func text() -> String {
+            String((0..<Int.random(in: 0...40, using: &random)).map { _ in nasty.randomElement(using: &random)! })
+        }
+        func partner() -> SessionPartner {
+            SessionPartner(name: text(), email: text(), key: text(), timeZone: text())
+        }
+        for k in 0..<300 {
+            let session = ScheduledSession(
+                uid: text(), sequence: Int.random(in: 0...5, using: &random), number: k % 6 + 1, count: 6, title: text(),
+                agenda: text(), prepare: text(), lead: [nil, .junior, .senior][k % 3],
+                start: Int64.random(in: -2_000_000_000...4_000_000_000, using: &random), end: Int64(k) * 3600,
+                timeZone: text(), senior: partner(), junior: partner(), location: text(), pattern: text(), schemeName: text())
+            let expected = String(decoding: try encoder.encode(session), as: UTF8.self)
+            #expect(SessionJSON.encode(session) == expected)
+            #expect(try JSONDecoder().decode(ScheduledSession.self, from: Data(SessionJSON.encode(session).utf8)) == session)
+        }
     }
 
     @Test("The output fingerprint stays the function ledgers were recorded with, however the files are fed")
