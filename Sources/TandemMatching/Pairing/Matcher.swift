@@ -126,24 +126,21 @@ public enum Matcher {
                 return nil
             }
             let size = max(candidateSet.candidates.count, 1)
-            var extra: [(Int, Int)] = []
-            var perPerson: [[(Int, Int)]] = []
-            for p in unpairedOverdue {
-                perPerson.append(scorer.allowedPairs(of: p))
-                extra += perPerson.last!
-            }
-            func best(_ pairs: [(Int, Int)], _ count: Int) -> [(Int, Int)] {
+            // Each person's pairs are found and scored on all cores, and joined in order.
+            let perPerson = unpairedOverdue.concurrentMap { scorer.allowedPairs(of: $0) }
+            var extra = perPerson.flatMap { $0 }
+            let best: @Sendable ([(Int, Int)], Int) -> [(Int, Int)] = { pairs, count in
                 pairs.map { (pair: $0, points: scorer.score(senior: $0.0, junior: $0.1, withAreaNames: false).points) }
                     .sorted { ($0.points, $1.pair.0, $1.pair.1) > ($1.points, $0.pair.0, $0.pair.1) }
                     .prefix(count).map(\.pair)
             }
             let share = max(3 * config.matching.candidatesPerPerson, size / max(unpairedCount, 1))
             if extra.count > 3 * size {
-                extra = perPerson.flatMap { best($0, share) }
+                extra = perPerson.concurrentMap { best($0, share) }.flatMap { $0 }
                 overduePruningUnchecked = true
                 restoredPerPerson = share
             }
-            for p in unpairedOthers { extra += best(scorer.allowedPairs(of: p), share) }
+            extra += unpairedOthers.concurrentMap { best(scorer.allowedPairs(of: $0), share) }.flatMap { $0 }
             restoredOthers = restoredOthers || !unpairedOthers.isEmpty
             restoredOverdue = restoredOverdue || !unpairedOverdue.isEmpty
             return extra
@@ -183,6 +180,7 @@ public enum Matcher {
         let solved = clock.now
         DebugLog.write("matcher: scoring \((scored - started).inSeconds)s, solving and restoring \((solved - scored).inSeconds)s")
         let (pairs, unmatched) = try outcome(chosen, model: model, scorer: scorer, overdue: overdue)
+        DebugLog.write("matcher: checked and described in \((clock.now - solved).inSeconds)s")
         var result = MatchingResult(pairs: pairs, unmatched: unmatched, stages: stages,
                               allowedPairs: candidateSet.allowedPairs, candidatePairs: candidateSet.candidates.count,
                               restoredOverduePairs: restoredOverdue, overduePruningUnchecked: overduePruningUnchecked,

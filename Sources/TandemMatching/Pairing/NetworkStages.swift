@@ -257,6 +257,8 @@ struct NetworkStages {
     /// needed no roles: it was the optimum itself).
     func solve(reusing earlier: Settled? = nil) -> (final: Pass, relaxation: Pass, passes: Int, settled: Settled?) {
         if let earlier {
+            let began = ContinuousClock.now
+            defer { DebugLog.write("network: later round in \((ContinuousClock.now - began).inSeconds)s") }
             var final = Pass()
             if earlier.priorities == nil, let hint = earlier.floor, let pass = scoresAtHint(hint, roles: earlier.roles) {
                 final = pass

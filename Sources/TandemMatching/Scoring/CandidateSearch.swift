@@ -819,6 +819,19 @@ struct CandidateSearch {
     }
 }
 
+extension Array where Element: Sendable {
+    /// `map` on all cores (`CandidateSearch.workerCount`), in contiguous chunks; the results in order.
+    func concurrentMap<T: Sendable>(_ transform: @Sendable (Element) -> T) -> [T] {
+        let workers = CandidateSearch.workerCount(for: count)
+        guard workers > 1 else { return map(transform) }
+        let slots = ResultSlots<[T]>(count: workers)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            slots.set(w, self[(count * w / workers)..<(count * (w + 1) / workers)].map(transform))
+        }
+        return slots.values().flatMap { $0 }
+    }
+}
+
 /// One result per worker, set from the workers' threads and read once they are all done.
 final class ResultSlots<Value>: @unchecked Sendable {
     private var slots: [Value?]

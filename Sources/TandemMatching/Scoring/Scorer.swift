@@ -399,7 +399,7 @@ public struct Scorer: Sendable {
         let kept = Set(result.candidates.map { Self.orderedKey($0.senior, $0.junior) })
         for c in previous.candidates where !kept.contains(Self.orderedKey(c.senior, c.junior)) {
             for p in [c.senior, c.junior] where result.hasAllowedPartner[p] {
-                result.hasAllowedPartner[p] = !allowedPairs(of: p).isEmpty
+                result.hasAllowedPartner[p] = hasAllowedPartner(p)
             }
         }
         return result
@@ -429,6 +429,13 @@ public struct CandidateSet: Sendable {
 }
 
 extension Scorer {
+    /// Whether `person` has an allowed pair in either role (stops at the first).
+    func hasAllowedPartner(_ person: Int) -> Bool {
+        pool.applicants.indices.contains { other in
+            other != person && (rule(senior: person, junior: other) == nil || rule(senior: other, junior: person) == nil)
+        }
+    }
+
     /// Every allowed pair in which `person` takes either role, as (senior, junior).
     func allowedPairs(of person: Int) -> [(Int, Int)] {
         var pairs: [(Int, Int)] = []
