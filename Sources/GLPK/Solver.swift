@@ -217,7 +217,18 @@ public enum Solver {
             lp.msg_lev = GLP_MSG_ERR
             lp.presolve = options.startingBasis == nil ? GLP_ON : GLP_OFF
             lp.tm_lim = parameters.tm_lim
-            let code = glp_simplex(problem.pointer, &lp)
+            // The root LP by the dual simplex with the long-step ("flip") ratio test, which suits the
+            // many 0–1 bounds of a pairing model: 0.7 s instead of 2.2 s for the primal simplex on the
+            // 1,000-applicant total-score polish (the plain dual ratio test was 9× slower than primal).
+            // Should it fail, the primal simplex carries on from wherever it stopped.
+            lp.meth = GLP_DUALP
+            lp.r_test = GLP_RT_FLIP
+            var code = glp_simplex(problem.pointer, &lp)
+            if code != 0 && code != GLP_ETMLIM && code != GLP_ENOPFS && code != GLP_ENODFS {
+                lp.meth = GLP_PRIMAL
+                lp.r_test = GLP_RT_HAR
+                code = glp_simplex(problem.pointer, &lp)
+            }
             let status = glp_get_status(problem.pointer)
             if code == GLP_ENOPFS || (code == 0 && status == GLP_NOFEAS) {
                 return Solution(status: .infeasible, seconds: 0, log: "")
