@@ -207,51 +207,52 @@ struct MonthlyPatterns: Sendable {
 
         // A junior row's patterns for class c, week q, weekday w: the AND over the months of the
         // junior's run starts at that date's instants (stopping as soon as nothing is left).
+        // Rows in contiguous shares, one per core; each writes only its own rows' words.
         let rowWords = (slotsPerDay + 63) / 64
         var juniorBits = [UInt64](repeating: 0, count: rows.count * classCount * words)
-        var accumulator = [UInt64](repeating: 0, count: rowWords), dayBits = [UInt64](repeating: 0, count: rowWords)
-        juniorBits.withUnsafeMutableBufferPointer { out in
-            accumulator.withUnsafeMutableBufferPointer { acc in
-                dayBits.withUnsafeMutableBufferPointer { day in
-                    for (r, row) in rows.enumerated() {
-                        let (runs, runStart, listStart) = runsByZone[row.zone]!
-                        row.bits.withUnsafeBufferPointer { local in
-                            runs.withUnsafeBufferPointer { runs in
-                                runStart.withUnsafeBufferPointer { runStart in
-                                    var group = 0
-                                    for c in 0..<classCount {
-                                        let base = (r * classCount + c) * words * 64
-                                        for q in 0..<weekCount {
-                                            for w in 0..<7 {
-                                                defer { group += 1 }
-                                                for k in 0..<rowWords { acc[k] = ~0 }
-                                                var any: UInt64 = ~0
-                                                for list in Int(listStart[group])..<Int(listStart[group + 1]) where any != 0 {
-                                                    for k in 0..<rowWords { day[k] = 0 }
-                                                    for e in Int(runStart[list])..<Int(runStart[list + 1]) {
-                                                        let run = runs[e]
-                                                        var done = 0
-                                                        let count = Int(run.count)
-                                                        while done < count {
-                                                            let part = min(64, count - done)
-                                                            Self.put(day, at: Int(run.from) + done,
-                                                                     Self.bits(local, from: Int(run.weekSlot) + done, count: part), count: part)
-                                                            done += part
-                                                        }
-                                                    }
-                                                    any = 0
-                                                    for k in 0..<rowWords { acc[k] &= day[k]; any |= acc[k] }
-                                                }
-                                                guard any != 0 else { continue }
-                                                var done = 0
-                                                while done < slotsPerDay {
-                                                    let part = min(64, slotsPerDay - done)
-                                                    Self.put(out, at: base + q * wordsPerWeek * 64 + w * slotsPerDay + done,
-                                                             Self.bits(UnsafeBufferPointer(acc), from: done, count: part), count: part)
-                                                    done += part
-                                                }
+        let lookup = runsByZone, signatures = rows
+        juniorBits.withUnsafeMutableBufferPointer { all in
+            let shared = SharedWords(base: all.baseAddress, count: all.count)
+            let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, signatures.count / 64))
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                let out = UnsafeMutableBufferPointer(start: shared.base, count: shared.count)
+                let acc = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: rowWords)
+                let day = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: rowWords)
+                defer { acc.deallocate(); day.deallocate() }
+                for r in (signatures.count * worker / workers)..<(signatures.count * (worker + 1) / workers) {
+                    let (runs, runStart, listStart) = lookup[signatures[r].zone]!
+                    signatures[r].bits.withUnsafeBufferPointer { local in
+                        var group = 0
+                        for c in 0..<classCount {
+                            let base = (r * classCount + c) * words * 64
+                            for q in 0..<weekCount {
+                                for w in 0..<7 {
+                                    defer { group += 1 }
+                                    for k in 0..<rowWords { acc[k] = ~0 }
+                                    var any: UInt64 = ~0
+                                    for list in Int(listStart[group])..<Int(listStart[group + 1]) where any != 0 {
+                                        for k in 0..<rowWords { day[k] = 0 }
+                                        for e in Int(runStart[list])..<Int(runStart[list + 1]) {
+                                            let run = runs[e]
+                                            var done = 0
+                                            let count = Int(run.count)
+                                            while done < count {
+                                                let part = min(64, count - done)
+                                                Self.put(day, at: Int(run.from) + done,
+                                                         Self.bits(local, from: Int(run.weekSlot) + done, count: part), count: part)
+                                                done += part
                                             }
                                         }
+                                        any = 0
+                                        for k in 0..<rowWords { acc[k] &= day[k]; any |= acc[k] }
+                                    }
+                                    guard any != 0 else { continue }
+                                    var done = 0
+                                    while done < slotsPerDay {
+                                        let part = min(64, slotsPerDay - done)
+                                        Self.put(out, at: base + q * wordsPerWeek * 64 + w * slotsPerDay + done,
+                                                 Self.bits(UnsafeBufferPointer(acc), from: done, count: part), count: part)
+                                        done += part
                                     }
                                 }
                             }
@@ -294,4 +295,10 @@ struct MonthlyPatterns: Sendable {
         words[w] |= value << UInt64(b)
         if b != 0 && b + count > 64 { words[w + 1] |= value >> UInt64(64 - b) }
     }
+}
+
+/// The words `MonthlyPatterns` fills from several threads, each in its own rows.
+private struct SharedWords: @unchecked Sendable {
+    let base: UnsafeMutablePointer<UInt64>?
+    let count: Int
 }

@@ -38,6 +38,8 @@ public struct Scorer: Sendable {
 
     /// - Throws: when the configuration lists more than 64 areas (the scorer keeps areas in bitmasks).
     public init(pool: Pool, config: SchemeConfig) throws(MatchingError) {
+        let started = ContinuousClock.now
+        defer { DebugLog.write("scorer: ready in \((ContinuousClock.now - started).inSeconds)s") }
         self.pool = pool
         self.config = config.matching
         let applicants = pool.applicants
@@ -306,7 +308,11 @@ public struct Scorer: Sendable {
     /// `candidates(extraPairs:)`, with the search's knobs set (the result does not depend on them).
     func candidates(extraPairs: [(Int, Int)], tuning: CandidateSearch.Tuning) -> CandidateSet {
         let applicants = pool.applicants
-        let best = CandidateSearch(scorer: self, tuning: tuning).run()
+        let began = ContinuousClock.now
+        let search = CandidateSearch(scorer: self, tuning: tuning)
+        let prepared = ContinuousClock.now
+        let best = search.run()
+        DebugLog.write("scorer: search prepared in \((prepared - began).inSeconds)s, run in \((ContinuousClock.now - prepared).inSeconds)s")
         var keys = best.pairs // allowed by construction
         let byKey = Dictionary(applicants.enumerated().map { ($0.element.email.key, $0.offset) }, uniquingKeysWith: { a, _ in a })
         for must in pool.overrides.mustPair {
