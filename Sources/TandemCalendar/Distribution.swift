@@ -15,9 +15,16 @@ public enum Distribution {
     /// The same files, each made only when it is read (see `OutputFiles`): the drafts, which carry a
     /// calendar each, are as large as the calendars.
     public static func lazyFiles(for schedule: ScheduleResult, config: SchemeConfig, stamp: Int64, drafts: Bool) -> [OutputFiles.Entry] {
-        let source = CalendarSource(schedule.allSessions, config: config, stamp: stamp, kind: .publish)
-        let sessions = source.sessions
+        let sessions = schedule.allSessions // in (start, UID) order, as CalendarSource orders them
+        // The calendars for the drafts only when there are drafts.
+        let source = drafts ? CalendarSource(sessions, config: config, stamp: stamp, kind: .publish) : nil
         let layout = CalendarLayout(sessions: sessions)
+        // Each zone's offsets over the sessions' span, read once (not a TimeZone per participant).
+        let span = (from: (sessions.map(\.start).min() ?? 0) - 2 * 86_400, to: (sessions.map(\.end).max() ?? 0) + 2 * 86_400)
+        var zones: [String: ZoneOffsets] = [:]
+        for zone in Set(sessions.flatMap { [$0.senior.timeZone, $0.junior.timeZone] }) {
+            zones[zone] = ZoneOffsets(identifier: zone, from: span.from, to: span.to)
+        }
         var people: [String: SessionPartner] = [:]
         var positionsOf: [String: [Int]] = [:]
         for (position, session) in sessions.enumerated() {
@@ -33,12 +40,12 @@ public enum Distribution {
             let positions = positionsOf[key] ?? []
             let mine = positions.map { sessions[$0] }
             let partners = partnerList(of: key, in: mine)
-            let body = bodyText(for: person, sessions: mine, config: config)
+            let body = bodyText(for: person, sessions: mine, config: config, zone: zones[person.timeZone])
             let attachment = layout.participantPath(key)
             csv.append([person.email, person.name,
                         partners.map { "\($0.name) <\($0.email)>" }.joined(separator: "; "),
                         attachment, config.sessions.emailSubject, body])
-            if drafts {
+            if let source {
                 source.willUse(positions)
                 let path = "emails/" + String(attachment.dropFirst("calendars/".count).dropLast(".ics".count)) + ".eml"
                 out.append(OutputFiles.Entry(path: path) {
@@ -62,12 +69,13 @@ public enum Distribution {
     }
 
     /// The e-mail's text: each partnership with its dates in the participant's own zone.
-    static func bodyText(for person: SessionPartner, sessions: [ScheduledSession], config: SchemeConfig) -> String {
+    /// `zone`: the participant's zone's offsets (nil when the zone is unknown: times in UTC).
+    static func bodyText(for person: SessionPartner, sessions: [ScheduledSession], config: SchemeConfig,
+                         zone: ZoneOffsets?) -> String {
         var lines = ["Dear \(person.name),", ""]
         lines.append("Welcome to the \(config.scheme.name). Your mentoring sessions are below, in your time zone "
             + "(\(person.timeZone)). The attached calendar file holds them all, with each session's agenda and "
             + "what to prepare: open it to add them to your calendar.")
-        let zone = TimeZone(identifier: person.timeZone)
         var byPartner: [String: [ScheduledSession]] = [:]
         for session in sessions {
             byPartner[session.senior.key == person.key ? session.junior.key : session.senior.key, default: []].append(session)
@@ -93,9 +101,9 @@ public enum Distribution {
                          "September", "October", "November", "December"]
 
     /// "Tuesday 14 July 2026, 18:00–19:00" in `zone` (UTC when the zone is unknown).
-    static func when(_ session: ScheduledSession, in zone: TimeZone?) -> String {
+    static func when(_ session: ScheduledSession, in zone: ZoneOffsets?) -> String {
         func local(_ t: Int64) -> (date: LocalDate, minute: Int) {
-            let offset = Int64(zone?.secondsFromGMT(for: Date(timeIntervalSince1970: Double(t))) ?? 0)
+            let offset = zone?.offset(at: t) ?? 0
             let l = t + offset
             let day = l >= 0 ? l / 86_400 : (l - 86_399) / 86_400
             return (LocalDate(daysSinceEpoch: Int(day)), Int(l - day * 86_400) / 60)

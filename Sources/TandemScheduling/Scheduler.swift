@@ -44,7 +44,6 @@ public enum Scheduler {
         let lastMonth = firstMonth.adding(months: monthCount - 1)
         let spanFrom = Int64(firstMonth.firstDay.daysSinceEpoch - 3) * 86_400
         let spanTo = Int64(lastMonth.lastDay.daysSinceEpoch + 3) * 86_400
-        var zones = ZoneCache(from: spanFrom, to: spanTo)
         let allBlackouts = blackouts.union(sessions.blackoutLocalDates)
         let blackoutDays = Set(allBlackouts.map(\.daysSinceEpoch))
 
@@ -62,22 +61,29 @@ public enum Scheduler {
             firstMonth: firstMonth, monthCount: monthCount, duration: sessions.durationMinutes,
             step: sessions.startStepMinutes, weeks: Array(Set(sessions.weeks)).sorted(),
             blackoutDays: blackoutDays, commitments: commitmentsByPerson)
+        // Each pair's patterns, on all cores (each worker with its own zone cache); pairs listed
+        // twice and pairs the memo knows are not worked out.
         var seenPairs = Set<String>()
+        let repeated = ordered.map { !seenPairs.insert($0.key).inserted }
+        let toBuild = ordered.indices.filter { !repeated[$0] && memo?.candidates[ordered[$0].key] == nil }
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, toBuild.count / 64))
+        let built = ResultBox<[CandidateBuilder.Outcome]>(count: workers)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var cache = ZoneCache(from: spanFrom, to: spanTo)
+            let share = toBuild[(toBuild.count * w / workers)..<(toBuild.count * (w + 1) / workers)]
+            built.set(w, share.map { builder.candidates(for: ordered[$0], zones: &cache) })
+        }
+        var outcomes = Dictionary(uniqueKeysWithValues: zip(toBuild, built.values().flatMap { $0 }))
+        for (index, outcome) in outcomes { memo?.candidates[ordered[index].key] = outcome }
         for (index, pair) in ordered.enumerated() {
-            guard seenPairs.insert(pair.key).inserted else {
+            guard !repeated[index] else {
                 // The same pair twice would get two patterns and clashing UIDs.
                 candidatesOf.append([])
                 unscheduled.append(UnscheduledPair(pair: pair, reason: .invalidInput,
                                                    explanation: "the pair is listed twice; it is scheduled once"))
                 continue
             }
-            let outcome: CandidateBuilder.Outcome
-            if let known = memo?.candidates[pair.key] {
-                outcome = known
-            } else {
-                outcome = builder.candidates(for: pair, zones: &zones)
-                memo?.candidates[pair.key] = outcome
-            }
+            let outcome = outcomes.removeValue(forKey: index) ?? memo!.candidates[pair.key]!
             switch outcome {
             case let .found(list):
                 candidatesOf.append(list)
@@ -187,7 +193,7 @@ public enum Scheduler {
     /// Solves the groups on two threads (GLPK keeps its state per thread, and each solve is built,
     /// run and freed on one thread). Results are kept by index, so the order of completion is irrelevant.
     static func solveAll(_ problems: [GroupProblem]) -> [GroupProblem.Choice] {
-        let results = ResultBox(count: problems.count)
+        let results = ResultBox<GroupProblem.Choice>(count: problems.count)
         let workers = min(2, max(1, problems.count))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var i = worker
@@ -258,19 +264,19 @@ public final class SchedulerMemo: @unchecked Sendable {
 }
 
 /// Results written from two threads, each to its own slots.
-final class ResultBox: @unchecked Sendable {
-    private var slots: [GroupProblem.Choice?]
+final class ResultBox<Value: Sendable>: @unchecked Sendable {
+    private var slots: [Value?]
     private let lock = NSLock()
 
     init(count: Int) { slots = Array(repeating: nil, count: count) }
 
-    func set(_ index: Int, _ value: GroupProblem.Choice) {
+    func set(_ index: Int, _ value: Value) {
         lock.lock()
         slots[index] = value
         lock.unlock()
     }
 
-    func values() -> [GroupProblem.Choice] {
+    func values() -> [Value] {
         lock.lock()
         defer { lock.unlock() }
         return slots.map { $0! }
