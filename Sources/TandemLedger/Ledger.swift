@@ -228,19 +228,18 @@ public final class Ledger: Sendable {
         String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    /// `json` of every value, on all cores (each worker with its own encoder): a large month stores
-    /// hundreds of thousands of sessions, and encoding them is most of the time `record` takes.
+    /// `json` of every value, on all cores (each share with its own encoder): a large month stores
+    /// a hundred thousand applicants' answers.
     static func jsonOfEach<T: Encodable & Sendable>(_ values: [T]) throws(LedgerError) -> [String] {
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, values.count / 256))
-        let slots = JSONSlots(count: workers)
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
+        let shares = workerCount(for: values.count / 256)
+        let bounds = (0...shares).map { values.count * $0 / shares }
+        let encoded = Array(0..<shares).concurrentMap { w -> Result<[String], any Error> in
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            let range = (values.count * w / workers)..<(values.count * (w + 1) / workers)
-            slots.set(w, Result { try range.map { String(decoding: try encoder.encode(values[$0]), as: UTF8.self) } })
+            return Result { try values[bounds[w]..<bounds[w + 1]].map { String(decoding: try encoder.encode($0), as: UTF8.self) } }
         }
         do {
-            return try slots.values.flatMap { try $0.get() }
+            return try encoded.flatMap { try $0.get() }
         } catch {
             throw LedgerError("cannot encode the values to store: \(error)")
         }
@@ -259,16 +258,4 @@ extension YearMonth {
 extension LocalDate {
     /// 00:00 UTC on this day.
     public var startInstant: Int64 { Int64(daysSinceEpoch) * 86_400 }
-}
-
-/// One result per worker of `Ledger.jsonOfEach`.
-private final class JSONSlots: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Result<[String], any Error>?]
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: Result<[String], any Error>) { lock.withLock { slots[index] = value } }
-
-    var values: [Result<[String], any Error>] { lock.withLock { slots.map { $0! } } }
 }

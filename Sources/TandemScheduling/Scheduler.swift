@@ -66,8 +66,8 @@ public enum Scheduler {
         var seenPairs = Set<String>()
         let repeated = ordered.map { !seenPairs.insert($0.key).inserted }
         let toBuild = ordered.indices.filter { !repeated[$0] && memo?.candidates[ordered[$0].key] == nil }
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, toBuild.count / 64))
-        let built = ResultBox<[CandidateBuilder.Outcome]>(count: workers)
+        let workers = workerCount(for: toBuild.count / 64)
+        let built = ResultSlots<[CandidateBuilder.Outcome]>(count: workers)
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             var cache = ZoneCache(from: spanFrom, to: spanTo)
             let share = toBuild[(toBuild.count * w / workers)..<(toBuild.count * (w + 1) / workers)]
@@ -193,7 +193,7 @@ public enum Scheduler {
     /// Solves the groups on two threads (GLPK keeps its state per thread, and each solve is built,
     /// run and freed on one thread). Results are kept by index, so the order of completion is irrelevant.
     static func solveAll(_ problems: [GroupProblem]) -> [GroupProblem.Choice] {
-        let results = ResultBox<GroupProblem.Choice>(count: problems.count)
+        let results = ResultSlots<GroupProblem.Choice>(count: problems.count)
         let workers = min(2, max(1, problems.count))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var i = worker
@@ -261,26 +261,6 @@ public final class SchedulerMemo: @unchecked Sendable {
     var choices: [[String]: GroupProblem.Choice] = [:]
 
     public init() {}
-}
-
-/// Results written from two threads, each to its own slots.
-final class ResultBox<Value: Sendable>: @unchecked Sendable {
-    private var slots: [Value?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: Value) {
-        lock.lock()
-        slots[index] = value
-        lock.unlock()
-    }
-
-    func values() -> [Value] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots.map { $0! }
-    }
 }
 
 /// A pattern that fits a pair, with its six UTC intervals.

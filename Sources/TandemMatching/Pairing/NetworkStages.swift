@@ -140,7 +140,7 @@ struct NetworkStages {
         // The stages once more at the floor found, for GLPK's check of each. The network that found
         // the floor (or, when no probe raised it, the unfloored one) already holds an optimum there:
         // with the unused pairs below the floor closed, each stage starts from an optimal tree.
-        var network: PairingNetwork
+        let network: PairingNetwork
         if let floor = lowest, weights != nil, var found = keeper ?? (points(unfloored.chosen) == floor ? unfloored : nil) {
             found.closePairs(below: floor)
             for stage in tiers { _ = found.solve(stage) }
@@ -149,8 +149,17 @@ struct NetworkStages {
             var scratch = Pass()
             network = priorities(roles: roles, floor: lowest, into: &scratch)
         }
-        pass.floor = lowest
-        pass.values[.minimumScore] = lowest ?? 0
+        return settle(&pass, floor: lowest, network: network, since: began)
+    }
+
+    /// Records the floor and its network (the priority stages solved at it) in `pass`, then solves
+    /// the total score on that network and records it: the end of both ways to the floor.
+    private func settle(_ pass: inout Pass, floor: Int?, network: PairingNetwork,
+                        since began: ContinuousClock.Instant) -> PairingNetwork {
+        let clock = ContinuousClock()
+        var network = network
+        pass.floor = floor
+        pass.values[.minimumScore] = floor ?? 0
         pass.networks[.minimumScore] = network
         pass.seconds[.minimumScore] = (clock.now - began).inSeconds
         let total = clock.now
@@ -204,16 +213,8 @@ struct NetworkStages {
         // frozen at zero: in GLPK's model they are columns fixed at 0.
         var floored = atHint
         for stage in tiers { _ = floored.solve(stage) }
-        pass.floor = hint
         pass.probes = probes
-        pass.values[.minimumScore] = hint
-        pass.networks[.minimumScore] = floored
-        pass.seconds[.minimumScore] = (clock.now - began).inSeconds
-        let total = clock.now
-        pass.values[.totalScore] = floored.solve(.totalScore)
-        pass.networks[.totalScore] = floored
-        pass.seconds[.totalScore] = (clock.now - total).inSeconds
-        pass.chosen = floored.chosen
+        _ = settle(&pass, floor: hint, network: floored, since: began)
         return pass
     }
 

@@ -240,7 +240,7 @@ struct PairingNetwork {
         let basis = simplex.basis()
         var columns: [Model.Variable] = []
         columns.reserveCapacity(arcs.count)
-        for (e, arc) in arcs.enumerated() {
+        for e in arcs.indices {
             let fixed = basis.columns[e] == .fixed
             let flow = Double(simplex.flow[e])
             let capacity = simplex.capacity[e] // `closePairs` may have lowered it

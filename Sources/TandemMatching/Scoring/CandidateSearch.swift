@@ -324,9 +324,7 @@ struct CandidateSearch {
     /// Seniors are taken 64 × this many at a time (see `search`).
     static let blockWords = 1
 
-    static func workerCount(for chunks: Int) -> Int {
-        max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, chunks))
-    }
+    static func workerCount(for chunks: Int) -> Int { TandemModel.workerCount(for: chunks) }
 
     /// An integer at least `part * 100` (a part is a finite number of points).
     @inline(__always) static func ceilingHundredths(_ part: Double) -> Int { Int(part * 100) + 1 }
@@ -816,38 +814,5 @@ struct CandidateSearch {
         }
         }
         if listCount > 0 { worker.juniorLists.append((j, Array(UnsafeBufferPointer(start: list, count: listCount)))) }
-    }
-}
-
-extension Array where Element: Sendable {
-    /// `map` on all cores (`CandidateSearch.workerCount`), in contiguous chunks; the results in order.
-    func concurrentMap<T: Sendable>(_ transform: @Sendable (Element) -> T) -> [T] {
-        let workers = CandidateSearch.workerCount(for: count)
-        guard workers > 1 else { return map(transform) }
-        let slots = ResultSlots<[T]>(count: workers)
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            slots.set(w, self[(count * w / workers)..<(count * (w + 1) / workers)].map(transform))
-        }
-        return slots.values().flatMap { $0 }
-    }
-}
-
-/// One result per worker, set from the workers' threads and read once they are all done.
-final class ResultSlots<Value>: @unchecked Sendable {
-    private var slots: [Value?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: Value) {
-        lock.lock()
-        slots[index] = value
-        lock.unlock()
-    }
-
-    func values() -> [Value] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots.map { $0! }
     }
 }
