@@ -183,6 +183,37 @@ struct LedgerTests {
         #expect(history.contains("— cancelled [SEQUENCE 1]"))
     }
 
+    @Test("--force: an earlier month replaces it and every later one, and pairs ended early stay out",
+          .enabled(if: Support.hasGenerator, "needs ../shared/tools/gen-applications"))
+    func forceReplacesLaterMonths() throws {
+        let ledger = try Ledger.inMemory()
+        let july = YearMonth(year: 2026, month: 7), august = july.adding(months: 1), september = july.adding(months: 2)
+        let bytes = try Support.generate(n: 30, seed: 31, start: "2026-05-01", days: 50)
+        let (augustRun, _) = try Support.runMonth(ledger, bytes, month: august)
+        try Support.runMonth(ledger, bytes, month: september)
+        let ended = try #require(augustRun.schedule.scheduled.first)
+        _ = try ledger.endPair(senior: ended.pair.senior.email.text, junior: ended.pair.junior.email.text,
+                               reason: "moved abroad", today: LocalDate(year: 2026, month: 8, day: 20))
+        #expect(try ledger.latestMonth() == september)
+
+        // Without --force an earlier month is refused, and nothing changes.
+        #expect(throws: LedgerError.self) { try ledger.snapshot(before: july) }
+        #expect(try ledger.latestMonth() == september)
+
+        // With it, July replaces August and September: their pairs are gone, except the one ended early,
+        // which is never proposed again.
+        let snapshot = try ledger.snapshot(before: july, force: true)
+        #expect(snapshot.replacedMonths == [august, september])
+        #expect(snapshot.history.pairsMadeBefore == [ended.pair.key])
+        #expect(snapshot.history.activePairCount == 0)
+        let (julyRun, _) = try Support.runMonth(ledger, bytes, month: july, force: true)
+        #expect(try ledger.latestMonth() == july)
+        #expect(!julyRun.matching.pairs.contains { $0.senior.email.key + "|" + $0.junior.email.key == ended.pair.key })
+        // August again: July's pairs are running, so July is its history.
+        let again = try ledger.snapshot(before: august)
+        #expect(again.history.activePairCount == julyRun.schedule.scheduled.count)
+    }
+
     @Test("Ending a pair early cancels its future sessions and it is never proposed again",
           .enabled(if: Support.hasGenerator, "needs ../shared/tools/gen-applications"))
     func endPair() throws {
