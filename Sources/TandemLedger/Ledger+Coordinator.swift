@@ -54,6 +54,8 @@ public struct StatusReport: Sendable {
         public var email: String
         public var capacity: Int
         public var inUse: Int
+        /// Applied as "either": a possible senior, who may be paired as a junior instead.
+        public var eitherRole = false
         public var free: Int { max(0, capacity - inUse) }
     }
 
@@ -93,7 +95,8 @@ public struct StatusReport: Sendable {
         lines.append("Seniors' spare capacity: \(places) places free with \(seniors.filter { $0.free > 0 }.count) of \(seniors.count) senior partners")
         for senior in seniors {
             lines.append("  \(senior.name) <\(senior.email)>: \(senior.free) of \(senior.capacity) places free"
-                         + (senior.inUse > 0 ? " (\(senior.inUse) active pair\(senior.inUse == 1 ? "" : "s"))" : ""))
+                         + (senior.inUse > 0 ? " (\(senior.inUse) active pair\(senior.inUse == 1 ? "" : "s"))" : "")
+                         + (senior.eitherRole ? " (either role)" : ""))
         }
         if withdrawn > 0 {
             lines.append("")
@@ -126,7 +129,9 @@ extension Ledger {
     }
 
     /// The scheme on `today`: running pairs, who waits and for how long, and the seniors' free places.
-    public func status(today: LocalDate, targetMonths: Int = 3) throws(LedgerError) -> StatusReport {
+    /// Seniors are those who applied as seniors or as "either" with at least `minimumSeniorYears` of
+    /// experience (the matching's own rule), and consented; "either" ones are marked as such.
+    public func status(today: LocalDate, targetMonths: Int = 3, minimumSeniorYears: Double = 2) throws(LedgerError) -> StatusReport {
         try read { db in
             let dayStart = today.startInstant
             let open = try Self.pairs(db, whereClause: "status != 'ended'", arguments: [])
@@ -158,8 +163,9 @@ extension Ledger {
                     first = latest
                 }
                 let answers = try JSONDecoder().decode(Answers.self, from: Data((row["answers"] as String).utf8))
-                if answers.role != "junior", answers.capacity > 0, answers.consent {
-                    seniors.append(.init(name: row["name"], email: row["email"], capacity: answers.capacity, inUse: inUse[key] ?? 0))
+                if answers.role != "junior", answers.capacity > 0, answers.consent, answers.yearsOfExperience >= minimumSeniorYears {
+                    seniors.append(.init(name: row["name"], email: row["email"], capacity: answers.capacity, inUse: inUse[key] ?? 0,
+                                         eitherRole: answers.role == RolePreference.either.rawValue))
                 }
                 if !inPair.contains(key) {
                     let due = first.yearMonth.adding(months: targetMonths)

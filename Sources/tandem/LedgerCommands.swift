@@ -101,7 +101,8 @@ extension Tandem {
         func run() throws {
             try reporting {
                 let config = try Files.config(config)
-                let report = try ledger.open().status(today: today.date, targetMonths: config.matching.waitingTargetMonths)
+                let report = try ledger.open().status(today: today.date, targetMonths: config.matching.waitingTargetMonths,
+                                                         minimumSeniorYears: config.matching.minimumSeniorYears)
                 print(report.render(), terminator: "")
             }
         }

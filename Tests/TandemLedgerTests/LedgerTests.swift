@@ -173,6 +173,33 @@ struct LedgerTests {
         #expect(status.contains("Waiting to be paired: "))
         #expect(status.contains("Seniors' spare capacity: "))
         #expect(status.contains("Withdrawn: 1"))
+        // Seniors' places: seniors, and "either" applicants with enough experience (marked), never juniors.
+        // A high minimum (8 years) so that the generated pool has people on both sides of it.
+        let minimum = 8.0
+        let strict = try ledger.status(today: LocalDate(year: 2026, month: 10, day: 15), minimumSeniorYears: minimum).render()
+        let seniorLines = strict.components(separatedBy: "\n").drop { !$0.hasPrefix("Seniors' spare capacity") }.dropFirst()
+            .prefix { $0.hasPrefix("  ") }
+        let listed = { (a: Applicant) in seniorLines.first { $0.contains("<\(a.email.text)>:") } }
+        var eitherBelow = 0, eitherListed = 0
+        for applicant in out3.pool.applicants where applicant.consent && applicant.capacity > 0 {
+            switch applicant.role {
+            case .junior:
+                #expect(listed(applicant) == nil, "\(applicant.email.text) applied as a junior")
+            case .either where applicant.yearsOfExperience < minimum:
+                eitherBelow += 1
+                #expect(listed(applicant) == nil, "\(applicant.email.text) has too few years to be a senior")
+            case .either:
+                eitherListed += 1
+                #expect(listed(applicant)?.hasSuffix("(either role)") == true, "\(applicant.email.text) is marked")
+            case .senior:
+                if applicant.yearsOfExperience >= minimum {
+                    #expect(listed(applicant).map { !$0.hasSuffix("(either role)") } == true, "\(applicant.email.text)")
+                } else {
+                    #expect(listed(applicant) == nil, "\(applicant.email.text) has too few years to be a senior")
+                }
+            }
+        }
+        #expect(eitherListed > 0 && eitherBelow > 0)
         let somePair = try #require(out3.schedule.scheduled.first)
         #expect(status.contains("\(somePair.pair.senior.name) <\(somePair.pair.senior.email.text)> mentors \(somePair.pair.junior.name)"))
         if let waiting = out3.matching.unmatched.first(where: { $0.applicant.consent && $0.reason.hasPrefix("no allowed partner") }) {
