@@ -218,18 +218,8 @@ public final class Ledger: Sendable {
         try read { db in try String.fetchOne(db, sql: "SELECT MAX(month) FROM runs").flatMap(YearMonth.init) }
     }
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }()
-
-    static func json<T: Encodable>(_ value: T) throws -> String {
-        String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
-    /// `json` of every value, on all cores (each share with its own encoder): a large month stores
-    /// a hundred thousand applicants' answers.
+    /// Each value as stored JSON (sorted keys), on all cores (each share with its own encoder): a
+    /// large month stores a hundred thousand applicants' answers.
     static func jsonOfEach<T: Encodable & Sendable>(_ values: [T]) throws(LedgerError) -> [String] {
         let shares = workerCount(for: values.count / 256)
         let bounds = (0...shares).map { values.count * $0 / shares }

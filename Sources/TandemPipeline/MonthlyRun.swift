@@ -131,7 +131,7 @@ public enum MonthlyRun {
         pool.pairsMadeBefore = input.history.pairsMadeBefore
         pool.overrides = input.overrides
         let blackouts = Set(input.holidays.keys)
-        pool.blackoutDays = blackouts.union(config.sessions.blackoutLocalDates)
+        pool.blackoutDays = config.sessions.blackoutDays(besides: blackouts)
 
         let memo = SchedulerMemo()
         func sessions(for pairs: [Pairing]) -> ScheduleResult {

@@ -44,8 +44,7 @@ public enum Scheduler {
         let lastMonth = firstMonth.adding(months: monthCount - 1)
         let spanFrom = Int64(firstMonth.firstDay.daysSinceEpoch - 3) * 86_400
         let spanTo = Int64(lastMonth.lastDay.daysSinceEpoch + 3) * 86_400
-        let allBlackouts = blackouts.union(sessions.blackoutLocalDates)
-        let blackoutDays = Set(allBlackouts.map(\.daysSinceEpoch))
+        let blackoutDays = Set(sessions.blackoutDays(besides: blackouts).map(\.daysSinceEpoch))
 
         var commitmentsByPerson: [String: [(start: Int64, end: Int64)]] = [:]
         for c in commitments where c.end > c.start {
@@ -125,10 +124,10 @@ public enum Scheduler {
         var solved = 0, shortcut = 0, seconds = 0.0, proven = true
         var notes: [String] = []
         var problems: [(group: [Int], problem: GroupProblem)] = []
-        var remembered: [[Int]: GroupProblem.Choice] = [:] // by the group's pair indices
+        var choiceOf: [[Int]: GroupProblem.Choice] = [:] // by the group's pair indices
         for group in groups {
             if group.count > 1, let choice = memo?.choices[group.map { ordered[$0].key }] {
-                remembered[group] = choice
+                choiceOf[group] = choice
                 continue
             }
             if group.count == 1 {
@@ -152,7 +151,6 @@ public enum Scheduler {
             }
             problems.append((group, GroupProblem(pairs: problemPairs, personCount: people.count, spreadPenalty: spreadPenalty)))
         }
-        var choiceOf = remembered
         for ((group, _), choice) in zip(problems, solveAll(problems.map(\.problem))) {
             choiceOf[group] = choice
             memo?.choices[group.map { ordered[$0].key }] = choice

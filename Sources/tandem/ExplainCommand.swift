@@ -33,7 +33,7 @@ extension Tandem {
                 pool.overrides = try Files.overrides(overrides)
                 // The same blackout days as `tandem run`, so the same pairs have a monthly slot.
                 let holidays = try Files.holidays(config: config, configPath: export.config).holidays
-                pool.blackoutDays = Set(holidays.keys).union(config.sessions.blackoutLocalDates)
+                pool.blackoutDays = config.sessions.blackoutDays(besides: holidays.keys)
                 let result: MatchingResult
                 do {
                     result = try Matcher.match(pool, config: config, models: .never)

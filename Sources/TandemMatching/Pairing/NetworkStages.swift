@@ -40,7 +40,7 @@ struct NetworkStages {
         var network = PairingNetwork(model: model, roles: roles, floor: floor)
         var began = clock.now
         if let weights = foldWeights(network) {
-            network.simplex.setCosts(network.foldedGains(weights).map { -$0 })
+            network.useFoldedCosts(weights)
             network.simplex.minimize()
         }
         for stage in tiers {
@@ -61,6 +61,13 @@ struct NetworkStages {
         let (top, o4) = overdueWeight.multipliedReportingOverflow(by: network.gains(.overdue).reduce(0, +) + 1)
         guard !(o1 || o2 || o3 || o4), top < Int.max / 64 else { return nil }
         return (overdueWeight, maxWaiting)
+    }
+
+    /// The floors the minimum-score stage can have: the distinct pair scores, ascending, up to the
+    /// lowest must-pair's (a floor above it would leave that pair out).
+    var floorThresholds: [Int] {
+        let mustFloor = model.mustPairs.map { model.pointsOf[$0] }.min() ?? Int.max
+        return Array(Set(model.pointsOf)).filter { $0 <= mustFloor }.sorted()
     }
 
     /// A probe network kept for warm starts: the highest floor found not to keep the priorities.
@@ -87,7 +94,7 @@ struct NetworkStages {
             probe.enablePairs(from: floor, below: saved.floor)
         } else {
             probe = PairingNetwork(model: model, roles: roles, floor: nil, disabledBelow: floor)
-            probe.simplex.setCosts(probe.foldedGains(weights).map { -$0 })
+            probe.useFoldedCosts(weights)
         }
         let pivotsBefore = probe.simplex.pivots
         probe.simplex.minimize()
@@ -113,8 +120,7 @@ struct NetworkStages {
         // The network of the probe that found the floor, when it was folded (see below).
         var keeper: PairingNetwork?
         if let found = lowest {
-            let mustFloor = model.mustPairs.map { model.pointsOf[$0] }.min() ?? Int.max
-            let thresholds = Array(Set(model.pointsOf)).filter { $0 <= mustFloor }.sorted()
+            let thresholds = floorThresholds
             var low = thresholds.firstIndex { $0 > found } ?? thresholds.count
             var high = thresholds.count - 1
             // The score above the hint first: when it loses, the hint's probe continues from its tree.
@@ -179,13 +185,12 @@ struct NetworkStages {
     func scoresAtHint(_ hint: Int, roles: [Int: PairingNetwork.Role]) -> Pass? {
         let clock = ContinuousClock()
         let began = clock.now
-        let mustFloor = model.mustPairs.map { model.pointsOf[$0] }.min() ?? Int.max
-        let thresholds = Array(Set(model.pointsOf)).filter { $0 <= mustFloor }.sorted()
+        let thresholds = floorThresholds
         guard let i = thresholds.firstIndex(of: hint) else { return nil }
         let above: Int? = i + 1 < thresholds.count ? thresholds[i + 1] : nil
         var network = PairingNetwork(model: model, roles: roles, floor: nil, disabledBelow: above ?? hint)
         guard let weights = foldWeights(network) else { return nil }
-        network.simplex.setCosts(network.foldedGains(weights).map { -$0 })
+        network.useFoldedCosts(weights)
         network.simplex.minimize()
         let valueAbove = -network.simplex.totalCost
         if let above {

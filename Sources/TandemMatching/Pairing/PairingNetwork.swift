@@ -140,6 +140,11 @@ struct PairingNetwork {
         return gain
     }
 
+    /// Sets the simplex's costs to the folded priority stages (see `foldedGains`), for a solve of all three at once.
+    mutating func useFoldedCosts(_ weights: (overdue: Int, coverage: Int)) {
+        simplex.setCosts(foldedGains(weights).map { -$0 })
+    }
+
     /// The three priority stages' gains in one: overdue × `weights.overdue` + coverage ×
     /// `weights.coverage` + waiting (see `NetworkStages.foldWeights`).
     func foldedGains(_ weights: (overdue: Int, coverage: Int)) -> [Int] {
@@ -216,7 +221,6 @@ struct PairingNetwork {
     func glpkModel(_ stage: PairingModel.Stage, named: Bool) -> (Model, StartingBasis) {
         let key = { (i: Int) in model.pool.applicants[i].email.key }
         func name(_ label: Label) -> String {
-            guard named else { return "" }
             switch label {
             case .pairs: return "pairs"
             case .source: return "source"
@@ -228,7 +232,6 @@ struct PairingNetwork {
             }
         }
         func nodeName(_ label: Label) -> String {
-            guard named else { return "" }
             switch label {
             case let .junior(p): return "as_junior(\(key(p)))"
             case let .senior(p): return "as_senior(\(key(p)))"

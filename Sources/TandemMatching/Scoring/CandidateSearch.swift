@@ -324,8 +324,6 @@ struct CandidateSearch {
     /// Seniors are taken 64 × this many at a time (see `search`).
     static let blockWords = 1
 
-    static func workerCount(for chunks: Int) -> Int { TandemModel.workerCount(for: chunks) }
-
     /// An integer at least `part * 100` (a part is a finite number of points).
     @inline(__always) static func ceilingHundredths(_ part: Double) -> Int { Int(part * 100) + 1 }
 
@@ -493,16 +491,16 @@ struct CandidateSearch {
     func run() -> Result {
         let chunkSize = max(1, tuning.chunkSize)
         let chunks = (juniors.count + chunkSize - 1) / chunkSize
-        let workerCount = tuning.workers.map { max(1, $0) } ?? Self.workerCount(for: chunks)
-        let workers = (0..<workerCount).map { _ in Worker(self) }
-        DispatchQueue.concurrentPerform(iterations: workerCount) { w in
+        let threads = tuning.workers.map { max(1, $0) } ?? workerCount(for: chunks)
+        let workers = (0..<threads).map { _ in Worker(self) }
+        DispatchQueue.concurrentPerform(iterations: threads) { w in
             let worker = workers[w]
             var chunk = w
             while chunk < chunks {
                 for index in (chunk * chunkSize)..<min(juniors.count, (chunk + 1) * chunkSize) {
                     search(junior: juniorOrder[index], worker: worker)
                 }
-                chunk += workerCount
+                chunk += threads
             }
         }
         var hasPartner = [Bool](repeating: false, count: scorer.pool.applicants.count)
@@ -549,12 +547,12 @@ struct CandidateSearch {
                 columns.withUnsafeBufferPointer { columns in
                     patterns.juniorBits.withUnsafeBufferPointer { juniorBits in
                         classPatterns.withUnsafeBufferPointer { classPatterns in
-                            let words = patterns.words, patternBits = words * 64
+                            let patternWords = patterns.words, patternBits = patternWords * 64
                             for c in 0..<patterns.classCount where classWords[c].count > 0 {
                                 let (from, count) = classWords[c]
-                                let mine = (row * patterns.classCount + c) * words
-                                for k in 0..<words {
-                                    var bits = juniorBits[mine + k] & classPatterns[c * words + k]
+                                let mine = (row * patterns.classCount + c) * patternWords
+                                for k in 0..<patternWords {
+                                    var bits = juniorBits[mine + k] & classPatterns[c * patternWords + k]
                                     while bits != 0 {
                                         let start = Int(column[c * patternBits + k * 64 + bits.trailingZeroBitCount])
                                         bits &= bits - 1

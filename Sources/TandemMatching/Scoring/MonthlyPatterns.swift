@@ -18,12 +18,7 @@ import TandemModel
 /// settings); a session that would run across a clock change in either zone counts as not fitting.
 /// Sessions people already have (pairs still running) are not looked at here: the scheduler sees those.
 struct MonthlyPatterns: Sendable {
-    let slotMinutes: Int
-    let slotsPerDay: Int
-    /// Words per week of the month: 7 days × `slotsPerDay` bits.
-    let wordsPerWeek: Int
-    let weekCount: Int
-    /// Words per set of patterns.
+    /// Words per set of patterns: per week of the month, 7 days × the slots of a day, in bits.
     let words: Int
     /// Per person: their zone's class, or -1 when the zone is not known (nothing fits).
     let zoneClass: [Int32]
@@ -47,10 +42,6 @@ struct MonthlyPatterns: Sendable {
         let wordsPerWeek = (7 * slotsPerDay + 63) / 64
         let weeks = Array(Set(sessions.weeks)).sorted()
         let weekCount = weeks.count, words = weekCount * wordsPerWeek
-        slotMinutes = slot
-        self.slotsPerDay = slotsPerDay
-        self.wordsPerWeek = wordsPerWeek
-        self.weekCount = weekCount
         self.words = words
         let months = (0..<max(1, sessions.plan.count)).map { firstMonth.adding(months: $0) }
         let spanFrom = Int64(firstMonth.firstDay.daysSinceEpoch - 3) * 86_400
@@ -73,13 +64,13 @@ struct MonthlyPatterns: Sendable {
         let perDate = slotsPerDay
         let perWeekday = months.count * perDate
         let tableSize = weekCount * 7 * perWeekday
+        let seniorZones = Set(applicants.indices.filter { canBeSenior[$0] }.map { applicants[$0].timeZone })
         var classOfZone: [String: Int32] = [:]
         var classIndex: [[Int64]: Int32] = [:]
         var instants: [[Int64]] = [] // per class
         var zoneOK: [[UInt64]] = [] // per class, `words` each
-        for (name, zone) in zones.sorted(by: { $0.key < $1.key }) where zone != nil {
-            guard applicants.indices.contains(where: { canBeSenior[$0] && applicants[$0].timeZone == name }) else { continue }
-            let zone = zone!
+        for (name, zone) in zones.sorted(by: { $0.key < $1.key }) where seniorZones.contains(name) {
+            guard let zone else { continue }
             var table = [Int64](repeating: .min, count: tableSize)
             var ok = [UInt64](repeating: 0, count: words)
             for q in 0..<weekCount {
@@ -114,9 +105,8 @@ struct MonthlyPatterns: Sendable {
 
         // Each person's weekly run starts in their own zone: slot k of a day is set when the slots
         // k ..< k + sessionSlots all lie in one of their (merged) windows that day.
-        let weekWords = wordsPerWeek
         func runStarts(_ a: Applicant) -> [UInt64] {
-            var bits = [UInt64](repeating: 0, count: weekWords)
+            var bits = [UInt64](repeating: 0, count: wordsPerWeek)
             let merged = MergedWindows(a.availability)
             for weekday in 1...7 {
                 for window in merged.byWeekday[weekday] {
@@ -132,7 +122,7 @@ struct MonthlyPatterns: Sendable {
         for p in 0..<n where canBeSenior[p] && zoneClass[p] >= 0 {
             let local = runStarts(applicants[p]), ok = zoneOK[Int(zoneClass[p])]
             for q in 0..<weekCount {
-                for k in 0..<weekWords { seniorBits[p * words + q * weekWords + k] = local[k] & ok[q * weekWords + k] }
+                for k in 0..<wordsPerWeek { seniorBits[p * words + q * wordsPerWeek + k] = local[k] & ok[q * wordsPerWeek + k] }
             }
         }
         self.seniorBits = seniorBits
@@ -213,7 +203,7 @@ struct MonthlyPatterns: Sendable {
         let lookup = runsByZone, signatures = rows
         juniorBits.withUnsafeMutableBufferPointer { all in
             let shared = SharedWords(base: all.baseAddress, count: all.count)
-            let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, signatures.count / 64))
+            let workers = workerCount(for: signatures.count / 64)
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 let out = UnsafeMutableBufferPointer(start: shared.base, count: shared.count)
                 let acc = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: rowWords)
@@ -234,26 +224,14 @@ struct MonthlyPatterns: Sendable {
                                         for k in 0..<rowWords { day[k] = 0 }
                                         for e in Int(runStart[list])..<Int(runStart[list + 1]) {
                                             let run = runs[e]
-                                            var done = 0
-                                            let count = Int(run.count)
-                                            while done < count {
-                                                let part = min(64, count - done)
-                                                Self.put(day, at: Int(run.from) + done,
-                                                         Self.bits(local, from: Int(run.weekSlot) + done, count: part), count: part)
-                                                done += part
-                                            }
+                                            Self.copy(Int(run.count), from: local, at: Int(run.weekSlot), to: day, at: Int(run.from))
                                         }
                                         any = 0
                                         for k in 0..<rowWords { acc[k] &= day[k]; any |= acc[k] }
                                     }
                                     guard any != 0 else { continue }
-                                    var done = 0
-                                    while done < slotsPerDay {
-                                        let part = min(64, slotsPerDay - done)
-                                        Self.put(out, at: base + q * wordsPerWeek * 64 + w * slotsPerDay + done,
-                                                 Self.bits(UnsafeBufferPointer(acc), from: done, count: part), count: part)
-                                        done += part
-                                    }
+                                    Self.copy(slotsPerDay, from: UnsafeBufferPointer(acc), at: 0,
+                                              to: out, at: base + q * wordsPerWeek * 64 + w * slotsPerDay)
                                 }
                             }
                         }
@@ -286,6 +264,18 @@ struct MonthlyPatterns: Sendable {
         var value = words[w] >> UInt64(b)
         if b != 0 && b + count > 64 { value |= words[w + 1] << UInt64(64 - b) }
         return count == 64 ? value : value & ((1 << UInt64(count)) - 1)
+    }
+
+    /// ORs `count` bits of `source` from bit `from` into `target` from bit `to`, 64 at a time.
+    @inline(__always)
+    static func copy(_ count: Int, from source: UnsafeBufferPointer<UInt64>, at from: Int,
+                     to target: UnsafeMutableBufferPointer<UInt64>, at to: Int) {
+        var done = 0
+        while done < count {
+            let part = min(64, count - done)
+            put(target, at: to + done, bits(source, from: from + done, count: part), count: part)
+            done += part
+        }
     }
 
     /// ORs `count` (1…64) bits of `value` in at bit `start`.

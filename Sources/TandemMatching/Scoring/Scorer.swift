@@ -396,14 +396,14 @@ public struct Scorer: Sendable {
     /// `previous` without the pairs this scorer's rules now rule out (pairs the scheduler could not
     /// fit): the people of those pairs keep their other candidates and get no new ones.
     func without(ruledOut previous: CandidateSet) -> CandidateSet {
+        let ruledOut = { (c: Candidate) in self.unschedulable[Self.orderedKey(c.senior, c.junior)] != nil }
+        let dropped = previous.candidates.filter(ruledOut)
+        guard !dropped.isEmpty else { return previous }
         var result = previous
-        result.candidates = previous.candidates.filter { unschedulable[Self.orderedKey($0.senior, $0.junior)] == nil }
-        let dropped = previous.candidates.count - result.candidates.count
-        guard dropped > 0 else { return result }
-        result.allowedPairs -= dropped
+        result.candidates.removeAll(where: ruledOut)
+        result.allowedPairs -= dropped.count
         // Only the people of the dropped pairs can have lost their last allowed partner.
-        let kept = Set(result.candidates.map { Self.orderedKey($0.senior, $0.junior) })
-        for c in previous.candidates where !kept.contains(Self.orderedKey(c.senior, c.junior)) {
+        for c in dropped {
             for p in [c.senior, c.junior] where result.hasAllowedPartner[p] {
                 result.hasAllowedPartner[p] = hasAllowedPartner(p)
             }
@@ -413,7 +413,7 @@ public struct Scorer: Sendable {
 
     /// The full score of each pair (`orderedKey`s), computed on all cores, in the order given.
     static func scored(_ keys: [Int64], by scorer: Scorer) -> [Candidate] {
-        let workers = CandidateSearch.workerCount(for: keys.count / 2048)
+        let workers = workerCount(for: keys.count / 2048)
         let box = ResultSlots<[Candidate]>(count: workers)
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             let range = (keys.count * w / workers)..<(keys.count * (w + 1) / workers)

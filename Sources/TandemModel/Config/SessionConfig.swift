@@ -127,6 +127,12 @@ public struct SessionConfig: Sendable, Hashable, Decodable {
 
     /// The configured blackout dates (already validated when decoded).
     public var blackoutLocalDates: [LocalDate] { blackoutDates.compactMap(LocalDate.init(iso:)) }
+
+    /// Every day with no sessions: `holidays` (the bank holidays) and the configured blackout dates.
+    /// The scheduler and the matching's monthly-slot rule both avoid exactly these.
+    public func blackoutDays(besides holidays: some Sequence<LocalDate>) -> Set<LocalDate> {
+        Set(holidays).union(blackoutLocalDates)
+    }
 }
 
 /// Which partner leads a session (sessions 3–5 alternate).
