@@ -112,7 +112,7 @@ enum GLPKName {
     static func make(_ raw: String, fallback: String) -> String {
         // Fast path (a model has a name per row and column): a name that is already valid.
         let valid = raw.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-            guard let first = bytes.first, bytes.count <= 200, !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first),
+            guard let first = bytes.first, bytes.count <= maximumLength, !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first),
                   first != UInt8(ascii: ".") else { return false }
             return bytes.allSatisfy { $0 < 128 && allowed[Int($0)] }
         }
@@ -124,20 +124,34 @@ enum GLPKName {
         if out.isEmpty { out = fallback }
         // LP format: a name may not start with a digit or a period.
         if let first = out.first, first.isNumber || first == "." { out = "_" + out }
-        if out.utf8.count > 200 { out = String(out.utf8.prefix(200))! }
+        if out.utf8.count > maximumLength { out = String(out.utf8.prefix(maximumLength))! }
         return out
     }
 
+    /// Unique names within one model: a name met again gets `#2`, `#3`, … appended, its base cut
+    /// short so that the whole stays within `make`'s 200 characters. Iterative, so a clash between
+    /// names that only differed beyond the cut cannot recurse.
     struct Unique {
-        private var used: [String: Int] = [:]
+        private var used: Set<String> = []
+        /// The last suffix number given to each base, so a base met many times is not rescanned from 2.
+        private var lastSuffix: [String: Int] = [:]
+
         mutating func make(_ raw: String, fallback: String) -> String {
             let base = GLPKName.make(raw, fallback: fallback)
-            guard let count = used[base] else {
-                used[base] = 1
-                return base
+            if used.insert(base).inserted { return base }
+            var number = lastSuffix[base] ?? 1
+            while true {
+                number += 1
+                let suffix = "#\(number)"
+                let name = String(base.utf8.prefix(maximumLength - suffix.utf8.count))! + suffix
+                if used.insert(name).inserted {
+                    lastSuffix[base] = number
+                    return name
+                }
             }
-            used[base] = count + 1
-            return make("\(base)#\(count + 1)", fallback: fallback)
         }
     }
+
+    /// GLPK aborts on names over 255 characters; 200 leaves room for the LP writer's own additions.
+    static let maximumLength = 200
 }

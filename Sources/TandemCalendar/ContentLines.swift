@@ -5,9 +5,10 @@ import TandemModel
 /// line, and lines folded at 75 octets without splitting a UTF-8 character.
 enum ICalText {
     /// A TEXT value (RFC 5545 §3.3.11): `\` `;` `,` escaped, every kind of line break written `\n`,
-    /// tabs as spaces, other control characters dropped. The result holds no CR or LF, so it can never
-    /// end the line it is on.
+    /// other control characters and direction overrides made visible (`VisibleText`). The result holds
+    /// no CR or LF, so it can never end the line it is on.
     static func escape(_ text: String) -> String {
+        let text = VisibleText.clean(text, keepingLineBreaks: true)
         let utf8 = text.utf8
         // Most values need nothing: return them untouched.
         if !utf8.contains(where: { $0 < 0x20 || $0 == 0x5C || $0 == 0x3B || $0 == 0x2C || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }) {
@@ -48,10 +49,10 @@ enum ICalText {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// A parameter value (such as `CN` or `TZID`): control characters and `"` removed, quoted when it
+    /// A parameter value (such as `CN` or `TZID`): control characters made visible, `"` removed, quoted when it
     /// holds `:`, `;` or `,` (RFC 5545 §3.2).
     static func parameter(_ text: String) -> String {
-        let kept = String(String.UnicodeScalarView(text.unicodeScalars.filter { !isControl($0) && $0 != "\"" }))
+        let kept = VisibleText.clean(text.trimmingCharacters(in: .whitespacesAndNewlines)).replacingOccurrences(of: "\"", with: "")
         if kept.contains(where: { $0 == ":" || $0 == ";" || $0 == "," }) { return "\"" + kept + "\"" }
         return kept
     }

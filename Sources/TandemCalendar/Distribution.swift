@@ -153,16 +153,14 @@ public enum Distribution {
 
 /// Just enough MIME (RFC 2045–2047, 5322) for drafts.
 enum MIME {
-    /// `Name: value`, the value already encoded; any control character removed.
+    /// `Name: value`, the value already encoded; any control character made visible (so no line break).
     static func header(_ name: String, _ value: String) -> String {
         // Encoded values may contain our own folding ("\r\n "); remove any other line break.
         let parts = value.components(separatedBy: "\r\n ").map(clean)
         return name + ": " + parts.joined(separator: "\r\n ")
     }
 
-    static func clean(_ text: String) -> String {
-        String(String.UnicodeScalarView(text.unicodeScalars.filter { !ICalText.isControl($0) }))
-    }
+    static func clean(_ text: String) -> String { VisibleText.clean(text) }
 
     /// `"Name" <address>` with the name quoted when it is plain ASCII, encoded-words otherwise.
     static func mailbox(name: String, email: String) -> String {

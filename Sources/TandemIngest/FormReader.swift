@@ -250,7 +250,7 @@ struct Reader {
 
     // MARK: One row
 
-    mutating func readRow(_ cells: ArraySlice<String>, headerCount: Int, unclosedQuote: Bool, into response: inout Response) {
+    mutating func readRow(_ rawCells: ArraySlice<String>, headerCount: Int, unclosedQuote: Bool, into response: inout Response) {
         let line = response.line
         let file = self.file
         var diagnostics: [Diagnostic] = []
@@ -262,6 +262,18 @@ struct Reader {
         }
         func warning(_ field: Field?, _ message: String) {
             diagnostics.append(Diagnostic(.warning, file: file, line: line, column: field.flatMap { header[$0] }, message: message))
+        }
+
+        // Control characters and invisible direction overrides go no further than this: they are
+        // replaced by visible marks and the cell is named. The e-mail is checked as typed (below).
+        var cells = rawCells
+        for (field, index) in column.sorted(by: { $0.value < $1.value }) where index < cells.count && field != .email {
+            let i = cells.startIndex + index
+            let keepLines = field == .goals // a paragraph answer keeps its lines
+            guard VisibleText.needsCleaning(cells[i], keepingLineBreaks: keepLines) else { continue }
+            cells[i] = VisibleText.clean(cells[i], keepingLineBreaks: keepLines)
+            warning(field, "the answer holds \(keepLines ? "" : "a line break or ")an invisible control character (such as a terminal escape, a NUL or a text-direction override); "
+                + "it is shown as '\(clip(cells[i]))'. Retype the answer if that is not what was meant")
         }
 
         if unclosedQuote {
@@ -276,13 +288,13 @@ struct Reader {
 
         // E-mail.
         let emailText = cell(cells, .email)
-        response.emailText = emailText
+        response.emailText = VisibleText.clean(emailText)
         let email = EmailAddress(emailText)
         if emailText.isEmpty {
             error(.email, "the e-mail address is empty; type the applicant's e-mail address in this cell", reason: "no e-mail address")
-        } else if !email.isWellFormed {
-            error(.email, "'\(clip(emailText))' is not an e-mail address; correct it (one @, then a domain such as nhs.net)",
-                  reason: "not an e-mail address")
+        } else if let problem = email.syntaxProblem {
+            error(.email, "'\(clip(emailText))' is not an e-mail address: \(problem); correct the address in this cell",
+                  reason: "not an e-mail address (\(problem))")
         } else {
             response.key = email.key
         }
@@ -588,7 +600,7 @@ struct Reader {
 
 /// A cell quoted in a message: one line, at most 60 characters.
 func clip(_ text: String) -> String {
-    var flat = text.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
+    var flat = VisibleText.clean(text.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " "))
     if flat.count > 60 { flat = String(flat.prefix(57)) + "..." }
     return flat
 }

@@ -207,8 +207,10 @@ extension Ledger {
             for (applicant, answers) in zip(applicants, answers) {
                 let key = applicant.email.key
                 let running = snapshot.history.activeJuniors.contains(key) || snapshot.history.capacityInUse[key] != nil
-                let outcome = pairedKeys.contains(key) ? "paired" : running ? "in-pair" : "waiting"
+                let withdrawn = snapshot.history.withdrawnOn[key].flatMap { applicant.submittedAt.date <= $0 ? $0 : nil }
+                let outcome = pairedKeys.contains(key) ? "paired" : withdrawn != nil ? "withdrawn" : running ? "in-pair" : "waiting"
                 var reason: String? = unmatched[key]?.reason
+                if let withdrawn, outcome == "withdrawn" { reason = "withdrew on \(withdrawn); left out unless they apply anew" }
                 if reason == nil, outcome == "waiting", let problem = unscheduled[key] { reason = problem.explanation }
                 if reason == nil, outcome != "paired" { reason = "already in a pair or at capacity" }
                 try insertRunApplicant.execute(arguments: [

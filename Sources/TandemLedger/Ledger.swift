@@ -13,11 +13,12 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible, LocalizedEr
 
 /// The scheme's memory between months, in one SQLite file (GRDB).
 ///
-/// Tables (migrations "v1" and "v2-run-applicants-by-email", applied in order by a `DatabaseMigrator`):
+/// Tables (migrations "v1", "v2-run-applicants-by-email" and "v3-withdrawn-outcome", applied in order by a
+/// `DatabaseMigrator`):
 /// - `runs`: one row per recorded month — fingerprints of the input, configuration and outputs, and the
 ///   solver's results.
 /// - `run_applicants`: who each run saw, their first and latest response, and the outcome (paired this run,
-///   in a pair already running, or waiting) with the reason; indexed by e-mail key too (v2).
+///   in a pair already running, waiting, or withdrawn — left out) with the reason; indexed by e-mail key too (v2).
 /// - `applicants`: one row per e-mail key — first and latest response, current answers (JSON), withdrawal.
 /// - `pairs`: every pair ever made, keyed "senior|junior": month formed, status `active`, `completed` or
 ///   `ended` (early, with the reason and the day).
@@ -159,6 +160,26 @@ public final class Ledger: Sendable {
         // (run_month, email_key) cannot serve that, so without this index recording a month is quadratic.
         migrator.registerMigration("v2-run-applicants-by-email") { db in
             try db.execute(sql: "CREATE INDEX run_applicants_email ON run_applicants(email_key)")
+        }
+        // A person who withdrew, whose old response is still in the export, is recorded as such rather
+        // than as waiting. SQLite cannot change a CHECK constraint in place: the table is rebuilt.
+        migrator.registerMigration("v3-withdrawn-outcome") { db in
+            try db.execute(sql: """
+                CREATE TABLE run_applicants_v3 (
+                    run_month TEXT NOT NULL REFERENCES runs(month) ON DELETE CASCADE,
+                    email_key TEXT NOT NULL,
+                    first_response TEXT NOT NULL,
+                    latest_response TEXT NOT NULL,
+                    outcome TEXT NOT NULL CHECK (outcome IN ('paired', 'in-pair', 'waiting', 'withdrawn')),
+                    waiting_days INTEGER,
+                    reason TEXT,
+                    PRIMARY KEY (run_month, email_key)
+                );
+                INSERT INTO run_applicants_v3 SELECT * FROM run_applicants;
+                DROP TABLE run_applicants;
+                ALTER TABLE run_applicants_v3 RENAME TO run_applicants;
+                CREATE INDEX run_applicants_email ON run_applicants(email_key);
+                """)
         }
         return migrator
     }

@@ -11,12 +11,46 @@ public struct EmailAddress: Hashable, Comparable, Sendable, CustomStringConverti
         self.key = trimmed.lowercased()
     }
 
-    /// A plausible address: one `@`, something before it, a dot in the domain, no spaces.
-    public var isWellFormed: Bool {
-        let parts = key.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
-              !parts[1].hasPrefix("."), !parts[1].hasSuffix(".") else { return false }
-        return !key.contains(where: { $0.isWhitespace || $0 == "," || $0 == ";" || $0 == "<" || $0 == ">" })
+    /// Whether the address passes `syntaxProblem`'s checks.
+    public var isWellFormed: Bool { syntaxProblem == nil }
+
+    /// Why this is not an address a mail system would accept, in words for the coordinator, or nil
+    /// when it is one: exactly one `@`; a local part of 1 to 64 octets without spaces, quotes or
+    /// brackets, not starting or ending with a dot nor holding two in a row; a domain of dot-separated
+    /// labels of 1 to 63 letters, digits or hyphens (not at a label's ends), ending in a top-level
+    /// name of two or more letters; at most 254 octets in all (RFC 5321 and 5322, with the
+    /// internationalised letters of RFC 6531). No control character anywhere.
+    public var syntaxProblem: String? {
+        if VisibleText.needsCleaning(text) { return "it holds an invisible control character" }
+        if text.contains(where: \.isWhitespace) { return "it holds a space" }
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return parts.count == 1 ? "it has no @" : "it has more than one @" }
+        let local = parts[0], domain = parts[1]
+        if local.isEmpty { return "there is nothing before the @" }
+        if domain.isEmpty { return "there is nothing after the @" }
+        if local.utf8.count > 64 { return "the part before the @ is \(local.utf8.count) characters long; at most 64 are allowed" }
+        if text.utf8.count > 254 { return "it is \(text.utf8.count) characters long; at most 254 are allowed" }
+        if local.hasPrefix(".") || local.hasSuffix(".") || local.contains("..") {
+            return "the part before the @ may not start or end with a dot, nor hold two dots in a row"
+        }
+        let specials: Set<Character> = ["!", "#", "$", "%", "&", "'", "*", "+", "-", "/", "=", "?", "^", "_", "`", "{", "|", "}", "~", "."]
+        if let bad = local.first(where: { !($0.isLetter || $0.isNumber || specials.contains($0)) }) {
+            return "the part before the @ holds '\(bad)', which an address cannot hold"
+        }
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2 else { return "the domain '\(domain)' needs a dot, as in nhs.net" }
+        if labels.contains(where: \.isEmpty) { return "the domain '\(domain)' may not start or end with a dot, nor hold two dots in a row" }
+        for label in labels {
+            if label.utf8.count > 63 { return "a part of the domain is \(label.utf8.count) characters long; at most 63 are allowed" }
+            if let bad = label.first(where: { !($0.isLetter || $0.isNumber || $0 == "-") }) {
+                return "the domain holds '\(bad)', which a domain cannot hold"
+            }
+            if label.hasPrefix("-") || label.hasSuffix("-") { return "a part of the domain '\(domain)' starts or ends with a hyphen" }
+        }
+        if let top = labels.last, top.count < 2 || !(top.allSatisfy(\.isLetter) || top.lowercased().hasPrefix("xn--")) {
+            return "the domain '\(domain)' does not end in a top-level name such as .net or .uk"
+        }
+        return nil
     }
 
     public static func < (a: EmailAddress, b: EmailAddress) -> Bool { a.key < b.key }

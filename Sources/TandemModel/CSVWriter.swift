@@ -1,6 +1,7 @@
 /// Writes CSV (RFC 4180) that Excel opens safely: UTF-8 with a byte-order mark, CRLF line ends,
 /// a field quoted when it holds a comma, a quote, a line break or surrounding spaces (quotes doubled).
 ///
+/// Control characters and direction overrides are replaced by visible marks (`VisibleText`).
 /// Form answers are untrusted, so a cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage
 /// return is neutralised with a leading single quote (`'=SUM(A1)`), which stops Excel and Sheets
 /// from running it as a formula. This also turns a negative number such as `-3.5` into the text
@@ -35,7 +36,8 @@ public struct CSVWriter: Sendable {
     }
 
     private mutating func appendCell(_ cell: String) {
-        var utf8 = Array(cell.utf8)
+        // Line breaks are fine inside a quoted cell; other control characters are made visible.
+        var utf8 = Array(VisibleText.clean(cell, keepingLineBreaks: true).utf8)
         if let first = utf8.first, CSVWriter.formulaStarts.contains(first) {
             utf8.insert(UInt8(ascii: "'"), at: 0)
         }

@@ -91,6 +91,10 @@ public struct YearMonth: Hashable, Comparable, Sendable, CustomStringConvertible
         self.init(year: y, month: m)
     }
 
+    /// The years a run's month (and a coordinator's `--today`) may fall in: far enough either side of
+    /// today, and well inside what every calendar program reads (RFC 5545 dates have four-digit years).
+    public static let supportedYears = 2000...2199
+
     public var dayCount: Int {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28

@@ -30,7 +30,7 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
         var location = file
         if let line { location += ":\(line)" }
         if let column { location += ":\(column)" }
-        return "\(location): \(severity.rawValue): \(message)"
+        return VisibleText.clean("\(location): \(severity.rawValue): \(message)")
     }
 }
 

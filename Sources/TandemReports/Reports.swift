@@ -164,7 +164,7 @@ public enum Reports {
                 md += "- \(cell(u.applicant.name)) (\(u.waitingDays) days): \(cell(u.reason))\n"
             }
         }
-        return OutputFile(path: "summary.md", text: md)
+        return OutputFile(path: "summary.md", text: VisibleText.clean(md, keepingLineBreaks: true))
     }
 
     /// Per-stage wall times: the one output that differs between identical runs, so it has its own file.

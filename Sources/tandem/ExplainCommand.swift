@@ -23,7 +23,7 @@ extension Tandem {
 
         func validate() throws {
             if !(1...2).contains(emails.count) { throw ValidationError("give one or two e-mails") }
-            if let month, YearMonth(month) == nil { throw ValidationError("--month must look like 2026-12, not '\(month)'") }
+            try validateMonth(month)
         }
 
         func run() throws {
@@ -40,7 +40,7 @@ extension Tandem {
                 } catch {
                     throw Failure("\(error)")
                 }
-                print(try Explanation.explain(emails: emails, pool: pool, config: config, result: result))
+                say(try Explanation.explain(emails: emails, pool: pool, config: config, result: result))
             }
         }
     }

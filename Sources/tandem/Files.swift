@@ -142,6 +142,7 @@ enum Files {
         // second thread, in the same order, at most `inFlight` files behind.
         let writer = BackgroundWriter(inFlight: 64)
         var folders: Set<String> = [""]
+        var paths: [String] = []
         for file in files {
             let components = file.path.split(separator: "/").map(String.init)
             guard !components.isEmpty, components.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." && !$0.hasPrefix(".") }),
@@ -153,6 +154,7 @@ enum Files {
             let subfolder = components.dropLast().joined(separator: "/")
             let folder = folders.insert(subfolder).inserted ? staging.appendingPathComponent(subfolder) : nil
             let path = staging.path + "/" + components.joined(separator: "/")
+            paths.append(file.path)
             let made = file
             writer.submit {
                 if let folder { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
@@ -160,6 +162,9 @@ enum Files {
                 written(made)
             }
         }
+        // The marker lists what Tandem wrote, so that the next run may replace exactly that (`OutputFolder`).
+        let marker = OutputFolder.marker(listing: paths)
+        writer.submit { try createFile(staging.path + "/" + OutputFolder.markerName, contents: marker) }
         try writer.finish()
         return StagedFolder(staging: staging, target: target, previous: previous)
     }

@@ -6,25 +6,90 @@ import TandemModel
 
 /// `--ledger PATH`, shared by every command that reads or writes the scheme's memory.
 struct LedgerOptions: ParsableArguments {
-    @Option(name: .long, help: "The scheme's ledger (SQLite); created on first use.")
+    @Option(name: .long, help: "The scheme's ledger (SQLite); `tandem run` creates it when it records the first month.")
     var ledger = "data/tandem.sqlite"
 
-    func open() throws -> Ledger {
+    /// The ledger, which must exist: a mistyped path is an error, never a new empty ledger that a
+    /// later run would take for a new scheme.
+    func openExisting() throws -> Ledger {
+        guard FileManager.default.fileExists(atPath: ledger) else {
+            throw Failure("the ledger '\(ledger)' does not exist; check the path (--ledger), or record a first month with tandem run")
+        }
         do {
             return try Ledger(path: ledger)
         } catch {
             throw Failure(error.description)
         }
     }
+
+    /// The ledger `tandem run` reads now and records into later, made only when it records.
+    func openOrPlan() throws -> PlannedLedger {
+        FileManager.default.fileExists(atPath: ledger) ? PlannedLedger(existing: try openExisting()) : PlannedLedger(path: ledger)
+    }
+}
+
+/// A run's ledger: the existing one, or, for a first month, an empty one in memory until the month is
+/// recorded. A run that fails before recording leaves no ledger file behind.
+final class PlannedLedger {
+    let path: String
+    private var ledger: Ledger?
+    private var created = false
+
+    init(existing: Ledger) {
+        path = existing.path
+        ledger = existing
+    }
+
+    init(path: String) { self.path = path }
+
+    func snapshot(before month: YearMonth, force: Bool) throws(LedgerError) -> LedgerSnapshot {
+        if let ledger { return try ledger.snapshot(before: month, force: force) }
+        return try Ledger.inMemory().snapshot(before: month, force: force)
+    }
+
+    /// The ledger to record into, created on disk if it is the first month.
+    func forRecording() throws(LedgerError) -> Ledger {
+        if let ledger { return ledger }
+        let made = try Ledger(path: path)
+        created = true
+        ledger = made
+        return made
+    }
+
+    /// Removes a ledger this run created, when recording into it failed (it holds nothing).
+    func discardIfNew() {
+        guard created else { return }
+        ledger = nil
+        for suffix in ["", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
 }
 
 /// `--out` and `--config`, shared by the commands that write cancellation calendars.
 struct ChangeOutputOptions: ParsableArguments {
-    @Option(name: .long, help: "Folder for the cancellation calendars.")
+    @Option(name: .long, help: "A new folder for the cancellation calendars (it must not exist yet; default: a new one under reports/changes/).")
     var out: String?
 
     @Option(name: .long, help: "Scheme configuration (TOML), for the calendars' scheme name and domain.")
     var config: String?
+
+    /// The folder for this change's calendars, checked before the ledger changes: `--out`, which must
+    /// be new, or a new folder named after `defaultName` under reports/changes/ (never an existing one).
+    func folder(defaultName: String, ledger: String) throws -> String {
+        let folder = out ?? OutputFolder.fresh("reports/changes/\(defaultName)")
+        var inputs = [("ledger", ledger)]
+        if let config { inputs.append(("configuration", config)) }
+        _ = try OutputFolder.checked(folder, inputs: inputs, use: .createOnly)
+        return folder
+    }
+}
+
+/// `--month YYYY-MM`, within the years Tandem's calendars and dates are made for.
+func validateMonth(_ month: String?) throws {
+    guard let month else { return }
+    guard let parsed = YearMonth(month) else { throw ValidationError("--month must look like 2026-12, not '\(month)'") }
+    guard YearMonth.supportedYears.contains(parsed.year) else {
+        throw ValidationError("--month must be a month from \(YearMonth.supportedYears.lowerBound)-01 to \(YearMonth.supportedYears.upperBound)-12, not '\(month)'")
+    }
 }
 
 /// `--today YYYY-MM-DD` (default: the machine's date): the only clock reading of the coordinator commands.
@@ -33,8 +98,10 @@ struct TodayOption: ParsableArguments {
     var today: String?
 
     func validate() throws {
-        if let today, LocalDate(iso: today) == nil {
-            throw ValidationError("--today must look like 2026-11-22, not '\(today)'")
+        guard let today else { return }
+        guard let date = LocalDate(iso: today) else { throw ValidationError("--today must look like 2026-11-22, not '\(today)'") }
+        guard YearMonth.supportedYears.contains(date.year) else {
+            throw ValidationError("--today must be a date from \(YearMonth.supportedYears.lowerBound)-01-01 to \(YearMonth.supportedYears.upperBound)-12-31, not '\(today)'")
         }
     }
 
@@ -58,10 +125,11 @@ func reporting(_ body: () throws -> Void) throws {
     }
 }
 
-/// A folder name piece from an e-mail: lower-case letters, digits and hyphens.
+/// A folder name piece from an e-mail: lower-case letters, digits and hyphens, at most 60 of them
+/// (a folder name may not pass 255 bytes, and an address may be 254).
 func safeName(_ text: String) -> String {
     let mapped = text.lowercased().map { ($0.isASCII && ($0.isLetter || $0.isNumber)) ? $0 : "-" }
-    return String(mapped).split(separator: "-").joined(separator: "-")
+    return String(String(mapped).split(separator: "-").joined(separator: "-").prefix(60))
 }
 
 /// Stages the cancellation calendars, lets the ledger commit around the swap, and says what happened.
@@ -75,14 +143,14 @@ private func endPairs(folder: String, config: SchemeConfig, today: LocalDate,
         try Files.writeAtomically(changes.files, to: folder)
     }
     for pair in ending.endedPairs {
-        print("Ended: \(pair.seniorName) <\(pair.seniorEmail)> mentoring \(pair.juniorName) <\(pair.juniorEmail)> (from \(pair.monthFormed))")
+        say("Ended: \(pair.seniorName) <\(pair.seniorEmail)> mentoring \(pair.juniorName) <\(pair.juniorEmail)> (from \(pair.monthFormed))")
     }
-    if ending.endedPairs.isEmpty { print("No running pair to end.") }
+    if ending.endedPairs.isEmpty { say("No running pair to end.") }
     if written > 0 {
-        print("Cancelled \(ending.cancelledSessions.count) sessions: send the \(written) calendar files in \(folder)/ to the people concerned")
+        say("Cancelled \(ending.cancelledSessions.count) sessions: send the \(written) calendar files in \(folder)/ to the people concerned")
     }
     if !ending.freedPartners.isEmpty {
-        print("Back in the pool for the next run: \(ending.freedPartners.joined(separator: ", "))")
+        say("Back in the pool for the next run: \(ending.freedPartners.joined(separator: ", "))")
     }
 }
 
@@ -101,9 +169,9 @@ extension Tandem {
         func run() throws {
             try reporting {
                 let config = try Files.config(config)
-                let report = try ledger.open().status(today: today.date, targetMonths: config.matching.waitingTargetMonths,
+                let report = try ledger.openExisting().status(today: today.date, targetMonths: config.matching.waitingTargetMonths,
                                                          minimumSeniorYears: config.matching.minimumSeniorYears)
-                print(report.render(), terminator: "")
+                say(report.render(), terminator: "")
             }
         }
     }
@@ -115,7 +183,7 @@ extension Tandem {
             discussion: """
             A withdrawn person is left out of later runs, however often their old response is in the export;
             a new response dated after the withdrawal counts as applying anew (waiting counts from it).
-            Cancellation calendars go to reports/changes/YYYY-MM-DD-withdraw-<email>/ unless --out says otherwise.
+            Cancellation calendars go to a new folder, reports/changes/YYYY-MM-DD-withdraw-<email>/ unless --out names another new one.
             """)
 
         @Argument(help: "The person's e-mail address.")
@@ -133,12 +201,12 @@ extension Tandem {
             try reporting {
                 let config = try Files.config(changes.config)
                 let day = today.date
-                let folder = changes.out ?? "reports/changes/\(day)-withdraw-\(safeName(email))"
-                let ledger = try ledger.open()
+                let folder = try changes.folder(defaultName: "\(day)-withdraw-\(safeName(email))", ledger: self.ledger.ledger)
+                let ledger = try ledger.openExisting()
                 try endPairs(folder: folder, config: config, today: day) { write in
                     try ledger.withdraw(email: email, today: day, note: note, beforeCommit: write)
                 }
-                print("\(email) withdrew on \(day); they will not be paired again unless they apply anew")
+                say("\(email) withdrew on \(day); they will not be paired again unless they apply anew")
             }
         }
     }
@@ -171,8 +239,8 @@ extension Tandem {
             try reporting {
                 let config = try Files.config(changes.config)
                 let day = today.date
-                let folder = changes.out ?? "reports/changes/\(day)-end-pair-\(safeName(senior))-\(safeName(junior))"
-                let ledger = try ledger.open()
+                let folder = try changes.folder(defaultName: "\(day)-end-pair-\(safeName(senior))-\(safeName(junior))", ledger: self.ledger.ledger)
+                let ledger = try ledger.openExisting()
                 try endPairs(folder: folder, config: config, today: day) { write in
                     try ledger.endPair(senior: senior, junior: junior, reason: reason, today: day, beforeCommit: write)
                 }
@@ -192,7 +260,7 @@ extension Tandem {
 
         func run() throws {
             try reporting {
-                print(try ledger.open().history(email: email), terminator: "")
+                say(try ledger.openExisting().history(email: email), terminator: "")
             }
         }
     }

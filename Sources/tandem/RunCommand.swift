@@ -35,9 +35,7 @@ extension Tandem {
         var force = false
 
         func validate() throws {
-            if let month, YearMonth(month) == nil {
-                throw ValidationError("--month must look like 2026-12, not '\(month)'")
-            }
+            try validateMonth(month)
         }
 
         func run() throws {
@@ -46,6 +44,13 @@ extension Tandem {
 
         private func perform() throws {
             let firstMonth = month.flatMap(YearMonth.init) ?? Self.nextMonth()
+            // The output folder is replaced as a whole at the end of the run: checked before anything is
+            // read or written, so that it never holds the inputs or anything Tandem did not write.
+            let folder = out ?? "reports/\(firstMonth)"
+            var inputs = [("export", export.applications), ("ledger", self.ledger.ledger)]
+            if let config = export.config { inputs.append(("configuration", config)) }
+            if let overrides { inputs.append(("overrides file", overrides)) }
+            _ = try OutputFolder.checked(folder, inputs: inputs, use: .replace)
             let (config, configBytes) = try Files.configFile(export.config)
             var input = RunInput(applications: try Files.read(export.applications, what: "applications file"),
                                  applicationsFile: export.applications, config: config, firstMonth: firstMonth)
@@ -58,14 +63,8 @@ extension Tandem {
             input.emailDrafts = emailDrafts
             input.models = models
 
-            // The output folder is replaced as a whole at the end of the run: a ledger inside it would
-            // be pulled from under SQLite.
-            let outFolder = URL(fileURLWithPath: out ?? "reports/\(firstMonth)").standardizedFileURL.path
-            let ledgerFile = URL(fileURLWithPath: self.ledger.ledger).standardizedFileURL.path
-            if ledgerFile.hasPrefix(outFolder + "/") {
-                throw Failure("the ledger \(self.ledger.ledger) is inside the output folder \(out ?? "reports/\(firstMonth)"), which each run replaces; keep the ledger elsewhere (e.g. --ledger data/tandem.sqlite)")
-            }
-            let ledger = try self.ledger.open()
+            // A first month's ledger is made only when the month is recorded: a run that fails leaves no empty ledger behind.
+            let ledger = try self.ledger.openOrPlan()
             let snapshot: LedgerSnapshot
             do {
                 snapshot = try ledger.snapshot(before: firstMonth, force: force)
@@ -80,7 +79,6 @@ extension Tandem {
             } catch {
                 throw Failure(error.description)
             }
-            let folder = out ?? "reports/\(firstMonth)"
             // Crash safety: the complete folder is staged first; the ledger's one transaction swaps it into
             // place just before COMMIT. Killed earlier, nothing visible changed and the journal rolls back.
             // Each file is fingerprinted as it is written, so the outputs are not read a second time.
@@ -101,30 +99,33 @@ extension Tandem {
             configuration.append(Array(holidays.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)\n" }.joined().utf8))
             let fingerprints = RunFingerprints(applications: input.applications, configuration: configuration,
                                                outputs: fingerprinting.fingerprint)
+            let recorded: Ledger
             do {
-                try ledger.record(output, month: firstMonth, inputFile: export.applications, fingerprints: fingerprints,
-                                  snapshot: snapshot, checkpoint: { TestHook.pause(at: $0.rawValue) },
-                                  beforeCommit: {
-                                      try staged.swapIntoPlace()
-                                      TestHook.pause(at: "after-rename")
-                                  })
+                recorded = try ledger.forRecording()
+                try recorded.record(output, month: firstMonth, inputFile: export.applications, fingerprints: fingerprints,
+                                    snapshot: snapshot, checkpoint: { TestHook.pause(at: $0.rawValue) },
+                                    beforeCommit: {
+                                        try staged.swapIntoPlace()
+                                        TestHook.pause(at: "after-rename")
+                                    })
             } catch {
                 staged.discard()
-                throw Failure("\(error.description); the outputs in '\(folder)' were left as they were")
+                ledger.discardIfNew()
+                throw Failure("\(error); the outputs in '\(folder)' were left as they were")
             }
             TestHook.pause(at: "after-commit")
             DebugLog.write("run: recorded in the ledger in \((ContinuousClock.now - recording).inSeconds)s")
             staged.removePrevious()
             if !snapshot.replacedMonths.isEmpty {
-                print("Replaced the ledger's results for \(snapshot.replacedMonths.map(\.description).joined(separator: ", "))")
+                say("Replaced the ledger's results for \(snapshot.replacedMonths.map(\.description).joined(separator: ", "))")
             }
             let problems = output.ingest.diagnostics.filter { $0.severity != .note }.count
             if problems > 0 {
-                print("\(export.applications): \(problems) problems in the export (see \(folder)/diagnostics.txt, or run tandem check)")
+                say("\(export.applications): \(problems) problems in the export (see \(folder)/diagnostics.txt, or run tandem check)")
             }
-            print(output.headline)
-            print("Wrote \(output.files.count) files to \(folder)/ — start with summary.md")
-            print("Recorded \(firstMonth) in the ledger \(ledger.path) (\(snapshot.history.activePairCount) pairs already running)")
+            say(output.headline)
+            say("Wrote \(output.files.count) files to \(folder)/ — start with summary.md")
+            say("Recorded \(firstMonth) in the ledger \(recorded.path) (\(snapshot.history.activePairCount) pairs already running)")
         }
 
         /// The month after today, in the machine's calendar: the only place the clock is read.
@@ -147,7 +148,7 @@ extension Tandem {
         func run() throws {
             try reporting {
                 let (_, result) = try export.read()
-                print(CheckReport.render(result, file: export.applications), terminator: "")
+                say(CheckReport.render(result, file: export.applications), terminator: "")
                 if CheckReport.failed(result, strict: strict) { throw ExitCode(1) }
             }
         }

@@ -60,7 +60,13 @@ func parseEncoding(_ name: String) -> TextEncoding? {
     }
 }
 
-/// Prints `message` on standard error.
+/// Prints `text` on standard output. Everything the commands print goes through here or
+/// `printError`, so no control character from a form answer or the ledger reaches the terminal.
+func say(_ text: String, terminator: String = "\n") {
+    print(VisibleText.clean(text, keepingLineBreaks: true), terminator: terminator)
+}
+
+/// Prints `message` on standard error (see `say`).
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    FileHandle.standardError.write(Data((VisibleText.clean(message, keepingLineBreaks: true) + "\n").utf8))
 }

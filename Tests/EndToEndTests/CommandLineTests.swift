@@ -13,11 +13,12 @@ import Testing
 
     struct Result { var status: Int32; var out: String; var err: String }
 
-    static func tandem(_ arguments: [String], in folder: URL) throws -> Result {
+    static func tandem(_ arguments: [String], in folder: URL, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
         process.currentDirectoryURL = folder
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -137,7 +138,7 @@ import Testing
 
         let ledgerInOut = try Self.tandem(["run", Self.sample, "--month", "2026-12", "--out", "out", "--ledger", "out/l.sqlite"], in: folder)
         #expect(ledgerInOut.status != 0)
-        #expect(ledgerInOut.err.contains("inside the output folder"))
+        #expect(ledgerInOut.err.contains("'out' holds the ledger 'out/l.sqlite'"))
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
     }
 
@@ -149,5 +150,17 @@ import Testing
         #expect(result.out.contains("applications.csv:24:Your time zone: error: 'Europe/Londn'"))
         #expect(result.out.contains("applications.csv:41:Email Address: error:"))
         #expect(result.out.contains("6 rows rejected"))
+    }
+
+    /// Forcing Sophie Turnbull's pair with Daniel Okafor (31.76) would lower the weakest pair (34.27):
+    /// explain must say so, not call it "just as good".
+    @Test func explainSaysJustAsGoodOnlyWhenTheValuesAreEqual() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try Self.tandem(["explain", Self.sample, "sophie.turnbull@nhs.net", "--month", "2027-01"], in: folder)
+        #expect(result.status == 0, "\(result.err)")
+        let okafor = try #require(result.out.split(separator: "\n").first { $0.contains("Daniel Okafor <") && $0.contains("score 31.76") })
+        #expect(!okafor.contains("just as good"), "\(okafor)")
+        #expect(okafor.contains("a pair scoring 31.76, below 34.27, the weakest score among the pairs made now"), "\(okafor)")
     }
 }

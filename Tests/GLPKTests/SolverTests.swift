@@ -156,3 +156,35 @@ import Testing
         #expect([solution.value(a), solution.value(b), solution.value(c)] == [0, 1, 1])
     }
 }
+
+/// Names GLPK would abort on, or that only differ beyond the length kept, never crash a solve.
+@Suite struct NameTests {
+    @Test func namesThatClashAfterCuttingStayUniqueAndShort() {
+        var names = GLPKName.Unique()
+        // Names of 175 to 1,000 characters that share their first 200: all cut to the same base.
+        let long = (175...1_000).map { String(repeating: "m", count: $0) + "@example.org" }
+        let made = long.map { names.make($0, fallback: "x") }
+        #expect(Set(made).count == made.count)
+        #expect(made.allSatisfy { $0.utf8.count <= GLPKName.maximumLength })
+        // A raw name equal to a suffix already handed out is made unique too.
+        let clash = names.make(made[1], fallback: "x")
+        #expect(!made.contains(clash) && clash.utf8.count <= GLPKName.maximumLength)
+        // Characters the LP format cannot hold become `_`; an empty name takes the fallback.
+        #expect(GLPKName.make("zoë smith\u{1B}[31m", fallback: "x") == "zo__smith_[31m")
+        #expect(GLPKName.make("", fallback: "x7") == "x7")
+        #expect(GLPKName.make("9lives", fallback: "x") == "_9lives")
+    }
+
+    @Test func aModelWithLongClashingNamesSolvesAndWritesItsLPFile() throws {
+        var model = Model(name: String(repeating: "n", count: 600), sense: .maximize)
+        var variables: [Model.Variable] = []
+        for k in 0..<40 {
+            variables.append(model.addVariable("x(" + String(repeating: "d", count: 300) + ",\(k))", kind: .binary, objective: Double(k % 7)))
+        }
+        model.addConstraint(String(repeating: "r", count: 400), variables.map { ($0, 1) }, upper: 3)
+        let solution = try Solver.solve(model, options: SolveOptions(keepLPText: true))
+        #expect(solution.isProvenOptimal)
+        #expect(solution.objective == 18) // three variables worth 6 (k = 6, 13, 20, 27, 34: pick any three)
+        #expect(solution.lpText?.split(separator: "\n").allSatisfy { $0.utf8.count < 1_000 } == true)
+    }
+}

@@ -180,4 +180,34 @@ import TandemModel
         #expect(Reader.number("1,5") == 1.5 && Reader.number("7") == 7 && Reader.number(" 2") == nil)
         #expect(Reader.number("1e3") == nil && Reader.number("0x10") == nil && Reader.number("1.2.3") == nil && Reader.number("nan") == nil)
     }
+
+    @Test func controlCharactersAreReplacedAndTheirCellNamed() {
+        let lines = [
+            header,                                                                              // 1
+            row([2: "Rebecca\u{1B}[31m Ng\u{07}"], email: "r@example.org"),                     // 2
+            row([2: "Line\r\nBreak", 3: "Evil\u{202E}Corp"], email: "s@example.org"),           // 3-4
+            row([10: "First line\r\nsecond\u{0} line"], email: "t@example.org"),                 // 5-6
+            row(email: "nul\u{0}x@example.org"),                                                 // 7
+        ]
+        let r = read(lines.joined(separator: "\n") + "\n")
+        let names = Dictionary(r.applicants.map { ($0.email.key, $0) }, uniquingKeysWith: { a, _ in a })
+        #expect(names["r@example.org"]?.name == "Rebecca\u{241B}[31m Ng\u{2407}")
+        #expect(names["s@example.org"]?.name == "Line\u{240A}Break") // the CSV reader reads CR LF in a cell as LF
+        #expect(names["s@example.org"]?.organisation == "Evil\u{FFFD}Corp")
+        #expect(names["t@example.org"]?.goals == "First line\nsecond\u{2400} line", "a paragraph answer keeps its lines")
+        for (line, column, count) in [(2, "Full name", 1), (3, "Full name", 1), (3, "Organisation", 1),
+                                      (5, "What do you hope to get out of the mentorship?", 1)] {
+            let found = r.diagnostics.filter { $0.line == line && $0.column == column && $0.severity == .warning }
+            #expect(found.count == count, "line \(line) \(column): \(r.diagnostics.filter { $0.line == line })")
+            #expect(found.first?.message.contains("control character") == true)
+        }
+        // An address with a control character is no address: the row is rejected, and its text is shown visibly.
+        let rejected = r.rejected.first { $0.line == 7 }
+        #expect(rejected?.email == "nul\u{2400}x@example.org")
+        #expect(rejected?.reasons.first?.contains("control character") == true)
+        // Nothing printed for the coordinator holds a control character.
+        for diagnostic in r.diagnostics {
+            #expect(!diagnostic.description.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0 == "\u{202E}" })
+        }
+    }
 }

@@ -13,7 +13,9 @@ import TandemModel
         w.append(["plain"])
         let bytes = w.bytes
         #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
-        #expect(w.text == "name,note\r\n\"'=HYPERLINK(\"\"x\"\")\",\"a, b\"\r\n'+1,'-3.5\r\n'@SUM(A1),'\tx\r\n\"line\nbreak\",\"say \"\"hi\"\"\"\r\nplain,\r\n")
+        w.append(["Rebecca\u{1B}[31m Ng\u{07}", "evil\u{202E}txt"])
+        #expect(w.text == "name,note\r\n\"'=HYPERLINK(\"\"x\"\")\",\"a, b\"\r\n'+1,'-3.5\r\n'@SUM(A1),\" x\"\r\n\"line\nbreak\",\"say \"\"hi\"\"\"\r\nplain,\r\n"
+                + "Rebecca\u{241B}[31m Ng\u{2407},evil\u{FFFD}txt\r\n")
     }
 
     @Test func roundTripsThroughTheReader() {
@@ -28,7 +30,8 @@ import TandemModel
         let table = CSVTable.parse(TextDecoding.utf8Bytes(w.bytes, override: nil).bytes)
         // The reader trims answers, normalises line breaks and skips all-empty rows; compare what survives that.
         func expected(_ cell: String) -> String {
-            var c = cell
+            // Control characters other than line feeds are made visible first (CR LF becomes LF, a tab a space).
+            var c = VisibleText.clean(cell, keepingLineBreaks: true)
             if let f = c.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(f) { c = "'" + c }
             return c.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n").trimmingWhitespace()
         }

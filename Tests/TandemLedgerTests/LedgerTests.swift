@@ -140,6 +140,11 @@ struct LedgerTests {
         let (out3, snap3) = try Support.runMonth(ledger, month2, month: october)
         let seniorKey = leaving.pair.senior.email.key
         #expect(!out3.pool.applicants.contains { $0.email.key == seniorKey }, "a withdrawn person is not paired again")
+        // Their old response is still in the export: the run records them as withdrawn, not as waiting.
+        let told = try ledger.history(email: leaving.pair.senior.email.text)
+        #expect(told.contains("  WITHDREW on 2026-09-20: moved abroad"))
+        #expect(told.contains("  2026-10: withdrawn — withdrew on 2026-09-20"), "\(told)")
+        #expect(!told.contains("2026-10: waiting"))
         #expect(!snap3.history.activeJuniors.contains(leaving.pair.junior.email.key), "the partner is back in the pool")
         #expect(snap3.history.pairsMadeBefore.contains(leaving.pair.key))
         let allPairs = pairs1.union(out2.schedule.scheduled.map(\.pair.key))

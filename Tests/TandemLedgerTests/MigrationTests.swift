@@ -35,7 +35,10 @@ struct MigrationTests {
         let upgraded = try DatabaseQueue(path: path)
         try upgraded.read { db in
             #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
-                    == ["v1", "v2-run-applicants-by-email"])
+                    == ["v1", "v2-run-applicants-by-email", "v3-withdrawn-outcome"])
+            // v3: the rows survive the table's rebuild, and a withdrawn outcome can be stored.
+            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM run_applicants") == 2)
+            #expect(try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'run_applicants'")?.contains("'withdrawn'") == true)
             #expect(try db.indexes(on: "run_applicants").contains { $0.name == "run_applicants_email" && $0.columns == ["email_key"] })
             // The earliest response of one person is found through the index, not by scanning every run's rows.
             let plan = try Row.fetchAll(db, sql: """

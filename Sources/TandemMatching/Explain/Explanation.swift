@@ -525,14 +525,19 @@ struct Explainer {
             if value > target + 0.5 { return .better(stage) }
             floors[stage] = target
         }
-        // The weakest pair: can the result's lowest score be kept with this pair made?
+        // The weakest pair: can the result's lowest score be kept with this pair made? Not when the pair
+        // itself scores less (a forced pair is made whatever the floor).
         let minimum = Int(achieved[.minimumScore]!)
+        if !chosen.isEmpty && candidates[e].score.points < minimum { return .worse(.minimumScore, whatIf: [], value: nil) }
         let (solution, picked) = try solve(.totalScore, floors: floors, minimum: chosen.isEmpty ? nil : minimum)
         switch solution.status {
         case .infeasible: return .worse(.minimumScore, whatIf: [], value: nil)
         case _ where solution.values == nil: return .unsettled("the solver ended \(solution.status)")
         default: break
         }
+        // "Just as good" is said only of values computed, stage by stage.
+        let weakest = whatIf.objectiveValue(.minimumScore, chosen: picked)
+        if !chosen.isEmpty && weakest < achieved[.minimumScore]! { return .worse(.minimumScore, whatIf: picked, value: weakest) }
         let total = whatIf.objectiveValue(.totalScore, chosen: picked)
         let target = achieved[.totalScore]!
         if total < target {
@@ -583,7 +588,13 @@ struct Explainer {
             }
             return text + "; those paired now have waited \(count(lost, "day")) longer in total, and longer waits come first"
         case .minimumScore:
-            return "would pair as many people with the same waiting time served, but only if some pair scores below \(number(achieved[.minimumScore]! / 100)), the weakest score among the pairs made now; the matching keeps the weakest pair as strong as it can"
+            let floor = number(achieved[.minimumScore]! / 100)
+            let own = scorer.score(senior: s, junior: j).total
+            if own * 100 < achieved[.minimumScore]! - 0.5 {
+                return "would make a pair scoring \(number(own)), below \(floor), the weakest score among the pairs made now; the matching keeps the weakest pair as strong as it can"
+            }
+            let weakest = value.map { " (the weakest would score \(number($0 / 100)))" } ?? ""
+            return "would pair as many people with the same waiting time served, but only if some pair scores below \(floor), the weakest score among the pairs made now\(weakest); the matching keeps the weakest pair as strong as it can"
         case .totalScore:
             let lost = (achieved[.totalScore]! - (value ?? 0)) / 100
             let whatIfPairs = Set(whatIf.map { Self.key(whatIfList[$0].senior, whatIfList[$0].junior) })

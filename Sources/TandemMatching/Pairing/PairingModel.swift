@@ -85,13 +85,11 @@ struct PairingModel {
         var x: [Model.Variable] = []
         x.reserveCapacity(candidates.count)
         for (e, c) in candidates.enumerated() {
-            // The matcher never sets a floor above a must-pair's score.
+            // A must-pair is made whatever the floor (the matcher never sets one above it; a what-if may).
             let forced = mustPairs.contains(e)
             let belowFloor = minimumPoints.map { c.score.points < $0 } ?? false
-            let upper: Double = belowFloor ? 0 : 1
-            let lower: Double = forced ? 1 : 0
             x.append(model.addVariable("x(\(key(c.senior)),\(key(c.junior)))", kind: .binary,
-                                       lower: min(lower, upper), upper: max(lower, upper)))
+                                       lower: forced ? 1 : 0, upper: forced || !belowFloor ? 1 : 0))
         }
         var role: [Int: Model.Variable] = [:]
         for p in eitherRole.sorted() {

@@ -1,0 +1,164 @@
+import Foundation
+import Testing
+
+/// Every command, run as a careless coordinator might, in a folder holding an export, a ledger, a
+/// configuration, overrides, last month's report and an unrelated file: the bytes of every file
+/// are compared before and after, and only the command's own output folder (and, when it succeeds,
+/// the ledger) may change.
+@Suite(.serialized) struct SandboxTests {
+    typealias CLI = CommandLineTests
+
+    /// The sandbox after a first month: apps.csv, scheme.toml, overrides.csv, notes.txt,
+    /// ledger.sqlite and reports/2027-01/; `home/` stands in for the coordinator's home folder.
+    static func sandbox() throws -> URL {
+        let folder = try CLI.temporaryFolder()
+        let manager = FileManager.default
+        try manager.copyItem(atPath: CLI.sample, toPath: folder.appendingPathComponent("apps.csv").path)
+        try Data("[scheme]\nname = \"Sandbox scheme\"\n".utf8).write(to: folder.appendingPathComponent("scheme.toml"))
+        try Data("rule,senior,junior,note\n".utf8).write(to: folder.appendingPathComponent("overrides.csv"))
+        try Data("the coordinator's own notes\n".utf8).write(to: folder.appendingPathComponent("notes.txt"))
+        try manager.createDirectory(at: folder.appendingPathComponent("home"), withIntermediateDirectories: true)
+        let first = try run(["run", "apps.csv", "--month", "2027-01", "--ledger", "ledger.sqlite", "--config", "scheme.toml",
+                             "--overrides", "overrides.csv"], in: folder)
+        #expect(first.status == 0, "stderr: \(first.err)")
+        return folder
+    }
+
+    static func run(_ arguments: [String], in folder: URL) throws -> CLI.Result {
+        try CLI.tandem(arguments, in: folder, environment: ["HOME": folder.appendingPathComponent("home").path])
+    }
+
+    /// Every file's bytes, by path relative to `folder` (the ledger's journal, if any, included).
+    static func contents(_ folder: URL) -> [String: Data] { CLI.files(under: folder) }
+
+    /// The paths whose bytes differ, appeared or disappeared.
+    static func changed(_ before: [String: Data], _ after: [String: Data]) -> Set<String> {
+        Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }
+    }
+
+    /// Runs `arguments` and checks the exit status and that nothing outside `allowed` (path prefixes) changed.
+    @discardableResult
+    static func expectOnly(_ allowed: [String], status: Int32, _ arguments: [String], in folder: URL,
+                           sourceLocation: SourceLocation = #_sourceLocation) throws -> CLI.Result {
+        let before = contents(folder)
+        let result = try run(arguments, in: folder)
+        let touched = changed(before, contents(folder))
+        #expect(result.status == status, "tandem \(arguments.joined(separator: " ")): \(result.err)", sourceLocation: sourceLocation)
+        let outside = touched.filter { path in !allowed.contains { path == $0 || path.hasPrefix($0 + "/") } }
+        #expect(outside.isEmpty, "tandem \(arguments.joined(separator: " ")) changed \(outside.sorted())", sourceLocation: sourceLocation)
+        if status != 0 && arguments.first != "check" { // check reports on standard output
+            #expect(result.err.hasPrefix("tandem: error:") || result.err.hasPrefix("Error:"), "\(result.err)", sourceLocation: sourceLocation)
+        }
+        return result
+    }
+
+    @Test func aRunRefusesEveryFolderThatIsNotItsOwnBeforeWritingAnything() throws {
+        let folder = try Self.sandbox()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let base = ["run", "apps.csv", "--month", "2027-02", "--ledger", "ledger.sqlite", "--config", "scheme.toml",
+                    "--overrides", "overrides.csv"]
+        let refused: [(out: String, says: String)] = [
+            (".", "is the current folder"),
+            (folder.path, "is the current folder"),
+            ("apps.csv", "is the export"),
+            ("notes.txt", "is a file"),
+            ("home", "is your home folder"),
+            ("reports", "holds files Tandem did not write"),
+            ("..", "holds the current folder"),
+        ]
+        for (out, says) in refused {
+            let result = try Self.expectOnly([], status: 1, base + ["--out", out], in: folder)
+            #expect(result.err.contains(says), "--out \(out): \(result.err)")
+        }
+        // Last month's folder with a file of the coordinator's in it.
+        try Data("draft e-mail\n".utf8).write(to: folder.appendingPathComponent("reports/2027-01/my-letter.txt"))
+        let foreign = try Self.expectOnly([], status: 1, ["run", "apps.csv", "--month", "2027-01", "--ledger", "ledger.sqlite",
+                                                          "--config", "scheme.toml"], in: folder)
+        #expect(foreign.err.contains("'reports/2027-01' holds 'my-letter.txt', which Tandem did not write"))
+        // A folder holding the configuration or the overrides.
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("inputs"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: folder.appendingPathComponent("scheme.toml"), to: folder.appendingPathComponent("inputs/scheme.toml"))
+        let config = try Self.expectOnly([], status: 1, ["run", "apps.csv", "--month", "2027-02", "--ledger", "ledger.sqlite",
+                                                         "--config", "inputs/scheme.toml", "--out", "inputs"], in: folder)
+        #expect(config.err.contains("holds the configuration 'inputs/scheme.toml'"))
+        let overrides = try Self.expectOnly([], status: 1, base + ["--out", "."], in: folder)
+        #expect(overrides.err.contains("current folder"))
+    }
+
+    @Test func aRunChangesOnlyItsFolderAndTheLedgerAndReplacesOnlyWhatItWrote() throws {
+        let folder = try Self.sandbox()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let month = ["run", "apps.csv", "--month", "2027-02", "--ledger", "ledger.sqlite", "--config", "scheme.toml"]
+        try Self.expectOnly(["reports/2027-02", "ledger.sqlite"], status: 0, month, in: folder)
+        // Run again: the folder holds only what Tandem wrote, so it is replaced.
+        let again = try Self.expectOnly(["reports/2027-02", "ledger.sqlite"], status: 0, month, in: folder)
+        #expect(again.out.contains("Replaced the ledger's results for 2027-02"))
+        let marker = try String(contentsOf: folder.appendingPathComponent("reports/2027-02/.tandem-output"), encoding: .utf8)
+        #expect(marker.contains("\nsummary.md\n") && marker.contains("\npairs.csv\n"))
+        // An empty folder made by hand is fine; a new ledger path is created only when the month is recorded.
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("empty"), withIntermediateDirectories: true)
+        try Self.expectOnly(["empty", "second.sqlite"], status: 0,
+                            ["run", "apps.csv", "--month", "2027-02", "--ledger", "second.sqlite", "--out", "empty"], in: folder)
+    }
+
+    @Test func aFailedRunLeavesNoLedgerBehind() throws {
+        let folder = try Self.sandbox()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data("[matching]\nwaiting_target = 4\n".utf8).write(to: folder.appendingPathComponent("bad.toml"))
+        try Self.expectOnly([], status: 1, ["run", "apps.csv", "--month", "2027-02", "--ledger", "new.sqlite", "--config", "bad.toml",
+                                            "--out", "out"], in: folder)
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("new.sqlite").path))
+        try Self.expectOnly([], status: 1, ["run", "missing.csv", "--month", "2027-02", "--ledger", "new.sqlite"], in: folder)
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("new.sqlite").path))
+    }
+
+    @Test func readOnlyCommandsNeverCreateALedger() throws {
+        let folder = try Self.sandbox()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for command in [["status"], ["history", "rebecca.ng@snec.com.sg"]] {
+            let result = try Self.expectOnly([], status: 1, command + ["--ledger", "typo.sqlite"], in: folder)
+            #expect(result.err.contains("the ledger 'typo.sqlite' does not exist"))
+            #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("typo.sqlite").path))
+        }
+        try Self.expectOnly([], status: 0, ["status", "--ledger", "ledger.sqlite", "--today", "2027-01-15"], in: folder)
+        try Self.expectOnly([], status: 0, ["history", "rebecca.ng@snec.com.sg", "--ledger", "ledger.sqlite"], in: folder)
+        try Self.expectOnly([], status: 1, ["check", "apps.csv"], in: folder)
+        try Self.expectOnly([], status: 0, ["explain", "apps.csv", "rebecca.ng@snec.com.sg", "--month", "2027-01"], in: folder)
+    }
+
+    @Test func monthsAndDaysOutsideTheSupportedYearsAreRefused() throws {
+        let folder = try Self.sandbox()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for month in ["9999-12", "1999-12", "2200-01"] {
+            let result = try Self.expectOnly([], status: 64, ["run", "apps.csv", "--month", month, "--ledger", "ledger.sqlite"], in: folder)
+            #expect(result.err.contains("--month must be a month from 2000-01 to 2199-12, not '\(month)'"))
+        }
+        let today = try Self.expectOnly([], status: 64, ["status", "--ledger", "ledger.sqlite", "--today", "0001-01-01"], in: folder)
+        #expect(today.err.contains("--today must be a date from 2000-01-01 to 2199-12-31"))
+    }
+
+    @Test func changeCommandsWriteOnlyANewFolderOfTheirOwn() throws {
+        let folder = try Self.sandbox()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let pairs = try String(contentsOf: folder.appendingPathComponent("reports/2027-01/pairs.csv"), encoding: .utf8)
+        let first = pairs.split(separator: "\r\n")[1].split(separator: ",", omittingEmptySubsequences: false)
+        let senior = String(first[0]).replacingOccurrences(of: "\u{FEFF}", with: ""), junior = String(first[2])
+        let endPair = ["end-pair", senior, junior, "--reason", "test", "--ledger", "ledger.sqlite", "--today", "2027-01-20"]
+        for out in [".", "reports/2027-01", "reports", "notes.txt", "home"] {
+            try Self.expectOnly([], status: 1, endPair + ["--out", out], in: folder)
+            try Self.expectOnly([], status: 1, ["withdraw", junior, "--ledger", "ledger.sqlite", "--today", "2027-01-20", "--out", out],
+                                in: folder)
+        }
+        let ended = try Self.expectOnly(["reports/changes", "ledger.sqlite"], status: 0, endPair, in: folder)
+        #expect(ended.out.contains("Cancelled"), "\(ended.out)")
+        // The default folder for the same day's change exists now: the next change gets a new one.
+        let before = Set(Self.contents(folder).keys.filter { $0.hasPrefix("reports/changes/") })
+        try Self.expectOnly(["reports/changes", "ledger.sqlite"], status: 0,
+                            ["withdraw", senior, "--ledger", "ledger.sqlite", "--today", "2027-01-20"], in: folder)
+        let after = Set(Self.contents(folder).keys.filter { $0.hasPrefix("reports/changes/") })
+        #expect(before.isSubset(of: after), "an earlier change's calendars were replaced")
+        // A change on a ledger that does not exist.
+        try Self.expectOnly([], status: 1, ["withdraw", senior, "--ledger", "typo.sqlite"], in: folder)
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("typo.sqlite").path))
+    }
+}
