@@ -512,7 +512,12 @@ struct Reader {
         }
         for i in responses.indices {
             guard let raw = responses[i].raw else { continue }
-            if let value = raw.dateTime(order: order) {
+            if let value = raw.dateTime(order: order), !YearMonth.supportedYears.contains(value.date.year) {
+                let years = YearMonth.supportedYears
+                let message = "\(value.date) is not a plausible date for a response (Tandem takes \(years.lowerBound) to \(years.upperBound)); correct the date"
+                responses[i].diagnostics.append(Diagnostic(.error, file: file, line: responses[i].line, column: column, message: message))
+                responses[i].reasons.append([column, "implausible date \(value.date)"].compactMap { $0 }.joined(separator: ": "))
+            } else if let value = raw.dateTime(order: order) {
                 responses[i].submittedAt = value
             } else if raw.isAmbiguous && order == nil {
                 responses[i].reasons.append([column, unresolvedReason].compactMap { $0 }.joined(separator: ": "))

@@ -210,4 +210,14 @@ import TandemModel
             #expect(!diagnostic.description.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0 == "\u{202E}" })
         }
     }
+
+    @Test func responseDatesOutsideTheSupportedYearsAreErrors() {
+        let lines = [header, row(email: "a@example.org", when: "0001/01/01 12:00:00 AM GMT"),
+                     row(email: "b@example.org", when: "9999/12/31 11:59:59 PM GMT"),
+                     row(email: "c@example.org", when: "2026/10/03 4:12:55 PM GMT+1")]
+        let r = read(lines.joined(separator: "\n") + "\n")
+        #expect(r.applicants.map(\.email.key) == ["c@example.org"])
+        #expect(r.rejected.map(\.line) == [2, 3])
+        #expect(r.diagnostics.filter { $0.severity == .error }.map(\.message).allSatisfy { $0.contains("is not a plausible date for a response") })
+    }
 }
