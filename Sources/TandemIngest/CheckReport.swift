@@ -12,12 +12,15 @@ public enum CheckReport {
         if result.duplicateResponses > 0 { summary += "\(plural(result.duplicateResponses, "duplicate response")) merged, " }
         summary += "\(plural(result.rejected.count, "row")) rejected, \(plural(errors, "error")), \(plural(warnings, "warning"))"
         lines.append(summary)
+        if let wrong = result.wrongFile {
+            lines.append(Diagnostic(.error, file: file, message: "\(wrong); tandem run refuses it. Download the form's responses again").description)
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Whether `tandem check` should exit non-zero: any error, or with `strict` any warning.
+    /// Whether `tandem check` should exit non-zero: any error or a wrong file, or with `strict` any warning.
     public static func failed(_ r: IngestResult, strict: Bool) -> Bool {
-        r.hasErrors || (strict && r.hasWarnings)
+        r.hasErrors || r.wrongFile != nil || (strict && r.hasWarnings)
     }
 
     static func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }

@@ -13,6 +13,10 @@ public struct IngestResult: Sendable {
     public var recordCount: Int
     /// Responses replaced by a later one from the same e-mail.
     public var duplicateResponses: Int
+    /// Why the file is not the form's export at all (empty, not text, none of the form's required
+    /// columns, no responses, or no usable one), or nil when it is: `tandem run` refuses such a
+    /// file rather than record a month with nobody in it.
+    public var wrongFile: String?
 
     /// `recordCount == applicants.count + duplicateResponses + rejected.count` always holds.
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
@@ -168,6 +172,25 @@ struct Reader {
     }
 
     mutating func run(_ input: [UInt8], encoding: TextEncoding?) -> IngestResult {
+        var result = read(input, encoding: encoding)
+        result.wrongFile = Self.wrongFile(input, result, missing: Field.required.filter { column[$0] == nil })
+        return result
+    }
+
+    /// See `IngestResult.wrongFile`.
+    static func wrongFile(_ bytes: [UInt8], _ result: IngestResult, missing: [Field]) -> String? {
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return "the file is empty" }
+        if let kind = TextDecoding.binaryKind(bytes) { return "the file is not a CSV export but \(kind)" }
+        if !missing.isEmpty {
+            return missing.count == Field.required.count ? "the file has none of the form's columns (is it the right sheet or file?)"
+                : "the file lacks the form's columns for \(missing.map(\.meaning).joined(separator: ", "))"
+        }
+        if result.recordCount == 0 { return "the file has a header but no responses" }
+        if result.applicants.isEmpty { return "none of the file's \(result.recordCount) responses can be used" }
+        return nil
+    }
+
+    mutating func read(_ input: [UInt8], encoding: TextEncoding?) -> IngestResult {
         let decoded = TextDecoding.utf8Bytes(input, override: encoding)
         if decoded.encoding == .windows1252 && encoding == nil {
             fileWide(.note, "the file is not UTF-8; it was read as Windows-1252 (Excel's \"CSV (Comma delimited)\")")

@@ -6,6 +6,17 @@ public enum TextEncoding: String, Sendable {
 }
 
 enum TextDecoding {
+    /// What a file that is not text at all looks like (an Excel workbook saved instead of CSV, a PDF,
+    /// an image, random bytes), or nil for text: a known signature, or many NUL and control bytes.
+    static func binaryKind(_ bytes: [UInt8]) -> String? {
+        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return "a ZIP file, such as an Excel workbook (.xlsx): save it as CSV and try again" }
+        if bytes.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) { return "an old Excel workbook (.xls): save it as CSV and try again" }
+        if bytes.starts(with: Array("%PDF".utf8)) { return "a PDF: download the responses as CSV" }
+        let head = bytes.prefix(65_536)
+        let controls = head.filter { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }.count
+        return controls * 20 > head.count ? "binary data (it holds many bytes that are not text): download the responses as CSV" : nil
+    }
+
     /// The export as UTF-8 bytes without a byte-order mark, and the encoding it was read as.
     /// Without an `override`, UTF-8 is assumed when the bytes are valid UTF-8, Windows-1252 otherwise.
     static func utf8Bytes(_ bytes: [UInt8], override: TextEncoding?) -> (bytes: [UInt8], encoding: TextEncoding, repaired: Bool) {

@@ -66,6 +66,11 @@ public struct StatusReport: Sendable {
     public var waiting: [Waiting]
     public var seniors: [Senior]
     public var withdrawn: Int
+    /// People in running pairs (not looking this month), and the seniors among them with every place taken.
+    public var inRunningPairs = 0
+    public var fullSeniors = 0
+    /// Juniors whose pair completed, on the response they still have (paired again only if they apply anew).
+    public var finished = 0
 
     /// Plain text for the coordinator's terminal.
     public func render() -> String {
@@ -80,9 +85,12 @@ public struct StatusReport: Sendable {
             if let next = active.next { line += ", next \(formatInstant(next.start, zone: next.timeZone))" }
             lines.append(line)
         }
+        lines.append("In running pairs, not looking this month: \(inRunningPairs) people"
+                     + (fullSeniors > 0 ? " (\(fullSeniors) seniors with every place taken)" : ""))
+        if finished > 0 { lines.append("Pair completed, paired again only if they apply anew: \(finished) juniors") }
         lines.append("")
         let overdue = waiting.filter { $0.due <= today }.count
-        lines.append("Waiting to be paired: \(waiting.count) (\(overdue) past the \(targetMonths)-month target)")
+        lines.append("Waiting to be paired (in no running pair): \(waiting.count) (\(overdue) past the \(targetMonths)-month target)")
         for person in waiting {
             let days = person.due.daysSinceEpoch - today.daysSinceEpoch
             let target = days <= 0 ? "OVERDUE by \(-days) days (target was \(person.due))" : "\(days) days left (target \(person.due))"
@@ -140,9 +148,19 @@ extension Ledger {
                 StatusReport.ActivePair(pair: pair, held: pair.sessions.filter { !$0.cancelled && $0.session.start < dayStart }.count,
                                         next: pair.sessions.first { !$0.cancelled && $0.session.start >= dayStart }?.session)
             }.sorted { ($0.pair.seniorEmail, $0.pair.juniorEmail) < ($1.pair.seniorEmail, $1.pair.juniorEmail) }
-            let inPair = Set(open.flatMap { $0.key.split(separator: "|").map(String.init) })
             var inUse: [String: Int] = [:]
-            for pair in running { inUse[String(pair.key.split(separator: "|")[0]), default: 0] += 1 }
+            var runningJuniors = Set<String>()
+            for pair in running {
+                let people = pair.key.split(separator: "|").map(String.init)
+                inUse[people[0], default: 0] += 1
+                runningJuniors.insert(people[1])
+            }
+            // A junior whose pair completed is done with the response it was made from.
+            var completedOn: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT junior_key, junior_response FROM pairs WHERE status != 'ended'") {
+                let junior: String = row["junior_key"], response: String = row["junior_response"]
+                if !runningJuniors.contains(junior) { completedOn[junior] = max(completedOn[junior] ?? response, response) }
+            }
 
             let latestRun = try String.fetchOne(db, sql: "SELECT MAX(month) FROM runs")
             var reasons: [String: String] = [:]
@@ -153,7 +171,7 @@ extension Ledger {
             }
             var waiting: [StatusReport.Waiting] = []
             var seniors: [StatusReport.Senior] = []
-            var withdrawn = 0
+            var withdrawn = 0, inRunningPairs = 0, fullSeniors = 0, finished = 0
             for row in try Row.fetchAll(db, sql: "SELECT * FROM applicants ORDER BY email_key") {
                 let key: String = row["email_key"]
                 let latest = LocalDate(iso: row["latest_response"]) ?? today
@@ -163,22 +181,29 @@ extension Ledger {
                     first = latest
                 }
                 let answers = try JSONDecoder().decode(Answers.self, from: Data((row["answers"] as String).utf8))
-                if answers.role != "junior", answers.capacity > 0, answers.consent, answers.yearsOfExperience >= minimumSeniorYears {
+                // One role at a time: a junior in a running pair is no senior's spare place.
+                if answers.role != "junior", answers.capacity > 0, answers.consent, answers.yearsOfExperience >= minimumSeniorYears,
+                   !runningJuniors.contains(key) {
                     seniors.append(.init(name: row["name"], email: row["email"], capacity: answers.capacity, inUse: inUse[key] ?? 0,
                                          eitherRole: answers.role == RolePreference.either.rawValue))
                 }
-                if !inPair.contains(key) {
-                    let due = first.yearMonth.adding(months: targetMonths)
+                if runningJuniors.contains(key) || inUse[key] != nil {
+                    inRunningPairs += 1
+                    if (inUse[key] ?? 0) >= answers.capacity { fullSeniors += 1 }
+                } else if let response = completedOn[key], (row["latest_response"] as String) <= response {
+                    finished += 1
+                } else {
                     waiting.append(.init(name: row["name"], email: row["email"], firstResponse: first,
                                          waitingDays: first.days(until: today),
-                                         due: LocalDate(year: due.year, month: due.month, day: min(first.day, due.dayCount)),
+                                         due: WaitingTarget.dueDay(appliedOn: first, targetMonths: targetMonths),
                                          reason: reasons[key]))
                 }
             }
             waiting.sort { ($0.firstResponse, $0.email) < ($1.firstResponse, $1.email) }
             seniors.sort { ($1.free, $0.email) < ($0.free, $1.email) }
             return StatusReport(today: today, targetMonths: targetMonths, latestRun: latestRun, activePairs: active,
-                                waiting: waiting, seniors: seniors, withdrawn: withdrawn)
+                                waiting: waiting, seniors: seniors, withdrawn: withdrawn, inRunningPairs: inRunningPairs,
+                                fullSeniors: fullSeniors, finished: finished)
         }
     }
 

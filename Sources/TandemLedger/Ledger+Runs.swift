@@ -101,12 +101,13 @@ extension Ledger {
         // Every pair made in an earlier month, and every pair ended early whatever its month: never again.
         let pairs = try Row.fetchAll(db, sql: """
             SELECT p.key, p.senior_key, p.junior_key, p.status, p.month_formed, p.junior_response,
-                   (SELECT MAX(s.start) FROM sessions s WHERE s.pair_key = p.key) AS last_start
+                   (SELECT MAX(s.start) FROM sessions s WHERE s.pair_key = p.key) AS last_start,
+                   (SELECT json_extract(s.session, '$.timeZone') FROM sessions s WHERE s.pair_key = p.key
+                    ORDER BY s.start DESC LIMIT 1) AS last_zone
             FROM pairs p
             WHERE p.month_formed < ? OR p.status = 'ended'
             ORDER BY p.key
             """, arguments: [monthText])
-        var activeKeys: [String] = []
         for row in pairs {
             let key: String = row["key"]
             history.pairsMadeBefore.insert(key)
@@ -115,8 +116,8 @@ extension Ledger {
             guard status != "ended", formed < monthText else { continue }
             let lastStart: Int64 = row["last_start"] ?? 0
             let senior: String = row["senior_key"], junior: String = row["junior_key"]
-            if lastStart >= monthStart {
-                activeKeys.append(key)
+            if Self.startsInOrAfter(month, lastStart, zone: row["last_zone"]) {
+                history.activePairCount += 1
                 history.activeJuniors.insert(junior)
                 history.capacityInUse[senior, default: 0] += 1
             } else {
@@ -127,17 +128,21 @@ extension Ledger {
                 }
             }
         }
-        history.activePairCount = activeKeys.count
-        for key in activeKeys {
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT s.start, s."end", p.senior_key, p.junior_key FROM sessions s JOIN pairs p ON p.key = s.pair_key
-                WHERE s.pair_key = ? AND s.status = 'scheduled' AND s."end" > ? ORDER BY s.start, s.uid
-                """, arguments: [key, monthStart])
-            for row in rows {
-                let start: Int64 = row["start"], end: Int64 = row["end"]
-                history.commitments.append(Commitment(person: row["senior_key"], start: start, end: end))
-                history.commitments.append(Commitment(person: row["junior_key"], start: start, end: end))
-            }
+        if let row = try Row.fetchOne(db, sql: "SELECT month, applicants FROM runs WHERE month < ? ORDER BY month DESC LIMIT 1",
+                                      arguments: [monthText]),
+           let previous = YearMonth(row["month"]) {
+            history.previousRun = (previous, row["applicants"])
+        }
+        // Every scheduled session that may fall in the month or later in any zone (from 14 hours before
+        // its first instant in UTC), of any pair not ended: nobody is booked twice.
+        for row in try Row.fetchAll(db, sql: """
+            SELECT s.start, s."end", p.senior_key, p.junior_key FROM sessions s JOIN pairs p ON p.key = s.pair_key
+            WHERE p.status != 'ended' AND p.month_formed < ? AND s.status = 'scheduled' AND s."end" > ?
+            ORDER BY s.start, s.uid
+            """, arguments: [monthText, monthStart - Self.widestOffset]) {
+            let start: Int64 = row["start"], end: Int64 = row["end"]
+            history.commitments.append(Commitment(person: row["senior_key"], start: start, end: end))
+            history.commitments.append(Commitment(person: row["junior_key"], start: start, end: end))
         }
         for row in try Row.fetchAll(db, sql: """
             SELECT email_key, MIN(first_response) AS first FROM run_applicants WHERE run_month < ? GROUP BY email_key
@@ -153,6 +158,22 @@ extension Ledger {
             }
         }
         return history
+    }
+
+    /// The widest distance from UTC of any zone (Kiribati, UTC+14): how far a month's first local day
+    /// can begin before its first instant in UTC.
+    static let widestOffset: Int64 = 14 * 3600
+
+    /// Whether a session starting at `start` (Unix seconds) falls in `month` or later in its own zone:
+    /// a pair whose last session does is still running in that month. A Sydney session at 10:00 on
+    /// 1 February starts at 23:00 UTC on 31 January.
+    static func startsInOrAfter(_ month: YearMonth, _ start: Int64, zone: String?) -> Bool {
+        let first = month.startInstant
+        if start >= first + widestOffset { return true }
+        if start < first - widestOffset { return false }
+        let offset = zone.flatMap { TimeZone(identifier: $0) }
+            .map { Int64($0.secondsFromGMT(for: Date(timeIntervalSince1970: Double(start)))) } ?? 0
+        return start + offset >= first
     }
 
     /// Records a month's results in ONE transaction: replaces the month (and, when forced, later months),
@@ -206,16 +227,17 @@ extension Ledger {
                 """)
             for (applicant, answers) in zip(applicants, answers) {
                 let key = applicant.email.key
-                let running = snapshot.history.activeJuniors.contains(key) || snapshot.history.capacityInUse[key] != nil
+                // Paired; or where they stood (`Pool.Standing`); or left out of the pool as withdrawn.
                 let withdrawn = snapshot.history.withdrawnOn[key].flatMap { applicant.submittedAt.date <= $0 ? $0 : nil }
-                let outcome = pairedKeys.contains(key) ? "paired" : withdrawn != nil ? "withdrawn" : running ? "in-pair" : "waiting"
+                let outcome = pairedKeys.contains(key) ? "paired" : withdrawn != nil ? "withdrawn"
+                    : unmatched[key]?.standing.rawValue ?? "waiting"
                 var reason: String? = unmatched[key]?.reason
                 if let withdrawn, outcome == "withdrawn" { reason = "withdrew on \(withdrawn); left out unless they apply anew" }
-                if reason == nil, outcome == "waiting", let problem = unscheduled[key] { reason = problem.explanation }
-                if reason == nil, outcome != "paired" { reason = "already in a pair or at capacity" }
+                if let problem = unscheduled[key], outcome == "waiting" { reason = problem.explanation }
+                if reason == nil, outcome != "paired" { reason = "in a new pair the scheduler could not fit" }
                 try insertRunApplicant.execute(arguments: [
                     monthText, key, "\(applicant.appliedOn)", "\(applicant.submittedAt.date)", outcome,
-                    unmatched[key]?.waitingDays, outcome == "paired" ? nil : reason])
+                    outcome == "waiting" ? unmatched[key]?.waitingDays : nil, outcome == "paired" ? nil : reason])
                 try upsertApplicant.execute(arguments: [
                     key, applicant.email.text, applicant.name, "\(applicant.appliedOn)", "\(applicant.submittedAt.date)", answers])
             }

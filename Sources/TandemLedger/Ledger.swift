@@ -18,7 +18,8 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible, LocalizedEr
 /// - `runs`: one row per recorded month — fingerprints of the input, configuration and outputs, and the
 ///   solver's results.
 /// - `run_applicants`: who each run saw, their first and latest response, and the outcome (paired this run,
-///   in a pair already running, waiting, or withdrawn — left out) with the reason; indexed by e-mail key too (v2).
+///   in a pair already running, waiting, finished — a junior whose pair completed — or withdrawn and left out)
+///   with the reason; indexed by e-mail key too (v2).
 /// - `applicants`: one row per e-mail key — first and latest response, current answers (JSON), withdrawal.
 /// - `pairs`: every pair ever made, keyed "senior|junior": month formed, status `active`, `completed` or
 ///   `ended` (early, with the reason and the day).
@@ -162,7 +163,8 @@ public final class Ledger: Sendable {
             try db.execute(sql: "CREATE INDEX run_applicants_email ON run_applicants(email_key)")
         }
         // A person who withdrew, whose old response is still in the export, is recorded as such rather
-        // than as waiting. SQLite cannot change a CHECK constraint in place: the table is rebuilt.
+        // than as waiting, and so is a junior whose pair completed. SQLite cannot change a CHECK
+        // constraint in place: the table is rebuilt.
         migrator.registerMigration("v3-withdrawn-outcome") { db in
             try db.execute(sql: """
                 CREATE TABLE run_applicants_v3 (
@@ -170,7 +172,7 @@ public final class Ledger: Sendable {
                     email_key TEXT NOT NULL,
                     first_response TEXT NOT NULL,
                     latest_response TEXT NOT NULL,
-                    outcome TEXT NOT NULL CHECK (outcome IN ('paired', 'in-pair', 'waiting', 'withdrawn')),
+                    outcome TEXT NOT NULL CHECK (outcome IN ('paired', 'in-pair', 'waiting', 'finished', 'withdrawn')),
                     waiting_days INTEGER,
                     reason TEXT,
                     PRIMARY KEY (run_month, email_key)

@@ -25,6 +25,9 @@ public struct SchemeHistory: Sendable {
     /// Juniors whose pair completed, with the date of the response that pair was made from: not paired as
     /// juniors again unless the export holds a later response (they applied anew).
     public var finishedJuniors: [String: LocalDate] = [:]
+    /// The latest earlier month's run and how many usable applicants it read: a cumulative export
+    /// with far fewer is nearly always the wrong file.
+    public var previousRun: (month: YearMonth, applicants: Int)?
 
     public init() {}
 }
@@ -44,6 +47,8 @@ public struct RunInput: Sendable {
     public var history = SchemeHistory()
     /// Whether to write each stage's LP model and GLPK's printed solution.
     public var models = ModelFiles.automatic
+    /// Run even when the export has fewer than half the usable applicants of the previous run.
+    public var allowSmallerExport = false
 
     public init(applications: [UInt8], applicationsFile: String, config: SchemeConfig, firstMonth: YearMonth) {
         self.applications = applications
@@ -70,7 +75,8 @@ public struct RunOutput: Sendable {
     /// One line for the terminal.
     public var headline: String {
         let unscheduled = schedule.unscheduled.count
-        return "\(matching.pairs.count) new pairs, \(matching.unmatched.count) applicants not paired, "
+        let counts = UnpairedCounts(matching.unmatched)
+        return "\(schedule.scheduled.count) new pairs, \(counts.waiting) waiting (\(counts.pastTarget) past the target), "
             + "\(ingest.rejected.count) rows rejected"
             + (unscheduled > 0 ? ", \(unscheduled) pairs without a slot" : "")
             + (matching.allProvenOptimal ? "; pairing proven optimal" : "; pairing NOT proven optimal (see summary.md)")
@@ -79,10 +85,19 @@ public struct RunOutput: Sendable {
 
 public enum PipelineError: Error, Sendable, CustomStringConvertible {
     case matching(MatchingError)
+    /// Not the form's export at all (`IngestResult.wrongFile`), with `tandem check`'s report of it.
+    case wrongFile(file: String, reason: String, report: String)
+    /// Far fewer usable applicants than the previous month's cumulative export had.
+    case smallerExport(file: String, applicants: Int, previous: Int, month: YearMonth)
 
     public var description: String {
         switch self {
         case let .matching(error): return error.description
+        case let .wrongFile(file, reason, _):
+            return "\(file): \(reason); nothing was written and the ledger was not changed. Check that it is the form's responses, downloaded as CSV"
+        case let .smallerExport(file, applicants, previous, month):
+            return "\(file) has \(applicants) usable applicants, fewer than half the \(previous) of the \(month) run; an export holds every response to date, "
+                + "so this is nearly always the wrong file (an older download, or a filtered sheet). Nothing was written. If it is right, run again with --smaller-export"
         }
     }
 }
@@ -90,6 +105,25 @@ public enum PipelineError: Error, Sendable, CustomStringConvertible {
 /// One month of the scheme, from the export's bytes to the output files. No file, clock or
 /// terminal is touched here: the executable reads the inputs and writes what this returns.
 public enum MonthlyRun {
+    /// The people of pairs the scheduler could not fit who have no other new pair: not paired this month.
+    static func leftUnscheduled(_ schedule: ScheduleResult, pool: Pool, targetMonths: Int) -> [UnmatchedApplicant] {
+        let made = Set(schedule.scheduled.flatMap { [$0.pair.senior.email.key, $0.pair.junior.email.key] })
+        let index = Dictionary(pool.applicants.enumerated().map { ($0.element.email.key, $0.offset) }, uniquingKeysWith: { a, _ in a })
+        var seen = Set<String>()
+        var left: [UnmatchedApplicant] = []
+        for problem in schedule.unscheduled {
+            for person in [problem.pair.senior, problem.pair.junior] where !made.contains(person.email.key) {
+                guard seen.insert(person.email.key).inserted, let i = index[person.email.key] else { continue }
+                let inUse = pool.capacityInUse[person.email.key] ?? 0
+                left.append(UnmatchedApplicant(applicant: person, waitingDays: pool.waitingDays(i),
+                                               overdue: pool.isOverdue(i, targetMonths: targetMonths),
+                                               reason: "chosen for a pair the scheduler could not fit: \(problem.explanation)",
+                                               standing: pool.standing(i), full: inUse > 0 && inUse >= person.capacity))
+            }
+        }
+        return left
+    }
+
     /// Pairs the scheduler cannot fit are ruled out and the pairing solved again, at most this often.
     static let maximumRounds = 3
 
@@ -107,6 +141,13 @@ public enum MonthlyRun {
         let ingest = FormReader.read(input.applications, file: input.applicationsFile, config: config.form,
                                      encoding: input.encoding, minimumSeniorYears: config.matching.minimumSeniorYears)
         lap("read")
+        if let reason = ingest.wrongFile {
+            throw .wrongFile(file: input.applicationsFile, reason: reason, report: CheckReport.render(ingest, file: input.applicationsFile))
+        }
+        if let previous = input.history.previousRun, !input.allowSmallerExport, ingest.applicants.count * 2 < previous.applicants {
+            throw .smallerExport(file: input.applicationsFile, applicants: ingest.applicants.count, previous: previous.applicants,
+                                 month: previous.month)
+        }
 
         var applicants: [Applicant] = []
         var finishedJuniors: Set<String> = []
@@ -126,7 +167,8 @@ public enum MonthlyRun {
             applicants.append(applicant)
         }
         var pool = Pool(applicants: applicants, firstMonth: input.firstMonth)
-        pool.activeJuniors = input.history.activeJuniors.union(finishedJuniors)
+        pool.runningJuniors = input.history.activeJuniors
+        pool.finishedJuniors = finishedJuniors
         pool.capacityInUse = input.history.capacityInUse
         pool.pairsMadeBefore = input.history.pairsMadeBefore
         pool.overrides = input.overrides
@@ -192,6 +234,7 @@ public enum MonthlyRun {
             throw .matching(error)
         }
         solveSeconds += (clock.now - checking).inSeconds - rescheduling
+        matching.unmatched += leftUnscheduled(schedule, pool: pool, targetMonths: config.matching.waitingTargetMonths)
         timings.append(("score and prune", scoreSeconds))
         timings.append(("solve", solveSeconds))
         timings.append(("schedule", scheduleSeconds))

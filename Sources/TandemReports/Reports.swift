@@ -65,15 +65,29 @@ public enum Reports {
             csv.append([row.email, row.name, String(row.line), "rejected", "", "", row.reasons.joined(separator: "; ")])
         }
         for u in sortedUnmatched(unmatched) {
-            csv.append([u.applicant.email.text, u.applicant.name, String(u.applicant.line), "not paired",
-                        String(u.waitingDays), u.overdue ? "yes" : "no", u.reason])
+            let waiting = u.standing == .waiting
+            csv.append([u.applicant.email.text, u.applicant.name, String(u.applicant.line), statusText(u.standing),
+                        waiting ? String(u.waitingDays) : "", waiting ? (u.overdue ? "yes" : "no") : "", u.reason])
         }
         return OutputFile(path: "unmatched.csv", contents: csv.bytes)
     }
 
+    /// unmatched.csv's status: rejected rows aside, who is waiting and who is not looking this month.
+    static func statusText(_ standing: Pool.Standing) -> String {
+        switch standing {
+        case .waiting: return "waiting"
+        case .inRunningPair: return "in a running pair"
+        case .finished: return "pair completed"
+        }
+    }
+
+    /// Waiting first (past the target first, then the longest wait), then those in running pairs, then
+    /// juniors whose pair completed.
     static func sortedUnmatched(_ list: [UnmatchedApplicant]) -> [UnmatchedApplicant] {
-        list.sorted { a, b in
-            (a.overdue ? 0 : 1, -a.waitingDays, a.applicant.email.key) < (b.overdue ? 0 : 1, -b.waitingDays, b.applicant.email.key)
+        let rank: [Pool.Standing: Int] = [.waiting: 0, .inRunningPair: 1, .finished: 2]
+        return list.sorted { a, b in
+            (rank[a.standing]!, a.overdue ? 0 : 1, -a.waitingDays, a.applicant.email.key)
+                < (rank[b.standing]!, b.overdue ? 0 : 1, -b.waitingDays, b.applicant.email.key)
         }
     }
 
@@ -86,18 +100,29 @@ public enum Reports {
         md += ingest.duplicates > 0 ? ", \(ingest.duplicates) earlier responses replaced by a later one" : ""
         md += "\n- \(ingest.rejected) rows could not be used (listed in `unmatched.csv` with the reason)"
         md += "\n- \(ingest.errors) errors, \(ingest.warnings) warnings (run `tandem check` on the file to see each one)\n"
-        if facts.carriedOver > 0 || facts.activePairs > 0 {
-            md += "- From earlier months: \(facts.activePairs) active pairs; \(facts.carriedOver) applicants still waiting\n"
+        if facts.activePairs > 0 {
+            md += "- From earlier months: \(facts.activePairs) pairs still running\n"
         }
         md += "\n## Result\n\n"
         let matching = facts.matching
-        let seniors = Set(matching.pairs.map(\.senior.email.key)).count
-        md += "- **\(matching.pairs.count) new pairs** (\(seniors) senior partners)\n"
-        let overdueLeft = matching.unmatched.filter(\.overdue).count
-        md += "- \(matching.unmatched.count) usable applicants not paired this month"
-        md += overdueLeft > 0 ? " — \(overdueLeft) of them past the \(facts.waitingTargetMonths)-month target\n" : "\n"
+        // A pair is made when it has its sessions; one the scheduler could not fit is listed, not made.
+        let made = matching.pairs.filter { facts.slots[$0.senior.email.key + "|" + $0.junior.email.key] != nil }
+        let seniors = Set(made.map(\.senior.email.key)).count
+        md += "- **\(made.count) new pairs** (\(seniors) senior partners)\n"
+        let counts = UnpairedCounts(matching.unmatched)
+        md += "- **\(counts.waiting) \(counts.waiting == 1 ? "person" : "people") waiting** (usable applicants in no running pair who got no pair this month)"
+        md += counts.pastTarget > 0 ? " — \(counts.pastTarget) of them past the \(facts.waitingTargetMonths)-month target\n" : "; none past the \(facts.waitingTargetMonths)-month target\n"
+        if counts.inRunningPairs > 0 {
+            md += "- \(counts.inRunningPairs) in running pairs, not looking this month"
+            md += counts.fullSeniors > 0 ? " (\(counts.fullSeniors) of them \(counts.fullSeniors == 1 ? "a senior" : "seniors") with every place taken)\n" : "\n"
+        }
+        if counts.finished > 0 {
+            md += "- \(counts.finished) \(counts.finished == 1 ? "junior" : "juniors") whose pair has completed (paired again only if they apply anew)\n"
+        }
+        md += "- Past the target: waiting, and first applied \(facts.waitingTargetMonths) months or more before the first session "
+        md += "(\(facts.firstMonth.firstDay)); the first stage below pairs these people first\n"
         md += "- Sessions: \(facts.scheduledPairs) pairs have six monthly sessions in both partners' hours"
-        md += facts.unscheduledPairs > 0 ? "; \(facts.unscheduledPairs) pairs could not be given a slot (see `pairs.csv`)\n" : "\n"
+        md += facts.unscheduledPairs > 0 ? "; \(facts.unscheduledPairs) more pairs were chosen but could not be given a slot, so they are not made (see `pairs.csv`)\n" : "\n"
         md += "- Candidate pairs: \(matching.allowedPairs) allowed by the rules, \(matching.candidatePairs) kept for the solver"
         md += " (each person's best \(facts.candidatesPerPerson))\n"
         if let share = matching.restoredPerPerson {
@@ -157,7 +182,7 @@ public enum Reports {
                 md += "| \(cell(pair.senior.name)) | \(cell(pair.junior.name)) | \(number(pair.score.total)) | \(cell(slot)) |\n"
             }
         }
-        let overdue = sortedUnmatched(matching.unmatched).filter(\.overdue)
+        let overdue = sortedUnmatched(matching.unmatched).filter { $0.overdue && $0.standing == .waiting }
         if !overdue.isEmpty {
             md += "\n## Waiting past the target and still not paired\n\n"
             for u in overdue {
@@ -188,6 +213,35 @@ public enum Reports {
     public static func monthName(_ month: YearMonth) -> String {
         let names = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
         return "\(names[month.month - 1]) \(month.year)"
+    }
+}
+
+/// Who is not in a new pair, by where they stand: the counts every report gives.
+public struct UnpairedCounts: Sendable, Hashable {
+    /// Usable, in no running pair, no pair this month.
+    public var waiting = 0
+    /// Of those waiting, past the target (`WaitingTarget`).
+    public var pastTarget = 0
+    /// In a running pair, not looking this month.
+    public var inRunningPairs = 0
+    /// Of those in running pairs, seniors with every place taken.
+    public var fullSeniors = 0
+    /// Juniors whose pair from this response has completed.
+    public var finished = 0
+
+    public init(_ unmatched: [UnmatchedApplicant]) {
+        for u in unmatched {
+            switch u.standing {
+            case .waiting:
+                waiting += 1
+                if u.overdue { pastTarget += 1 }
+            case .inRunningPair:
+                inRunningPairs += 1
+                if u.full { fullSeniors += 1 }
+            case .finished:
+                finished += 1
+            }
+        }
     }
 }
 

@@ -34,6 +34,9 @@ extension Tandem {
         @Flag(name: .long, help: "Run a month earlier than the latest one in the ledger: that month's and every later month's pairs are discarded.")
         var force = false
 
+        @Flag(name: .long, help: "Run although the export has fewer than half the usable applicants of the previous month's (normally a sign of the wrong file).")
+        var smallerExport = false
+
         func validate() throws {
             try validateMonth(month)
         }
@@ -62,6 +65,7 @@ extension Tandem {
             input.overrides = overrideList
             input.emailDrafts = emailDrafts
             input.models = models
+            input.allowSmallerExport = smallerExport
 
             // A first month's ledger is made only when the month is recorded: a run that fails leaves no empty ledger behind.
             let ledger = try self.ledger.openOrPlan()
@@ -77,6 +81,7 @@ extension Tandem {
             do {
                 output = try MonthlyRun.run(input)
             } catch {
+                if case let .wrongFile(_, _, report) = error { printError(Self.firstLines(of: report, file: export.applications)) }
                 throw Failure(error.description)
             }
             // Crash safety: the complete folder is staged first; the ledger's one transaction swaps it into
@@ -126,6 +131,15 @@ extension Tandem {
             say(output.headline)
             say("Wrote \(output.files.count) files to \(folder)/ — start with summary.md")
             say("Recorded \(firstMonth) in the ledger \(recorded.path) (\(snapshot.history.activePairCount) pairs already running)")
+        }
+
+        /// `tandem check`'s report, cut to its first lines and its summary when it is long (a file of random bytes
+        /// has thousands of "problems").
+        static func firstLines(of report: String, file: String, limit: Int = 12) -> String {
+            let lines = report.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+            guard lines.count > limit + 2 else { return lines.joined(separator: "\n") }
+            return (lines.prefix(limit) + ["... \(lines.count - limit - 2) more (tandem check \(file) lists every one)"] + lines.suffix(2))
+                .joined(separator: "\n")
         }
 
         /// The month after today, in the machine's calendar: the only place the clock is read.

@@ -47,7 +47,9 @@ import Testing
         let outside = touched.filter { path in !allowed.contains { path == $0 || path.hasPrefix($0 + "/") } }
         #expect(outside.isEmpty, "tandem \(arguments.joined(separator: " ")) changed \(outside.sorted())", sourceLocation: sourceLocation)
         if status != 0 && arguments.first != "check" { // check reports on standard output
-            #expect(result.err.hasPrefix("tandem: error:") || result.err.hasPrefix("Error:"), "\(result.err)", sourceLocation: sourceLocation)
+            // The reason is the last line (a wrong file's check messages come before it).
+            let last = result.err.split(separator: "\n").last { !$0.hasPrefix("  ") } ?? ""
+            #expect(last.hasPrefix("tandem: error:") || result.err.hasPrefix("Error:"), "\(result.err)", sourceLocation: sourceLocation)
         }
         return result
     }
@@ -160,5 +162,41 @@ import Testing
         // A change on a ledger that does not exist.
         try Self.expectOnly([], status: 1, ["withdraw", senior, "--ledger", "typo.sqlite"], in: folder)
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("typo.sqlite").path))
+    }
+
+    /// A wrong file — empty, random bytes, a workbook, a header only, another sheet, no usable row —
+    /// is refused: exit 1 with the check messages, nothing written, the ledger byte for byte as it was.
+    @Test func aWrongFileIsRefusedAndNotRecorded() throws {
+        let folder = try Self.sandbox()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var random = SeededRandom(seed: 99)
+        let sample = try String(contentsOfFile: CLI.sample, encoding: .utf8)
+        let header = String(sample.prefix { $0 != "\n" })
+        let unusable = header + "\n" + "2026/10/03 4:12:55 PM GMT+1,not-an-address,Ann\n"
+        let files: [(name: String, bytes: [UInt8], says: String)] = [
+            ("empty.csv", [], "the file is empty"),
+            ("blank.csv", Array("\n\r\n  \n".utf8), "the file is empty"),
+            ("random.csv", (0..<20_000).map { _ in UInt8(truncatingIfNeeded: random.next()) }, "is not a CSV export"),
+            ("workbook.csv", [0x50, 0x4B, 0x03, 0x04] + Array(repeating: 0, count: 300), "Excel workbook (.xlsx)"),
+            ("header.csv", Array((header + "\n").utf8), "a header but no responses"),
+            ("budget.csv", Array("Item,Amount\nVenue,200\nCatering,150\n".utf8), "none of the form's columns"),
+            ("unusable.csv", Array(unusable.utf8), "none of the file's 1 responses can be used"),
+        ]
+        for file in files {
+            try Data(file.bytes).write(to: folder.appendingPathComponent(file.name))
+            let result = try Self.expectOnly([], status: 1, ["run", file.name, "--month", "2027-01", "--ledger", "ledger.sqlite"], in: folder)
+            #expect(result.err.contains(file.says), "\(file.name): \(result.err)")
+            #expect(result.err.contains("nothing was written and the ledger was not changed"))
+            let check = try Self.run(["check", file.name], in: folder)
+            #expect(check.status == 1 && check.out.contains("tandem run refuses it"), "\(file.name): \(check.out)")
+        }
+        // Far fewer usable applicants than last month's export: nearly always the wrong file.
+        let lines = sample.components(separatedBy: "\n")
+        try Data((lines.prefix(11).joined(separator: "\n") + "\n").utf8).write(to: folder.appendingPathComponent("old.csv"))
+        let smaller = try Self.expectOnly([], status: 1, ["run", "old.csv", "--month", "2027-02", "--ledger", "ledger.sqlite"], in: folder)
+        #expect(smaller.err.contains("fewer than half the 54 of the 2027-01 run"), "\(smaller.err)")
+        #expect(smaller.err.contains("--smaller-export"))
+        try Self.expectOnly(["reports/2027-02", "ledger.sqlite"], status: 0,
+                            ["run", "old.csv", "--month", "2027-02", "--ledger", "ledger.sqlite", "--smaller-export"], in: folder)
     }
 }

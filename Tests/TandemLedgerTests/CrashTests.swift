@@ -129,7 +129,7 @@ struct CrashTests {
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines.first == "Scheme status on 2026-08-15 (latest run: sessions from 2026-08)")
         #expect(lines.contains { $0.hasPrefix("Active pairs: ") })
-        #expect(lines.contains { $0.hasPrefix("Waiting to be paired: ") && $0.contains("past the 3-month target") })
+        #expect(lines.contains { $0.hasPrefix("Waiting to be paired (in no running pair): ") && $0.contains("past the 3-month target") })
         #expect(lines.contains { $0.hasPrefix("Seniors' spare capacity: ") })
         #expect(lines.contains { $0.contains(" mentors ") && $0.contains("of 6 sessions held") })
         // Refusing an earlier month is one clear line, exit status 1.

@@ -51,21 +51,9 @@ struct ReferenceScorer {
         let minimumYears = config.matching.minimumSeniorYears
         var seniorBlock: [String?] = []
         var juniorBlock: [String?] = []
-        for a in applicants {
-            var senior: String?
-            var junior: String?
-            if !a.consent { senior = "did not consent to share their details"; junior = senior }
-            if a.role == .junior { senior = senior ?? "applied as a junior partner" }
-            if a.role == .senior { junior = junior ?? "applied as a senior partner" }
-            if senior == nil && a.yearsOfExperience < minimumYears {
-                senior = "has \(Self.years(a.yearsOfExperience)) of experience, fewer than \(Self.years(minimumYears))"
-            }
-            if senior == nil && (pool.capacityInUse[a.email.key] ?? 0) >= a.capacity {
-                senior = "all \(a.capacity) of their places are taken by active pairs"
-            }
-            if junior == nil && pool.activeJuniors.contains(a.email.key) {
-                junior = "already in an active pair as a junior"
-            }
+        for index in applicants.indices {
+            // The role rules are the pool's own (`Pool.roleBlocks`); the scoring below is the oracle.
+            let (senior, junior) = pool.roleBlocks(index, minimumSeniorYears: minimumYears)
             seniorBlock.append(senior)
             juniorBlock.append(junior)
         }
@@ -153,8 +141,9 @@ struct ReferenceScorer {
             return .conflict(namedBy: namer)
         }
         if !neverPairs.isEmpty && neverPairs.contains(Self.unorderedKey(s, j)) { return .neverPairOverride }
+        let (sk, jk) = (pool.applicants[s].email.key, pool.applicants[j].email.key)
         if !pool.pairsMadeBefore.isEmpty,
-           pool.pairsMadeBefore.contains(Pool.pairKey(senior: pool.applicants[s].email.key, junior: pool.applicants[j].email.key)) {
+           pool.pairsMadeBefore.contains(Pool.pairKey(senior: sk, junior: jk)) || pool.pairsMadeBefore.contains(Pool.pairKey(senior: jk, junior: sk)) {
             return .pairedBefore
         }
         if !pool.unschedulable.isEmpty,

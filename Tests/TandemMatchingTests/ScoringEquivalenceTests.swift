@@ -61,7 +61,7 @@ import TandemTestSupport
         for _ in 0..<max(2, n / 10) {
             let (a, b) = two()
             pool.capacityInUse[a] = Int.random(in: 1...2, using: &rng)
-            pool.activeJuniors.insert(b)
+            pool.runningJuniors.insert(b)
         }
     }
 

@@ -15,8 +15,22 @@ public struct Pairing: Sendable, Hashable {
 public struct UnmatchedApplicant: Sendable, Hashable {
     public var applicant: Applicant
     public var waitingDays: Int
+    /// Waiting and past the target (`Pool.isOverdue`); never true for someone in a running pair.
     public var overdue: Bool
     public var reason: String
+    /// Waiting, in a running pair (not looking this month), or finished on this response.
+    public var standing: Pool.Standing
+    /// In a running pair as a senior with every place taken.
+    public var full: Bool
+
+    public init(applicant: Applicant, waitingDays: Int, overdue: Bool, reason: String, standing: Pool.Standing, full: Bool) {
+        self.applicant = applicant
+        self.waitingDays = waitingDays
+        self.overdue = overdue
+        self.reason = reason
+        self.standing = standing
+        self.full = full
+    }
 }
 
 /// One lexicographic stage: what it optimised, how GLPK ended, how long it took.
@@ -614,15 +628,24 @@ public enum Matcher {
         let inModel = Set(model.people)
         return pool.applicants.indices.filter { !paired.contains($0) }.map { i in
             let a = pool.applicants[i]
+            let standing = pool.standing(i)
+            let inUse = pool.capacityInUse[a.email.key] ?? 0
             let reason: String
-            if inModel.contains(i) {
+            if standing == .inRunningPair {
+                reason = inUse == 0 ? "in a running pair as a junior partner"
+                    : inUse >= a.capacity ? "in a running pair as a senior partner, every place taken"
+                    : "in a running pair as a senior partner; \(a.capacity - inUse) of their \(a.capacity) places free, none filled this month"
+            } else if standing == .finished && scorer.seniorBlock[i] != nil {
+                reason = "their pair as a junior partner has completed; a new response applies again"
+            } else if inModel.contains(i) {
                 reason = "allowed partners were all needed for pairs that cover more people, longer waits or better scores"
             } else if let block = scorer.seniorBlock[i], let juniorBlock = scorer.juniorBlock[i] {
                 reason = a.role == .junior ? "cannot be paired: \(juniorBlock)" : a.role == .senior ? "cannot be paired: \(block)" : "cannot be paired: \(block); \(juniorBlock)"
             } else {
                 reason = "no allowed partner: " + closestExclusion(i, scorer: scorer)
             }
-            return UnmatchedApplicant(applicant: a, waitingDays: pool.waitingDays(i), overdue: overdue.contains(i), reason: reason)
+            return UnmatchedApplicant(applicant: a, waitingDays: pool.waitingDays(i), overdue: overdue.contains(i), reason: reason,
+                                      standing: standing, full: inUse > 0 && inUse >= a.capacity)
         }
     }
 

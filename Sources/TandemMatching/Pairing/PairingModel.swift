@@ -17,12 +17,16 @@ import TandemModel
 /// - role, one bound per candidate pair (stronger than one per person): x_e ≤ r_s, x_e ≤ 1 − r_j;
 /// - paired:   y_p ≤ Σ_{e∋p} x_e;
 /// - must-pairs from the coordinator: x_e = 1; pairs under the stage's score floor: x_e = 0;
+/// - one role at a time across months: E holds no pair making a junior of a running pair a senior,
+///   or a senior of a running pair a junior (`Pool.roleBlocks`), so a person's role this month is
+///   the one their running pairs already give them;
 /// - each earlier stage's objective ≥ its proven optimum.
 ///
-/// Objectives, one stage at a time (lexicographic):
-/// 1. overdue:       max Σ_{p overdue} y_p;
-/// 2. coverage:      max Σ_p y_p;
-/// 3. waiting:       max Σ_p waitDays_p · y_p;
+/// Objectives, one stage at a time (lexicographic), over W ⊆ P, the people *waiting* (in no running
+/// pair, `Pool.Standing`); O ⊆ W, those past the waiting target (`WaitingTarget`):
+/// 1. overdue:       max Σ_{p ∈ O} y_p;
+/// 2. coverage:      max Σ_{p ∈ W} y_p;
+/// 3. waiting:       max Σ_{p ∈ W} waitDays_p · y_p;
 /// 4. minimum-score: the highest floor τ such that stages 1–3 stay optimal with only pairs c_e ≥ τ
 ///                   (found by bisection over the distinct scores, each probe a GLPK solve);
 /// 5. total-score:   max Σ_e c_e x_e with the floor τ.
@@ -45,6 +49,9 @@ struct PairingModel {
     let pointsOf: [Int]
     let isMust: [Bool]
     let isOverdue: [Bool]
+    /// Whether pairing the person counts in the coverage and waiting stages: they are waiting (`Pool.Standing`).
+    /// A senior already in a running pair who takes another junior is a place, not a person newly paired.
+    let isWaiting: [Bool]
     let waitingOf: [Int]
 
     init(pool: Pool, candidates: [Candidate], mustPairs: Set<Int>, overdue: Set<Int>) {
@@ -67,7 +74,12 @@ struct PairingModel {
         for p in self.overdue { flags[p] = true }
         isOverdue = flags
         var waits = [Int](repeating: 0, count: pool.applicants.count)
-        for p in people { waits[p] = max(0, pool.waitingDays(p)) }
+        var waiting = [Bool](repeating: false, count: pool.applicants.count)
+        for p in people where pool.standing(p) == .waiting {
+            waiting[p] = true
+            waits[p] = max(0, pool.waitingDays(p))
+        }
+        isWaiting = waiting
         waitingOf = waits
     }
 
@@ -151,7 +163,7 @@ struct PairingModel {
     func objectiveTerms(_ stage: Stage, y: [Int: Model.Variable], x: [Model.Variable]) -> [(Model.Variable, Double)] {
         switch stage {
         case .overdue: return overdue.sorted().map { (y[$0]!, 1) }
-        case .coverage: return people.map { (y[$0]!, 1) }
+        case .coverage: return people.filter { isWaiting[$0] }.map { (y[$0]!, 1) }
         case .waiting: return people.compactMap { p in waitingOf[p] > 0 ? (y[p]!, Double(waitingOf[p])) : nil }
         case .minimumScore, .totalScore: return candidates.enumerated().map { (x[$0.offset], Double($0.element.score.points)) }
         }
@@ -170,7 +182,7 @@ struct PairingModel {
         }
         switch stage {
         case .overdue: return Double(paired.intersection(overdue).count)
-        case .coverage: return Double(paired.count)
+        case .coverage: return Double(paired.filter { isWaiting[$0] }.count)
         case .waiting: return Double(paired.reduce(0) { $0 + waitingOf[$1] })
         case .minimumScore: return Double(chosen.map { candidates[$0].score.points }.min() ?? 0)
         case .totalScore: return Double(chosen.reduce(0) { $0 + candidates[$1].score.points })

@@ -128,7 +128,7 @@ struct PairingNetwork {
                 let weight: Int
                 switch stage {
                 case .overdue: weight = model.isOverdue[p] ? 1 : 0
-                case .coverage: weight = 1
+                case .coverage: weight = model.isWaiting[p] ? 1 : 0
                 default: weight = model.waitingOf[p]
                 }
                 if juniorArc[p] >= 0 { gain[juniorArc[p]] = weight }

@@ -6,9 +6,14 @@ public struct Pool: Sendable {
     public var applicants: [Applicant]
     /// The month of the first session of the pairs made now.
     public var firstMonth: YearMonth
-    /// Juniors still in an active pair: not paired again as juniors.
-    public var activeJuniors: Set<String> = []
-    /// Seniors' capacity already used by active pairs, by e-mail key.
+    /// Juniors in a pair that is still running, by e-mail key: not paired again in either role until
+    /// it ends (one role at a time).
+    public var runningJuniors: Set<String> = []
+    /// Juniors whose pair, made from the response they still have, has completed: not paired as
+    /// juniors again unless they apply anew.
+    public var finishedJuniors: Set<String> = []
+    /// Places taken in running pairs, by senior e-mail key: a senior in a running pair may take more
+    /// juniors up to their capacity, but is not a junior meanwhile (one role at a time).
     public var capacityInUse: [String: Int] = [:]
     /// Pairs never to propose again (declined, ended early, or already made), as "senior|junior" keys.
     public var pairsMadeBefore: Set<String> = []
@@ -31,13 +36,53 @@ public struct Pool: Sendable {
         applicants[index].appliedOn.days(until: firstMonth.firstDay)
     }
 
-    /// Whether the applicant will have waited the target or longer when this month's pairs start.
-    public func isOverdue(_ index: Int, targetMonths: Int) -> Bool {
-        let applied = applicants[index].appliedOn
-        let due = applied.yearMonth.adding(months: targetMonths)
-        let dueDay = LocalDate(year: due.year, month: due.month, day: min(applied.day, due.dayCount))
-        return dueDay <= firstMonth.firstDay
+    /// Where an applicant stands before this month's pairing.
+    public func standing(_ index: Int) -> Standing {
+        let key = applicants[index].email.key
+        if runningJuniors.contains(key) || (capacityInUse[key] ?? 0) > 0 { return .inRunningPair }
+        if finishedJuniors.contains(key) { return .finished }
+        return .waiting
     }
+
+    /// Whether the applicant is waiting and will have waited the target or longer when this month's
+    /// pairs start (`WaitingTarget`): the people the first stage pairs first, and the ones every
+    /// report counts as past the target.
+    public func isOverdue(_ index: Int, targetMonths: Int) -> Bool {
+        standing(index) == .waiting
+            && WaitingTarget.isPast(appliedOn: applicants[index].appliedOn, on: firstMonth.firstDay, targetMonths: targetMonths)
+    }
+
+    /// Why an applicant cannot take each role at all this month, or nil where they can: the role they
+    /// asked for, consent, experience, places left, and one role at a time across running pairs.
+    public func roleBlocks(_ index: Int, minimumSeniorYears: Double) -> (senior: String?, junior: String?) {
+        let a = applicants[index]
+        var senior: String?
+        var junior: String?
+        if !a.consent { senior = "did not consent to share their details"; junior = senior }
+        if a.role == .junior { senior = senior ?? "applied as a junior partner" }
+        if a.role == .senior { junior = junior ?? "applied as a senior partner" }
+        if senior == nil && a.yearsOfExperience < minimumSeniorYears {
+            senior = "has \(Scorer.years(a.yearsOfExperience)) of experience, fewer than \(Scorer.years(minimumSeniorYears))"
+        }
+        let inUse = capacityInUse[a.email.key] ?? 0
+        if senior == nil && inUse >= a.capacity {
+            senior = "all \(a.capacity) of their places are taken by running pairs"
+        }
+        if runningJuniors.contains(a.email.key) {
+            senior = senior ?? "in a running pair as a junior partner (one role at a time)"
+            junior = junior ?? "already in a running pair as a junior partner"
+        }
+        if junior == nil && inUse > 0 { junior = "in a running pair as a senior partner (one role at a time)" }
+        if junior == nil && finishedJuniors.contains(a.email.key) {
+            junior = "their pair as a junior partner has completed; a new response applies again"
+        }
+        return (senior, junior)
+    }
+
+    /// Where an applicant stands before the pairing: waiting to be paired; in a pair that is still
+    /// running (not looking for a partner this month, though a senior with places free may take
+    /// another junior); or a junior whose pair from this response has completed.
+    public enum Standing: String, Sendable { case waiting, inRunningPair = "in-pair", finished }
 }
 
 /// The coordinator's word on particular pairs, which outranks the scores.

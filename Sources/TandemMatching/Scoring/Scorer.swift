@@ -54,26 +54,12 @@ public struct Scorer: Sendable {
         developmentMask = applicants.map { mask($0.development) }
         let areaCount = areas.count
 
-        let minimumYears = config.matching.minimumSeniorYears
         var seniorBlock: [String?] = []
         var juniorBlock: [String?] = []
-        for a in applicants {
-            var senior: String?
-            var junior: String?
-            if !a.consent { senior = "did not consent to share their details"; junior = senior }
-            if a.role == .junior { senior = senior ?? "applied as a junior partner" }
-            if a.role == .senior { junior = junior ?? "applied as a senior partner" }
-            if senior == nil && a.yearsOfExperience < minimumYears {
-                senior = "has \(Self.years(a.yearsOfExperience)) of experience, fewer than \(Self.years(minimumYears))"
-            }
-            if senior == nil && (pool.capacityInUse[a.email.key] ?? 0) >= a.capacity {
-                senior = "all \(a.capacity) of their places are taken by active pairs"
-            }
-            if junior == nil && pool.activeJuniors.contains(a.email.key) {
-                junior = "already in an active pair as a junior"
-            }
-            seniorBlock.append(senior)
-            juniorBlock.append(junior)
+        for i in applicants.indices {
+            let blocks = pool.roleBlocks(i, minimumSeniorYears: config.matching.minimumSeniorYears)
+            seniorBlock.append(blocks.senior)
+            juniorBlock.append(blocks.junior)
         }
         self.seniorBlock = seniorBlock
         self.juniorBlock = juniorBlock
@@ -157,7 +143,13 @@ public struct Scorer: Sendable {
         }
         neverPairs = never
 
-        madeBefore = Self.indexPairs(Array(pool.pairsMadeBefore), of: applicants).reduce(into: []) { $0.formUnion($1.pairs) }
+        // Two people paired before are never paired again, in either order of roles.
+        madeBefore = Self.indexPairs(Array(pool.pairsMadeBefore), of: applicants).reduce(into: []) { set, found in
+            for key in found.pairs {
+                set.insert(key)
+                set.insert(Self.orderedKey(Int(key & 0xFFFF_FFFF), Int(key >> 32)))
+            }
+        }
         unschedulable = Self.indexed(pool.unschedulable, of: applicants)
 
         grid = AvailabilityGrid(applicants: applicants, firstMonth: pool.firstMonth)
