@@ -1020,6 +1020,15 @@ def report(args):
         warn = sorted({l for run in r["runs"] for l in run["stderr_tail"] if "warning" in l})
         if warn:
             md.append("- Every run's stderr: " + "; ".join(f"`{cell(w)}`" for w in warn))
+        headline = []
+        for run in r["runs"]:
+            said = next((int(x.split()[0]) for line in run["stdout"] for x in [line.strip()] if x.split()[:1] and x.split()[0].isdigit()
+                         and x.split(None, 1)[1].startswith("new pairs")), None)
+            if said is not None and run.get("new_pairs") is not None and said != run["new_pairs"]:
+                headline.append(f"{run['month']}: {said:,} said, {run['new_pairs']:,} in the ledger, {fi(run.get('pairs_csv_rows'))} rows in pairs.csv")
+        if headline:
+            md.append("- Tandem's own line \"N new pairs\" counts the pairs it could not give a slot too; the ledger (and the table "
+                      "above) holds only the scheduled ones: " + "; ".join(headline))
         unsched = [(run["month"], run["pairs_csv_not_scheduled"]) for run in r["runs"] if run.get("pairs_csv_not_scheduled")]
         if unsched:
             md.append("- Pairs in `pairs.csv` marked not scheduled: " + ", ".join(f"{mo}: {c}" for mo, c in unsched))
@@ -1094,7 +1103,7 @@ def report(args):
         md.append(f"| (g) sessions on a bank holiday (informational) | {gg['sessions']:,} of {gg['scheduled_sessions']:,} scheduled sessions |")
         hh = c.get("h_month_edges")
         if hh:
-            md.append(f"| (h) last session in another month in UTC than in its own time zone (informational) | {hh['over_a_month_early']:,} pairs whose last session is "
+            md.append(f"| (h) last session in another month in UTC than in its own time zone (informational) | {hh['over_a_month_early']:,} pair(s) whose last session is "
                       f"on the 1st locally but the month before in UTC (the ledger frees them a month early); {hh['over_a_month_late']:,} the other way round |")
         md.append("")
         for title, ex in [("(a) one role at a time", a["examples"]), ("(b) capacity", b["examples"]), ("(c) pairs made twice", cc["examples"]),
