@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import tandem
 
 /// The built `tandem` as an installed tool: run from a folder holding nothing of the repository.
 @Suite(.serialized) struct InstalledToolTests {
@@ -54,5 +55,29 @@ import Testing
         #expect(result.status == 1)
         #expect(result.err.contains("scheme.toml: error: sessions.holiday_region: 'wales'"), "stderr: \(result.err)")
         #expect(result.err.contains("england-and-wales, scotland, northern-ireland, ireland or none"))
+    }
+
+    @Test func versionPrintsTheOneConstantAndExitsZero() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try CLI.tandem(["--version"], in: folder)
+        #expect(result.status == 0, "stderr: \(result.err)")
+        #expect(result.out == Tandem.version + "\n")
+        #expect(result.err.isEmpty)
+        let parts = Tandem.version.split(separator: ".", omittingEmptySubsequences: false)
+        #expect(parts.count == 3 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isNumber) }, "not MAJOR.MINOR.PATCH: \(Tandem.version)")
+    }
+
+    /// scripts/install writes these files; each names the program and its commands.
+    @Test func completionScriptsAreGeneratedForEveryShell() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for shell in ["bash", "zsh", "fish"] {
+            let result = try CLI.tandem(["--generate-completion-script", shell], in: folder)
+            #expect(result.status == 0, "\(shell): \(result.err)")
+            for word in ["tandem", "run", "check", "explain", "withdraw", "end-pair", "month"] {
+                #expect(result.out.contains(word), "\(shell) completion lacks \(word)")
+            }
+        }
     }
 }
