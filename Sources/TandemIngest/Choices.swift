@@ -103,7 +103,8 @@ struct CheckboxSplitter {
     }
 }
 
-/// Time-zone identifiers: any IANA name Foundation knows, or only the configured list.
+/// Time-zone identifiers: any name the time-zone database resolves (current IANA names and the
+/// backward ones alike), or only the configured list.
 struct TimeZoneCatalog {
     private let allowed: [String: String]
     private let restricted: Bool
@@ -117,13 +118,58 @@ struct TimeZoneCatalog {
         "America/Chicago", "America/Los_Angeles", "Australia/Sydney", "Pacific/Auckland", "Asia/Singapore", "Asia/Kolkata",
     ]
 
+    /// Zones renamed in the IANA database that ICU, and so Foundation's `knownTimeZoneIdentifiers`,
+    /// lists under the old name (Asia/Calcutta, not Asia/Kolkata). Listed so their case-insensitive
+    /// match works even on a machine without a tzdata folder to read them from.
+    static let renamedZones = [
+        "Asia/Kolkata", "Europe/Kyiv", "America/Nuuk", "Asia/Kathmandu", "Asia/Ho_Chi_Minh", "Asia/Yangon",
+        "Pacific/Kanton", "Atlantic/Faroe", "Pacific/Chuuk", "Pacific/Pohnpei", "Africa/Asmara",
+    ]
+
+    /// Every zone name this machine resolves, by lower-cased spelling, for answers that differ from a
+    /// name only in case. Foundation's own list is ICU's canonical names only, which misses the
+    /// current spellings of renamed zones (every applicant in India was rejected); the tzdata folder
+    /// holds the current and backward names alike. Each name is kept only if `TimeZone` resolves it,
+    /// since that is what scheduling and the calendars will call.
     static let known: [String: String] = {
         var map: [String: String] = [:]
-        for id in TimeZone.knownTimeZoneIdentifiers + ["UTC", "Etc/UTC", "GMT"] where TimeZone(identifier: id) != nil {
+        let names = TimeZone.knownTimeZoneIdentifiers + ["UTC", "Etc/UTC", "GMT"] + formZones + renamedZones + tzdataNames()
+        for id in names where map[id.lowercased()] == nil && TimeZone(identifier: id) != nil {
             map[id.lowercased()] = id
         }
         return map
     }()
+
+    /// The zone names in the system's tzdata folder (`TZDIR`, else /usr/share/zoneinfo), without its
+    /// `posix/` and `right/` copies; empty where there is none.
+    static func tzdataNames() -> [String] {
+        let folder = ProcessInfo.processInfo.environment["TZDIR"] ?? "/usr/share/zoneinfo"
+        guard let walk = FileManager.default.enumerator(atPath: folder) else { return [] }
+        var names: [String] = []
+        while let path = walk.nextObject() as? String {
+            if path == "posix" || path == "right" {
+                walk.skipDescendants()
+            } else if path.first?.isUppercase == true, !path.contains(".") {
+                names.append(path)
+            }
+        }
+        return names.sorted()
+    }
+
+    /// The identifier `TimeZone` resolves `text` to when no table has it: bare offsets such as
+    /// `UTC+1` (Foundation's `GMT+0100`), typed in any case; nil when it is no zone.
+    static func resolved(_ text: String) -> String? {
+        guard !text.isEmpty, text.count < 64 else { return nil }
+        for candidate in [text, text.uppercased()] {
+            if let zone = TimeZone(identifier: candidate) { return zone.identifier }
+        }
+        return nil
+    }
+
+    /// Whether `answer` names a zone at all, allowed here or not (for the message).
+    static func isZone(_ answer: String) -> Bool {
+        known[fold(answer)] != nil || resolved(answer.trimmingWhitespace()) != nil
+    }
 
     init(configured: [String]?) {
         if let configured {
@@ -144,8 +190,11 @@ struct TimeZoneCatalog {
         }
     }
 
-    /// The identifier as the configuration spells it, or nil when it is not allowed.
-    func canonical(_ answer: String) -> String? { allowed[fold(answer)] }
+    /// The identifier as the configuration or the database spells it, or nil when it is not allowed.
+    func canonical(_ answer: String) -> String? {
+        if let id = allowed[fold(answer)] { return id }
+        return restricted ? nil : TimeZoneCatalog.resolved(answer.trimmingWhitespace())
+    }
 
     /// A likely intended zone, for the message: same city, else the nearest spelling.
     func suggestion(for answer: String) -> String {
@@ -163,6 +212,54 @@ struct TimeZoneCatalog {
     }
 
     var isRestricted: Bool { restricted }
+
+    /// Zones with no place and no daylight saving: UTC and its aliases, `Etc/…`, bare offsets, and the
+    /// old fixed US zones. An applicant who picks one keeps the same UTC offset all year, so wherever
+    /// the clocks change, their sessions would sit an hour off their real hours for half the year.
+    static func isFixedOffset(_ identifier: String) -> Bool {
+        let lower = identifier.lowercased()
+        if lower.hasPrefix("etc/") || lower.hasPrefix("gmt+") || lower.hasPrefix("gmt-")
+            || lower.hasPrefix("utc+") || lower.hasPrefix("utc-") { return true }
+        return ["utc", "gmt", "uct", "ut", "universal", "zulu", "greenwich", "gmt0", "factory", "est", "mst", "hst"].contains(lower)
+    }
+
+    /// The form's regions that lie in one zone. Regions spanning several zones (North America, Europe
+    /// outside the UK and Ireland) are matched by offset instead (`likelyZone`).
+    static let regionZones: [String: String] = {
+        var map: [String: String] = [:]
+        for region in ["London", "South East", "South West", "Midlands", "North West", "North East", "Yorkshire",
+                       "Scotland", "Wales", "Northern Ireland", "England", "UK", "United Kingdom"] {
+            map[fold(region)] = "Europe/London"
+        }
+        map[fold("Republic of Ireland")] = "Europe/Dublin"
+        map[fold("Ireland")] = "Europe/Dublin"
+        return map
+    }()
+
+    /// For an answer that is a fixed offset (`isFixedOffset`), the regional zone the applicant most
+    /// likely meant, and whether it comes from their region answer: the region's own zone where it has
+    /// one; else the first of the form's zones whose standard offset is the answer's, preferring the
+    /// region's continent; else Europe/London. Only zones this catalog allows are named; nil when the
+    /// answer is regional already, or no allowed zone would do.
+    func likelyZone(for identifier: String, region: String) -> (zone: String, fromRegion: Bool)? {
+        guard TimeZoneCatalog.isFixedOffset(identifier), let fixed = TimeZone(identifier: identifier) else { return nil }
+        func allowed(_ id: String) -> Bool { !restricted || canonical(id) != nil }
+        if let zone = TimeZoneCatalog.regionZones[fold(region)], allowed(zone) { return (zone, true) }
+        // A zone's standard offset is its UTC offset less any daylight saving; mid-January and mid-July
+        // 2026 cover winter in both hemispheres.
+        let dates = [1_768_478_400.0, 1_784_116_800.0].map { Date(timeIntervalSince1970: $0) }
+        let offset = fixed.secondsFromGMT(for: dates[0])
+        let regional = suggestions.filter { id in
+            guard !TimeZoneCatalog.isFixedOffset(id), allowed(id), let zone = TimeZone(identifier: id) else { return false }
+            return dates.contains { zone.secondsFromGMT(for: $0) - Int(zone.daylightSavingTimeOffset(for: $0)) == offset }
+        }
+        let area = fold(region).hasPrefix("europe") ? "europe/" : fold(region).hasPrefix("north america") ? "america/"
+            : fold(region).hasPrefix("australia") ? "australia/" : nil
+        if let match = regional.first(where: { area != nil && $0.lowercased().hasPrefix(area!) }) ?? regional.first {
+            return (match, false)
+        }
+        return allowed("Europe/London") ? ("Europe/London", false) : nil
+    }
 }
 
 func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {

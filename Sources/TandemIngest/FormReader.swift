@@ -40,6 +40,9 @@ public struct IngestResult: Sendable {
 ///   rejected with one reason per problem, each naming the column. Other problems are warnings and
 ///   the row is kept (unknown checkbox options are dropped, an odd capacity becomes 1, …).
 /// - Consent `No` is a valid answer: the row is rejected with a warning, not an error.
+/// - A time zone is any name the time-zone database resolves, current or backward (Asia/Kolkata and
+///   Asia/Calcutta), in any case. A fixed offset (UTC, Etc/GMT-1, UTC+1) is kept with a warning naming
+///   the applicant's regional zone: it ignores the clock changes their partner and hours follow.
 /// - Responses from the same e-mail (ignoring case and spaces): the latest usable or declining
 ///   response decides, by timestamp then line; earlier ones are merged into it (a note each, their
 ///   own problems no longer reported), and the applicant's `appliedOn` is the date of the first
@@ -433,8 +436,14 @@ struct Reader {
             error(.timeZone, "the time zone is empty; choose one from the form's list, such as \(zones.suggestion(for: ""))", reason: "no time zone")
         } else if let value = zones.canonical(zoneText) {
             timeZone = value
+            if let likely = zones.likelyZone(for: value, region: region) {
+                let which = likely.fromRegion ? "\(likely.zone) (for the region \(clip(region)))" : "such as \(likely.zone)"
+                warning(.timeZone, "'\(clip(zoneText))' is one offset all year, without daylight saving: where the clocks "
+                    + "change, sessions would be an hour off the applicant's hours for half the year. It was kept; "
+                    + "correct the cell to the applicant's own zone, \(which)")
+            }
         } else {
-            let what = zones.isRestricted && TimeZoneCatalog.known[fold(zoneText)] != nil ? "is not one of the form's time zones" : "is not a time zone"
+            let what = zones.isRestricted && TimeZoneCatalog.isZone(zoneText) ? "is not one of the form's time zones" : "is not a time zone"
             error(.timeZone, "'\(clip(zoneText))' \(what); choose one from the form's list, such as \(zones.suggestion(for: zoneText))",
                   reason: "'\(clip(zoneText))' \(what)")
         }

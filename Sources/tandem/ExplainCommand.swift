@@ -32,7 +32,7 @@ extension Tandem {
                 var pool = Pool(applicants: ingest.applicants, firstMonth: month.flatMap(YearMonth.init) ?? Run.nextMonth())
                 pool.overrides = try Files.overrides(overrides)
                 // The same blackout days as `tandem run`, so the same pairs have a monthly slot.
-                let holidays = try Files.holidays(config: config, configPath: export.config).holidays
+                let holidays = Files.holidays(config: config, firstMonth: pool.firstMonth).holidays
                 pool.blackoutDays = config.sessions.blackoutDays(besides: holidays.keys)
                 let result: MatchingResult
                 do {

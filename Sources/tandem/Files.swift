@@ -30,26 +30,16 @@ enum Files {
 
     static func encoding(_ name: String?) -> TextEncoding? { name.flatMap(parseEncoding) }
 
-    /// The scheme's bank holidays: `holidays/<holiday_file>` beside the configuration file, or under `data/`.
-    static func holidays(config: SchemeConfig, configPath: String?) throws -> (holidays: [LocalDate: String], note: String?) {
-        let name = config.sessions.holidayFile
-        guard !name.isEmpty else { return ([:], nil) }
-        var folders = ["data/holidays"]
-        if let configPath {
-            folders.insert(URL(fileURLWithPath: configPath).deletingLastPathComponent().appendingPathComponent("holidays").path, at: 0)
-        }
-        for folder in folders {
-            let path = folder + "/" + name
-            if FileManager.default.fileExists(atPath: path) {
-                let text = String(decoding: try read(path, what: "holiday file"), as: UTF8.self)
-                do {
-                    return (try HolidayCalendar.parse(text, file: path), nil)
-                } catch {
-                    throw Failure("\(error)")
-                }
-            }
-        }
-        return ([:], "warning: no holiday file '\(name)' found in \(folders.joined(separator: " or ")); sessions may fall on bank holidays")
+    /// The scheme's bank holidays over the years a run starting in `firstMonth` can touch, computed by
+    /// rule for `holiday_region` (no file to find, so a run from any folder sees the same days). The
+    /// note tells the coordinator when no region is kept clear at all.
+    static func holidays(config: SchemeConfig, firstMonth: YearMonth) -> (holidays: [LocalDate: String], note: String?) {
+        let region = config.sessions.holidayRegion
+        let holidays = HolidayRules.holidays(region, sessionsFrom: firstMonth, months: config.sessions.plan.count)
+        let note = region == .noHolidays
+            ? "note: holiday_region is \"none\", so only blackout_dates are kept clear of sessions, no bank holidays"
+            : nil
+        return (holidays, note)
     }
 
     static func overrides(_ path: String?) throws -> Overrides { try overridesFile(path).overrides }

@@ -58,7 +58,7 @@ extension Tandem {
             var input = RunInput(applications: try Files.read(export.applications, what: "applications file"),
                                  applicationsFile: export.applications, config: config, firstMonth: firstMonth)
             input.encoding = Files.encoding(export.encoding)
-            let (holidays, note) = try Files.holidays(config: config, configPath: export.config)
+            let (holidays, note) = Files.holidays(config: config, firstMonth: firstMonth)
             if let note { printError("tandem: \(note)") }
             input.holidays = holidays
             let (overrideList, overrideBytes) = try Files.overridesFile(overrides)

@@ -5,6 +5,9 @@ import TandemModel
 
 @main
 struct Tandem: ParsableCommand {
+    /// The one place the version is written: `tandem --version` prints it, and scripts/install reports it.
+    static let version = "0.5.0"
+
     static let configuration = CommandConfiguration(
         commandName: "tandem",
         abstract: "Pairs mentors with mentees from a form export and schedules their sessions.",
@@ -13,6 +16,7 @@ struct Tandem: ParsableCommand {
           tandem run applications.csv
         The month's pairs, calendars and reports appear under reports/YYYY-MM/.
         """,
+        version: version,
         subcommands: [Run.self, Check.self, Explain.self, Status.self, Withdraw.self, EndPair.self, History.self]
     )
 }

@@ -33,11 +33,6 @@ import Testing
     static func temporaryFolder() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        // The holiday file is looked up under data/holidays, as in the repository.
-        let holidays = url.appendingPathComponent("data/holidays")
-        try FileManager.default.createDirectory(at: holidays, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: repoRoot.appendingPathComponent("data/holidays/england-and-wales.txt"),
-                                         to: holidays.appendingPathComponent("england-and-wales.txt"))
         return url
     }
 

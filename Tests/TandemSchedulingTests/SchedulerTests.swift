@@ -7,12 +7,9 @@ import TandemModel
 import TandemCalendar
 
 @Suite struct SchedulerTests {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-
-    static func englandHolidays() throws -> [LocalDate: String] {
-        let url = packageRoot.appendingPathComponent("data/holidays/england-and-wales.txt")
-        return try HolidayCalendar.parse(String(contentsOf: url, encoding: .utf8), file: url.lastPathComponent)
+    /// England and Wales over the years the tests' sessions touch, from the rules `tandem run` uses.
+    static func englandHolidays() -> [LocalDate: String] {
+        HolidayRules.holidays(.englandAndWales, years: 2026...2029)
     }
 
     /// Senior in London (Tuesday afternoon and evening), junior in New York (Tuesday lunchtime only).
@@ -64,7 +61,7 @@ import TandemCalendar
     }
 
     @Test func blackoutsAndCommitmentsAreAvoided() throws {
-        let holidays = try Self.englandHolidays()
+        let holidays = Self.englandHolidays()
         // Only Monday 09:00–10:00 in common, April → September 2026: week 1 has Easter Monday (6 April),
         // week 2 the configured 8 June, week 4 the spring bank holiday (25 May); week 3 is clear.
         let senior = Fixtures.person("s@example.org", windows: [Fixtures.window(1, "09:00", "10:00")], role: .senior)
@@ -116,27 +113,6 @@ import TandemCalendar
         #expect(crowded.unscheduled.map(\.reason) == [.clashesWithOtherPairs])
     }
 
-    @Test func holidayFileParsesAndItsDatesAreRight() throws {
-        let holidays = try Self.englandHolidays()
-        #expect(holidays[LocalDate(year: 2026, month: 12, day: 28)] == "Boxing Day (substitute day)")
-        for year in 2026...2029 {
-            // Easter by the anonymous Gregorian algorithm; Good Friday and Easter Monday follow from it.
-            let a = year % 19, b = year / 100, c = year % 100, d = b / 4, e = b % 4, f = (b + 8) / 25, g = (b - f + 1) / 3
-            let h = (19 * a + b - d - g + 15) % 30, i = c / 4, k = c % 4, l = (32 + 2 * e + 2 * i - h - k) % 7
-            let m = (a + 11 * h + 22 * l) / 451
-            let easter = LocalDate(year: year, month: (h + l - 7 * m + 114) / 31, day: (h + l - 7 * m + 114) % 31 + 1)
-            #expect(holidays[easter.adding(days: -2)] == "Good Friday")
-            #expect(holidays[easter.adding(days: 1)] == "Easter Monday")
-            #expect(holidays[YearMonth(year: year, month: 5).day(ordinal: 1, weekday: 1)] == "Early May bank holiday")
-            #expect(holidays[YearMonth(year: year, month: 5).day(ordinal: 5, weekday: 1)] == "Spring bank holiday")
-            #expect(holidays[YearMonth(year: year, month: 8).day(ordinal: 5, weekday: 1)] == "Summer bank holiday")
-            #expect(holidays.keys.filter { $0.year == year && $0.weekday <= 5 }.count == 8)
-        }
-        #expect(throws: HolidayCalendar.ParseError.self) { try HolidayCalendar.parse("2026-02-30 Nope\n", file: "x") }
-        #expect(throws: HolidayCalendar.ParseError.self) { try HolidayCalendar.parse("2026-01-01 A\n2026-01-01 B\n", file: "x") }
-        #expect(try HolidayCalendar.parse("# only a comment\n\n2026-01-01  New Year # note\n", file: "x").count == 1)
-    }
-
     @Test func sessionConfigDecodesWithDefaultsAndRejectsMistakes() throws {
         let toml = """
         [sessions]
@@ -162,7 +138,7 @@ import TandemCalendar
         #expect(SessionConfig().plan.map(\.lead) == [nil, nil, .junior, .senior, .junior, nil])
         for bad in ["[sessions]\nduration = 60\n", "[sessions]\nblackout_dates = [\"24/12/2026\"]\n",
                     "[sessions]\nweeks = [0]\n", "[[sessions.plan]]\ntitle = \"x\"\nlead = \"mentor\"\n",
-                    "[[sessions.plan]]\ntitle = \"x\"\nagendas = \"y\"\n", "[sessions]\nholiday_file = \"../x\"\n"] {
+                    "[[sessions.plan]]\ntitle = \"x\"\nagendas = \"y\"\n", "[sessions]\nholiday_region = \"mars\"\n"] {
             #expect(throws: ConfigError.self, "\(bad)") { try SchemeConfig.load(toml: bad, file: "s.toml") }
         }
     }
@@ -221,7 +197,7 @@ import TandemCalendar
     @Test func generatedPoolHasNoDoubleBookingAndIsDeterministic() throws {
         let pairs = Fixtures.pool(applicants: 2000, seed: 7)
         #expect(pairs.count > 900)
-        let holidays = try Self.englandHolidays()
+        let holidays = Self.englandHolidays()
         let blackouts = Set(holidays.keys)
         let first = YearMonth(year: 2026, month: 9)
         // Some people already have sessions: a few seniors are busy on second Tuesday evenings.
@@ -287,7 +263,7 @@ import TandemCalendar
             let clock = ContinuousClock()
             let began = clock.now
             let result = Scheduler.schedule(pairs, firstMonth: YearMonth(year: 2026, month: 9), config: SchemeConfig(),
-                                            blackouts: Set(try Self.englandHolidays().keys), commitments: [])
+                                            blackouts: Set(Self.englandHolidays().keys), commitments: [])
             let elapsed = clock.now - began
             let calendarsBegan = clock.now
             let files = CalendarWriter.files(for: result, config: SchemeConfig(), stamp: 1_788_220_800)

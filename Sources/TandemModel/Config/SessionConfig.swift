@@ -5,6 +5,7 @@
 /// [sessions]
 /// duration_minutes = 60
 /// alarm_minutes = [1440]
+/// holiday_region = "england-and-wales"
 /// blackout_dates = ["2026-12-24", "2026-12-31"]
 ///
 /// [[sessions.plan]]
@@ -29,10 +30,9 @@ public struct SessionConfig: Sendable, Hashable, Decodable {
     public var inPersonLocation = "In person, {region} — place to agree with your partner"
     /// Days with no sessions besides the bank holidays (`YYYY-MM-DD`), such as the office's closure days.
     public var blackoutDates: [String] = []
-    /// The bank-holiday file in `data/holidays/` for the scheme's country; empty for none.
-    public var holidayFile = "england-and-wales.txt"
-    /// The country or region whose bank holidays `holiday_file` lists, as shown in reports.
-    public var holidayCountry = "England and Wales"
+    /// Whose bank holidays sessions avoid. They are computed by rule for any year (`HolidayRules`),
+    /// so no holiday file has to be found beside the configuration or the current folder.
+    public var holidayRegion = HolidayRegion.englandAndWales
     /// Which weeks of the month sessions may fall in: 1 = the first such weekday of the month … 4 = the
     /// fourth, 5 = the last. Different weeks spread a senior partner's sessions over the month.
     public var weeks: [Int] = [1, 2, 3, 4]
@@ -83,6 +83,9 @@ public struct SessionConfig: Sendable, Hashable, Decodable {
         case videoLink = "video_link"
         case inPersonLocation = "in_person_location"
         case blackoutDates = "blackout_dates"
+        case holidayRegion = "holiday_region"
+        // Read only to say what replaced them: a configuration written for an older Tandem fails
+        // with the fix, not with "unknown setting".
         case holidayFile = "holiday_file"
         case holidayCountry = "holiday_country"
         case weeks
@@ -99,8 +102,7 @@ public struct SessionConfig: Sendable, Hashable, Decodable {
         videoLink = try c.decodeIfPresent(String.self, forKey: .videoLink) ?? videoLink
         inPersonLocation = try c.decodeIfPresent(String.self, forKey: .inPersonLocation) ?? inPersonLocation
         blackoutDates = try c.decodeIfPresent([String].self, forKey: .blackoutDates) ?? blackoutDates
-        holidayFile = try c.decodeIfPresent(String.self, forKey: .holidayFile) ?? holidayFile
-        holidayCountry = try c.decodeIfPresent(String.self, forKey: .holidayCountry) ?? holidayCountry
+        let regionText = try c.decodeIfPresent(String.self, forKey: .holidayRegion)
         weeks = try c.decodeIfPresent([Int].self, forKey: .weeks) ?? weeks
         startStepMinutes = try c.decodeIfPresent(Int.self, forKey: .startStepMinutes) ?? startStepMinutes
         emailSubject = try c.decodeIfPresent(String.self, forKey: .emailSubject) ?? emailSubject
@@ -120,8 +122,16 @@ public struct SessionConfig: Sendable, Hashable, Decodable {
             throw invalid(.weeks, "must list weeks 1 to 4, or 5 for the last")
         }
         guard [15, 20, 30, 60].contains(startStepMinutes) else { throw invalid(.startStepMinutes, "must be 15, 20, 30 or 60") }
-        guard !holidayFile.contains("/"), !holidayFile.contains("\\"), !holidayFile.hasPrefix(".") else {
-            throw invalid(.holidayFile, "must be a file name inside data/holidays/, without folders")
+        if let regionText {
+            guard let region = HolidayRegion(setting: regionText) else {
+                throw invalid(.holidayRegion, "'\(regionText)' is not a region Tandem knows; use \(HolidayRegion.allowedList)")
+            }
+            holidayRegion = region
+        }
+        for old in [CodingKeys.holidayFile, .holidayCountry] where c.contains(old) {
+            throw invalid(old, "replaced by holiday_region: bank holidays are now computed by rule, with no file, for "
+                + "\(HolidayRegion.allowedList). Write holiday_region = \"england-and-wales\" (or your region) instead, "
+                + "and list any other closure days in blackout_dates")
         }
     }
 
