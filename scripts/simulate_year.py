@@ -1023,7 +1023,7 @@ def report(args):
         headline = []
         for run in r["runs"]:
             said = next((int(x.split()[0]) for line in run["stdout"] for x in [line.strip()] if x.split()[:1] and x.split()[0].isdigit()
-                         and x.split(None, 1)[1].startswith("new pairs")), None)
+                         and x.split(None, 1)[1].startswith("new pair")), None)
             if said is not None and run.get("new_pairs") is not None and said != run["new_pairs"]:
                 headline.append(f"{run['month']}: {said:,} said, {run['new_pairs']:,} in the ledger, {fi(run.get('pairs_csv_rows'))} rows in pairs.csv")
         if headline:

@@ -23,5 +23,4 @@ public enum CheckReport {
         r.hasErrors || r.wrongFile != nil || (strict && r.hasWarnings)
     }
 
-    static func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
 }

@@ -76,9 +76,9 @@ public struct RunOutput: Sendable {
     public var headline: String {
         let unscheduled = schedule.unscheduled.count
         let counts = UnpairedCounts(matching.unmatched)
-        return "\(schedule.scheduled.count) new pairs, \(counts.waiting) waiting (\(counts.pastTarget) past the target), "
-            + "\(ingest.rejected.count) rows rejected"
-            + (unscheduled > 0 ? ", \(unscheduled) pairs without a slot" : "")
+        return "\(plural(schedule.scheduled.count, "new pair")), \(counts.waiting) waiting (\(counts.pastTarget) past the target), "
+            + "\(plural(ingest.rejected.count, "row")) rejected"
+            + (unscheduled > 0 ? ", \(plural(unscheduled, "pair")) without a slot" : "")
             + (matching.allProvenOptimal ? "; pairing proven optimal" : "; pairing NOT proven optimal (see summary.md)")
     }
 }

@@ -11,6 +11,7 @@ extension Tandem {
             abstract: "Explain a person's pairing (partner, score, best alternatives), or why two people were not paired.")
 
         @OptionGroup var export: ExportOptions
+        @OptionGroup var scheme: SchemeOptions
 
         @Argument(help: "One e-mail, or two to ask why those two were or were not paired.")
         var emails: [String]
@@ -28,7 +29,7 @@ extension Tandem {
 
         func run() throws {
             try reporting {
-                let (config, ingest) = try export.read()
+                let (config, ingest) = try export.read(scheme: scheme.scheme)
                 var pool = Pool(applicants: ingest.applicants, firstMonth: month.flatMap(YearMonth.init) ?? Run.nextMonth())
                 pool.overrides = try Files.overrides(overrides)
                 // The same blackout days as `tandem run`, so the same pairs have a monthly slot.

@@ -218,10 +218,13 @@ private final class BackgroundWriter: @unchecked Sendable {
 /// Test hook: `TANDEM_TEST_PAUSE_AT=<point>` makes the process announce the point on standard error and
 /// sleep there, so a test can kill it at a known moment. Points of `tandem run`: outputs-staged,
 /// inside-transaction, after-rename (folder in place, ledger not yet committed), after-commit.
+/// Compiled into debug builds only (the tests run those): the release binary has no such seam.
 enum TestHook {
     static func pause(at point: String) {
+        #if DEBUG
         guard let wanted = ProcessInfo.processInfo.environment["TANDEM_TEST_PAUSE_AT"], wanted == point else { return }
         FileHandle.standardError.write(Data("tandem: paused at \(point)\n".utf8))
         sleep(600)
+        #endif
     }
 }

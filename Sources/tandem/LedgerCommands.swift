@@ -6,25 +6,25 @@ import TandemModel
 
 /// `--ledger PATH`, shared by every command that reads or writes the scheme's memory.
 struct LedgerOptions: ParsableArguments {
-    @Option(name: .long, help: "The scheme's ledger (SQLite); `tandem run` creates it when it records the first month.")
-    var ledger = "data/tandem.sqlite"
+    @Option(name: .long, help: "The scheme's ledger (SQLite; default: the scheme folder's, else data/tandem.sqlite); `tandem run` creates it when it records the first month.")
+    var ledger: String?
 
     /// The ledger, which must exist: a mistyped path is an error, never a new empty ledger that a
     /// later run would take for a new scheme.
-    func openExisting() throws -> Ledger {
-        guard FileManager.default.fileExists(atPath: ledger) else {
-            throw Failure("the ledger '\(ledger)' does not exist; check the path (--ledger), or record a first month with tandem run")
+    static func openExisting(_ path: String) throws -> Ledger {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw Failure("the ledger '\(path)' does not exist; check the path (--ledger or the scheme folder), or record a first month with tandem run")
         }
         do {
-            return try Ledger(path: ledger)
+            return try Ledger(path: path)
         } catch {
             throw Failure(error.description)
         }
     }
 
     /// The ledger `tandem run` reads now and records into later, made only when it records.
-    func openOrPlan() throws -> PlannedLedger {
-        FileManager.default.fileExists(atPath: ledger) ? PlannedLedger(existing: try openExisting()) : PlannedLedger(path: ledger)
+    static func openOrPlan(_ path: String) throws -> PlannedLedger {
+        FileManager.default.fileExists(atPath: path) ? PlannedLedger(existing: try openExisting(path)) : PlannedLedger(path: path)
     }
 }
 
@@ -73,11 +73,11 @@ struct ChangeOutputOptions: ParsableArguments {
     var config: String?
 
     /// The folder for this change's calendars, checked before the ledger changes: `--out`, which must
-    /// be new, or a new folder named after `defaultName` under reports/changes/ (never an existing one).
-    func folder(defaultName: String, ledger: String) throws -> String {
-        let folder = out ?? OutputFolder.fresh("reports/changes/\(defaultName)")
-        var inputs = [("ledger", ledger)]
-        if let config { inputs.append(("configuration", config)) }
+    /// be new, or a new folder named after `defaultName` under the reports' changes/ (never an existing one).
+    func folder(defaultName: String, scheme: SchemeFolder) throws -> String {
+        let folder = out ?? OutputFolder.fresh("\(scheme.reports)/changes/\(defaultName)")
+        var inputs = [("ledger", scheme.ledger)]
+        if let config = scheme.configPath { inputs.append(("configuration", config)) }
         _ = try OutputFolder.checked(folder, inputs: inputs, use: .createOnly)
         return folder
     }
@@ -163,14 +163,17 @@ extension Tandem {
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var today: TodayOption
 
-        @Option(name: .long, help: "Scheme configuration (TOML), for the waiting target.")
+        @Option(name: .long, help: "Scheme configuration (TOML), for the waiting target (default: the scheme folder's).")
         var config: String?
+
+        @OptionGroup var scheme: SchemeOptions
 
         func run() throws {
             try reporting {
-                let config = try Files.config(config)
-                let report = try ledger.openExisting().status(today: today.date, targetMonths: config.matching.waitingTargetMonths,
-                                                         minimumSeniorYears: config.matching.minimumSeniorYears)
+                let scheme = try SchemeFolder.resolve(scheme: scheme.scheme, configFlag: config, ledgerFlag: ledger.ledger)
+                let matching = scheme.config.matching
+                let report = try LedgerOptions.openExisting(scheme.ledger).status(
+                    today: today.date, targetMonths: matching.waitingTargetMonths, minimumSeniorYears: matching.minimumSeniorYears)
                 say(report.render(), terminator: "")
             }
         }
@@ -183,7 +186,7 @@ extension Tandem {
             discussion: """
             A withdrawn person is left out of later runs, however often their old response is in the export;
             a new response dated after the withdrawal counts as applying anew (waiting counts from it).
-            Cancellation calendars go to a new folder, reports/changes/YYYY-MM-DD-withdraw-<email>/ unless --out names another new one.
+            Cancellation calendars go to a new folder, REPORTS/changes/YYYY-MM-DD-withdraw-<email>/ (REPORTS: the scheme's reports folder) unless --out names another new one.
             """)
 
         @Argument(help: "The person's e-mail address.")
@@ -195,15 +198,16 @@ extension Tandem {
         @OptionGroup var changes: ChangeOutputOptions
 
         @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var scheme: SchemeOptions
         @OptionGroup var today: TodayOption
 
         func run() throws {
             try reporting {
-                let config = try Files.config(changes.config)
+                let scheme = try SchemeFolder.resolve(scheme: scheme.scheme, configFlag: changes.config, ledgerFlag: ledger.ledger)
                 let day = today.date
-                let folder = try changes.folder(defaultName: "\(day)-withdraw-\(safeName(email))", ledger: self.ledger.ledger)
-                let ledger = try ledger.openExisting()
-                try endPairs(folder: folder, config: config, today: day) { write in
+                let folder = try changes.folder(defaultName: "\(day)-withdraw-\(safeName(email))", scheme: scheme)
+                let ledger = try LedgerOptions.openExisting(scheme.ledger)
+                try endPairs(folder: folder, config: scheme.config, today: day) { write in
                     try ledger.withdraw(email: email, today: day, note: note, beforeCommit: write)
                 }
                 say("\(email) withdrew on \(day); they will not be paired again unless they apply anew")
@@ -229,6 +233,7 @@ extension Tandem {
         @OptionGroup var changes: ChangeOutputOptions
 
         @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var scheme: SchemeOptions
         @OptionGroup var today: TodayOption
 
         func validate() throws {
@@ -237,11 +242,11 @@ extension Tandem {
 
         func run() throws {
             try reporting {
-                let config = try Files.config(changes.config)
+                let scheme = try SchemeFolder.resolve(scheme: scheme.scheme, configFlag: changes.config, ledgerFlag: ledger.ledger)
                 let day = today.date
-                let folder = try changes.folder(defaultName: "\(day)-end-pair-\(safeName(senior))-\(safeName(junior))", ledger: self.ledger.ledger)
-                let ledger = try ledger.openExisting()
-                try endPairs(folder: folder, config: config, today: day) { write in
+                let folder = try changes.folder(defaultName: "\(day)-end-pair-\(safeName(senior))-\(safeName(junior))", scheme: scheme)
+                let ledger = try LedgerOptions.openExisting(scheme.ledger)
+                try endPairs(folder: folder, config: scheme.config, today: day) { write in
                     try ledger.endPair(senior: senior, junior: junior, reason: reason, today: day, beforeCommit: write)
                 }
             }
@@ -257,10 +262,12 @@ extension Tandem {
         var email: String
 
         @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var scheme: SchemeOptions
 
         func run() throws {
             try reporting {
-                say(try ledger.openExisting().history(email: email), terminator: "")
+                let scheme = try SchemeFolder.resolve(scheme: scheme.scheme, configFlag: nil, ledgerFlag: ledger.ledger)
+                say(try LedgerOptions.openExisting(scheme.ledger).history(email: email), terminator: "")
             }
         }
     }

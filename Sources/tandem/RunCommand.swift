@@ -30,12 +30,16 @@ extension Tandem {
         var emailDrafts = false
 
         @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var scheme: SchemeOptions
 
         @Flag(name: .long, help: "Run a month earlier than the latest one in the ledger: that month's and every later month's pairs are discarded.")
         var force = false
 
         @Flag(name: .long, help: "Run although the export has fewer than half the usable applicants of the previous month's (normally a sign of the wrong file).")
         var smallerExport = false
+
+        @Flag(name: .long, help: "Start a new ledger although the scheme's reports show it has run before (its ledger is missing).")
+        var newLedger = false
 
         func validate() throws {
             try validateMonth(month)
@@ -45,20 +49,55 @@ extension Tandem {
             try reporting(perform)
         }
 
+        /// Everything is read and checked first; then the month is paired; then written and recorded.
         private func perform() throws {
             let firstMonth = month.flatMap(YearMonth.init) ?? Self.nextMonth()
+            let scheme = try SchemeFolder.resolve(scheme: self.scheme.scheme, configFlag: export.config, ledgerFlag: ledger.ledger)
+            let folder = out ?? "\(scheme.reports)/\(firstMonth)"
             // The output folder is replaced as a whole at the end of the run: checked before anything is
             // read or written, so that it never holds the inputs or anything Tandem did not write.
-            let folder = out ?? "reports/\(firstMonth)"
-            var inputs = [("export", export.applications), ("ledger", self.ledger.ledger)]
-            if let config = export.config { inputs.append(("configuration", config)) }
+            var inputs = [("export", export.applications), ("ledger", scheme.ledger)]
+            if let config = scheme.configPath { inputs.append(("configuration", config)) }
             if let overrides { inputs.append(("overrides file", overrides)) }
             _ = try OutputFolder.checked(folder, inputs: inputs, use: .replace)
-            let (config, configBytes) = try Files.configFile(export.config)
+            try scheme.requireLedgerUnlessNew(newLedger)
+            // A first month's ledger is made only when the month is recorded: a run that fails leaves no empty ledger behind.
+            let ledger = try LedgerOptions.openOrPlan(scheme.ledger)
+            let snapshot: LedgerSnapshot
+            do {
+                snapshot = try ledger.snapshot(before: firstMonth, force: force)
+            } catch {
+                throw Failure(error.description)
+            }
+            let (input, configuration) = try runInput(scheme: scheme, month: firstMonth, history: snapshot.history)
+            let output: RunOutput
+            do {
+                output = try Progress.whileRunning { () throws(PipelineError) -> RunOutput in try MonthlyRun.run(input) }
+            } catch {
+                if case let .wrongFile(_, _, report) = error { printError(Self.firstLines(of: report, file: export.applications)) }
+                throw Failure(error.description)
+            }
+            let recorded = try write(output, to: folder, input: input, configuration: configuration, ledger: ledger,
+                                     snapshot: snapshot, month: firstMonth)
+            if !snapshot.replacedMonths.isEmpty {
+                say("Replaced the ledger's results for \(snapshot.replacedMonths.map(\.description).joined(separator: ", "))")
+            }
+            let problems = output.ingest.diagnostics.filter { $0.severity != .note }.count
+            if problems > 0 {
+                say("\(export.applications): \(problems) problems in the export (see \(folder)/diagnostics.txt, or run tandem check)")
+            }
+            say(output.headline)
+            say("Wrote \(output.files.count) files to \(folder)/ — start with summary.md")
+            say("Recorded \(firstMonth) in the ledger \(recorded.path) (\(snapshot.history.activePairCount) pairs already running)")
+        }
+
+        /// The month's inputs, read from disk, and the bytes of configuration, overrides and holidays
+        /// that the run's fingerprint covers.
+        private func runInput(scheme: SchemeFolder, month: YearMonth, history: SchemeHistory) throws -> (RunInput, [[UInt8]]) {
             var input = RunInput(applications: try Files.read(export.applications, what: "applications file"),
-                                 applicationsFile: export.applications, config: config, firstMonth: firstMonth)
+                                 applicationsFile: export.applications, config: scheme.config, firstMonth: month)
             input.encoding = Files.encoding(export.encoding)
-            let (holidays, note) = Files.holidays(config: config, firstMonth: firstMonth)
+            let (holidays, note) = Files.holidays(config: scheme.config, firstMonth: month)
             if let note { printError("tandem: \(note)") }
             input.holidays = holidays
             let (overrideList, overrideBytes) = try Files.overridesFile(overrides)
@@ -66,28 +105,16 @@ extension Tandem {
             input.emailDrafts = emailDrafts
             input.models = models
             input.allowSmallerExport = smallerExport
+            input.history = history
+            let holidayBytes = Array(holidays.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)\n" }.joined().utf8)
+            return (input, [scheme.configBytes, overrideBytes, holidayBytes])
+        }
 
-            // A first month's ledger is made only when the month is recorded: a run that fails leaves no empty ledger behind.
-            let ledger = try self.ledger.openOrPlan()
-            let snapshot: LedgerSnapshot
-            do {
-                snapshot = try ledger.snapshot(before: firstMonth, force: force)
-            } catch {
-                throw Failure(error.description)
-            }
-            input.history = snapshot.history
-
-            let output: RunOutput
-            do {
-                output = try MonthlyRun.run(input)
-            } catch {
-                if case let .wrongFile(_, _, report) = error { printError(Self.firstLines(of: report, file: export.applications)) }
-                throw Failure(error.description)
-            }
-            // Crash safety: the complete folder is staged first; the ledger's one transaction swaps it into
-            // place just before COMMIT. Killed earlier, nothing visible changed and the journal rolls back.
-            // Each file is fingerprinted as it is written, so the outputs are not read a second time.
-            let staging = ContinuousClock.now
+        /// Crash safety: the complete folder is staged first; the ledger's one transaction swaps it into
+        /// place just before COMMIT. Killed earlier, nothing visible changed and the journal rolls back.
+        /// Each file is fingerprinted as it is written, so the outputs are not read a second time.
+        private func write(_ output: RunOutput, to folder: String, input: RunInput, configuration: [[UInt8]],
+                           ledger: PlannedLedger, snapshot: LedgerSnapshot, month: YearMonth) throws -> Ledger {
             let staged: Files.StagedFolder
             let fingerprinting = Fingerprinting()
             do {
@@ -98,16 +125,12 @@ extension Tandem {
                 throw Failure("cannot write the outputs to '\(folder)': \(error.localizedDescription)")
             }
             TestHook.pause(at: "outputs-staged")
-            let recording = ContinuousClock.now
-            DebugLog.write("run: staged \(output.files.count) files in \((recording - staging).inSeconds)s")
-            var configuration: [[UInt8]] = [configBytes, overrideBytes]
-            configuration.append(Array(holidays.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)\n" }.joined().utf8))
             let fingerprints = RunFingerprints(applications: input.applications, configuration: configuration,
                                                outputs: fingerprinting.fingerprint)
             let recorded: Ledger
             do {
                 recorded = try ledger.forRecording()
-                try recorded.record(output, month: firstMonth, inputFile: export.applications, fingerprints: fingerprints,
+                try recorded.record(output, month: month, inputFile: OutputFolder.absolute(export.applications), fingerprints: fingerprints,
                                     snapshot: snapshot, checkpoint: { TestHook.pause(at: $0.rawValue) },
                                     beforeCommit: {
                                         try staged.swapIntoPlace()
@@ -119,18 +142,8 @@ extension Tandem {
                 throw Failure("\(error); the outputs in '\(folder)' were left as they were")
             }
             TestHook.pause(at: "after-commit")
-            DebugLog.write("run: recorded in the ledger in \((ContinuousClock.now - recording).inSeconds)s")
             staged.removePrevious()
-            if !snapshot.replacedMonths.isEmpty {
-                say("Replaced the ledger's results for \(snapshot.replacedMonths.map(\.description).joined(separator: ", "))")
-            }
-            let problems = output.ingest.diagnostics.filter { $0.severity != .note }.count
-            if problems > 0 {
-                say("\(export.applications): \(problems) problems in the export (see \(folder)/diagnostics.txt, or run tandem check)")
-            }
-            say(output.headline)
-            say("Wrote \(output.files.count) files to \(folder)/ — start with summary.md")
-            say("Recorded \(firstMonth) in the ledger \(recorded.path) (\(snapshot.history.activePairCount) pairs already running)")
+            return recorded
         }
 
         /// `tandem check`'s report, cut to its first lines and its summary when it is long (a file of random bytes
@@ -155,13 +168,14 @@ extension Tandem {
             abstract: "List every problem in an export as FILE:LINE:COLUMN: error|warning: message.")
 
         @OptionGroup var export: ExportOptions
+        @OptionGroup var scheme: SchemeOptions
 
         @Flag(name: .long, help: "Fail on warnings too, not only errors.")
         var strict = false
 
         func run() throws {
             try reporting {
-                let (_, result) = try export.read()
+                let (_, result) = try export.read(scheme: scheme.scheme)
                 say(CheckReport.render(result, file: export.applications), terminator: "")
                 if CheckReport.failed(result, strict: strict) { throw ExitCode(1) }
             }

@@ -17,7 +17,7 @@ struct Tandem: ParsableCommand {
         The month's pairs, calendars and reports appear under reports/YYYY-MM/.
         """,
         version: version,
-        subcommands: [Run.self, Check.self, Explain.self, Status.self, Withdraw.self, EndPair.self, History.self]
+        subcommands: [Init.self, Run.self, Check.self, Explain.self, Status.self, Withdraw.self, EndPair.self, History.self]
     )
 }
 
@@ -26,15 +26,16 @@ struct ExportOptions: ParsableArguments {
     @Argument(help: "The form responses exported as CSV (Google Forms, Google Sheets or Microsoft Forms via Excel).")
     var applications: String
 
-    @Option(name: .long, help: "Scheme configuration (TOML). Without it, the defaults match the form in FORM.md.")
+    @Option(name: .long, help: "Scheme configuration (TOML; default: the scheme folder's scheme.toml). Without any, the defaults match the form in FORM.md.")
     var config: String?
 
     @Option(name: .long, help: "Character encoding of the export: utf8 or windows-1252 (default: detected).")
     var encoding: String?
 
-    /// The configuration and the export read through it, with every problem as a diagnostic.
-    func read() throws -> (SchemeConfig, IngestResult) {
-        let config = try Files.config(self.config)
+    /// The configuration (`--config`, else the scheme folder's) and the export read through it, with
+    /// every problem as a diagnostic.
+    func read(scheme: String?) throws -> (SchemeConfig, IngestResult) {
+        let config = try SchemeFolder.resolve(scheme: scheme, configFlag: self.config, ledgerFlag: nil).config
         let bytes = try Files.read(applications, what: "applications file")
         let result = FormReader.read(bytes, file: applications, config: config.form,
                                      encoding: Files.encoding(encoding),

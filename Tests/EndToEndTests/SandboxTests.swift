@@ -8,17 +8,17 @@ import Testing
 @Suite(.serialized) struct SandboxTests {
     typealias CLI = CommandLineTests
 
-    /// The sandbox after a first month: apps.csv, scheme.toml, overrides.csv, notes.txt,
+    /// The sandbox after a first month: apps.csv, settings.toml, overrides.csv, notes.txt,
     /// ledger.sqlite and reports/2027-01/; `home/` stands in for the coordinator's home folder.
     static func sandbox() throws -> URL {
         let folder = try CLI.temporaryFolder()
         let manager = FileManager.default
         try manager.copyItem(atPath: CLI.sample, toPath: folder.appendingPathComponent("apps.csv").path)
-        try Data("[scheme]\nname = \"Sandbox scheme\"\n".utf8).write(to: folder.appendingPathComponent("scheme.toml"))
+        try Data("[scheme]\nname = \"Sandbox scheme\"\n".utf8).write(to: folder.appendingPathComponent("settings.toml"))
         try Data("rule,senior,junior,note\n".utf8).write(to: folder.appendingPathComponent("overrides.csv"))
         try Data("the coordinator's own notes\n".utf8).write(to: folder.appendingPathComponent("notes.txt"))
         try manager.createDirectory(at: folder.appendingPathComponent("home"), withIntermediateDirectories: true)
-        let first = try run(["run", "apps.csv", "--month", "2027-01", "--ledger", "ledger.sqlite", "--config", "scheme.toml",
+        let first = try run(["run", "apps.csv", "--month", "2027-01", "--ledger", "ledger.sqlite", "--config", "settings.toml",
                              "--overrides", "overrides.csv"], in: folder)
         #expect(first.status == 0, "stderr: \(first.err)")
         return folder
@@ -57,7 +57,7 @@ import Testing
     @Test func aRunRefusesEveryFolderThatIsNotItsOwnBeforeWritingAnything() throws {
         let folder = try Self.sandbox()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let base = ["run", "apps.csv", "--month", "2027-02", "--ledger", "ledger.sqlite", "--config", "scheme.toml",
+        let base = ["run", "apps.csv", "--month", "2027-02", "--ledger", "ledger.sqlite", "--config", "settings.toml",
                     "--overrides", "overrides.csv"]
         let refused: [(out: String, says: String)] = [
             (".", "is the current folder"),
@@ -75,14 +75,14 @@ import Testing
         // Last month's folder with a file of the coordinator's in it.
         try Data("draft e-mail\n".utf8).write(to: folder.appendingPathComponent("reports/2027-01/my-letter.txt"))
         let foreign = try Self.expectOnly([], status: 1, ["run", "apps.csv", "--month", "2027-01", "--ledger", "ledger.sqlite",
-                                                          "--config", "scheme.toml"], in: folder)
+                                                          "--config", "settings.toml"], in: folder)
         #expect(foreign.err.contains("'reports/2027-01' holds 'my-letter.txt', which Tandem did not write"))
         // A folder holding the configuration or the overrides.
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("inputs"), withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: folder.appendingPathComponent("scheme.toml"), to: folder.appendingPathComponent("inputs/scheme.toml"))
+        try FileManager.default.copyItem(at: folder.appendingPathComponent("settings.toml"), to: folder.appendingPathComponent("inputs/settings.toml"))
         let config = try Self.expectOnly([], status: 1, ["run", "apps.csv", "--month", "2027-02", "--ledger", "ledger.sqlite",
-                                                         "--config", "inputs/scheme.toml", "--out", "inputs"], in: folder)
-        #expect(config.err.contains("holds the configuration 'inputs/scheme.toml'"))
+                                                         "--config", "inputs/settings.toml", "--out", "inputs"], in: folder)
+        #expect(config.err.contains("holds the configuration 'inputs/settings.toml'"))
         let overrides = try Self.expectOnly([], status: 1, base + ["--out", "."], in: folder)
         #expect(overrides.err.contains("current folder"))
     }
@@ -90,7 +90,7 @@ import Testing
     @Test func aRunChangesOnlyItsFolderAndTheLedgerAndReplacesOnlyWhatItWrote() throws {
         let folder = try Self.sandbox()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let month = ["run", "apps.csv", "--month", "2027-02", "--ledger", "ledger.sqlite", "--config", "scheme.toml"]
+        let month = ["run", "apps.csv", "--month", "2027-02", "--ledger", "ledger.sqlite", "--config", "settings.toml"]
         try Self.expectOnly(["reports/2027-02", "ledger.sqlite"], status: 0, month, in: folder)
         // Run again: the folder holds only what Tandem wrote, so it is replaced.
         let again = try Self.expectOnly(["reports/2027-02", "ledger.sqlite"], status: 0, month, in: folder)
@@ -100,7 +100,10 @@ import Testing
         // An empty folder made by hand is fine; a new ledger path is created only when the month is recorded.
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("empty"), withIntermediateDirectories: true)
         try Self.expectOnly(["empty", "second.sqlite"], status: 0,
-                            ["run", "apps.csv", "--month", "2027-02", "--ledger", "second.sqlite", "--out", "empty"], in: folder)
+                            ["run", "apps.csv", "--month", "2027-02", "--ledger", "second.sqlite", "--out", "empty", "--new-ledger"], in: folder)
+        // Without --new-ledger, a new ledger path beside reports of earlier months is taken for a lost or mistyped one.
+        let mistyped = try Self.expectOnly([], status: 1, ["run", "apps.csv", "--month", "2027-03", "--ledger", "ledgr.sqlite"], in: folder)
+        #expect(mistyped.err.contains("has run before") && mistyped.err.contains("--new-ledger"))
     }
 
     @Test func aFailedRunLeavesNoLedgerBehind() throws {

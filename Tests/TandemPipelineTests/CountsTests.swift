@@ -72,7 +72,7 @@ import TandemReports
         #expect(summary.contains("- **\(waiting.count) \(waiting.count == 1 ? "person" : "people") waiting** (usable applicants in no running pair who got no pair this month) — \(pastTarget.count) of them past the 3-month target"), "\(summary)")
         #expect(summary.contains("- \(inRunning.count) in running pairs, not looking this month (1 of them a senior with every place taken)"))
         #expect(summary.contains("- From earlier months: 3 pairs still running"))
-        #expect(output.headline.hasPrefix("\(output.matching.pairs.count) new pairs, \(waiting.count) waiting (\(pastTarget.count) past the target)"))
+        #expect(output.headline.hasPrefix("\(plural(output.matching.pairs.count, "new pair")), \(waiting.count) waiting (\(pastTarget.count) past the target)"))
         // The overdue stage counts the same people the summary calls past the target.
         let overdueStage = try #require(output.matching.stages.first { $0.name == "overdue" })
         let overduePaired = paired.filter { firstApplied($0) <= targetDay && !running.contains($0) }

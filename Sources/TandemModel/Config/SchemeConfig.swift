@@ -58,11 +58,15 @@ public struct SchemeInfo: Sendable, Hashable, Decodable {
     public var domain = "mentoring.example.org"
     public var coordinatorName = "Scheme coordinator"
     public var coordinatorEmail = "coordinator@mentoring.example.org"
+    /// The ledger and the reports' folder, relative to the scheme folder (the one holding
+    /// scheme.toml, see `tandem init`); used when no --ledger or --out is given.
+    public var ledger = "data/tandem.sqlite"
+    public var reports = "reports"
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, domain
+        case name, domain, ledger, reports
         case coordinatorName = "coordinator_name"
         case coordinatorEmail = "coordinator_email"
     }
@@ -74,6 +78,11 @@ public struct SchemeInfo: Sendable, Hashable, Decodable {
         domain = try c.decodeIfPresent(String.self, forKey: .domain) ?? domain
         coordinatorName = try c.decodeIfPresent(String.self, forKey: .coordinatorName) ?? coordinatorName
         coordinatorEmail = try c.decodeIfPresent(String.self, forKey: .coordinatorEmail) ?? coordinatorEmail
+        ledger = try c.decodeIfPresent(String.self, forKey: .ledger) ?? ledger
+        reports = try c.decodeIfPresent(String.self, forKey: .reports) ?? reports
+        for (key, value) in [("ledger", ledger), ("reports", reports)] where value.trimmingWhitespace().isEmpty {
+            throw ConfigError(file: "", line: nil, message: "scheme.\(key): give a path, such as \(key == "ledger" ? "data/tandem.sqlite" : "reports")")
+        }
     }
 }
 
