@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "TandemSchedulingTests", dependencies: ["TandemTestSupport", "TandemScheduling", "TandemCalendar"]),
         .testTarget(name: "TandemPipelineTests", dependencies: ["TandemTestSupport", "TandemPipeline", "TandemReports", "TandemModel"]),
         // Runs the built `tandem` binary, so it depends on the executable being built first; also tests its staging.
-        .testTarget(name: "EndToEndTests", dependencies: ["tandem", "TandemModel", "TandemLedger"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["tandem", "TandemTestSupport", "TandemModel", "TandemLedger"]),
         .testTarget(name: "TandemLedgerTests", dependencies: ["TandemTestSupport", 
             "TandemLedger", "TandemPipeline", "TandemModel", "TandemScheduling",
             .product(name: "GRDB", package: "GRDB.swift"),

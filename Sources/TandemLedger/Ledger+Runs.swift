@@ -72,6 +72,43 @@ public struct OutputFingerprint {
     }
 }
 
+/// The inputs of a run besides the export, kept so that `tandem explain` can rebuild its pool.
+public struct RunInputs: Sendable, Hashable {
+    /// The configuration file's bytes (empty: the defaults) and the overrides file's (empty: none).
+    public var configuration: [UInt8]
+    public var overrides: [UInt8]
+    /// The encoding named with --encoding, if any.
+    public var encoding: String?
+
+    public init(configuration: [UInt8] = [], overrides: [UInt8] = [], encoding: String? = nil) {
+        self.configuration = configuration
+        self.overrides = overrides
+        self.encoding = encoding
+    }
+}
+
+/// A month as the ledger recorded it: what `tandem explain` checks its re-computation against.
+public struct RecordedRun: Sendable {
+    public var month: YearMonth
+    /// The export as given to the run (an absolute path since Tandem 0.5) and the SHA-256 of its bytes.
+    public var inputFile: String
+    public var inputFingerprint: String
+    /// Nil for runs recorded before the ledger kept them (ledger v3 and earlier).
+    public var inputs: RunInputs?
+    /// The month's new pairs as "senior|junior" e-mail keys.
+    public var pairKeys: Set<String>
+}
+
+/// One pair a person was in, from the ledger.
+public struct RecordedPair: Sendable, Hashable {
+    public var seniorName: String, seniorEmail: String
+    public var juniorName: String, juniorEmail: String
+    public var seniorKey: String, juniorKey: String
+    public var monthFormed: YearMonth
+    /// active, completed or ended (as `tandem end-pair` records it).
+    public var status: String
+}
+
 /// Points inside `record` where a test can stop the process (see `tandem run`'s `TANDEM_TEST_PAUSE_AT`).
 public enum RecordPoint: String, Sendable, CaseIterable {
     /// The rows are written inside the open transaction, nothing is committed.
@@ -119,6 +156,7 @@ extension Ledger {
             if Self.startsInOrAfter(month, lastStart, zone: row["last_zone"]) {
                 history.activePairCount += 1
                 history.activeJuniors.insert(junior)
+                history.runningPairs.insert(key)
                 history.capacityInUse[senior, default: 0] += 1
             } else {
                 // Completed: the senior's place is free; the junior is not paired as a junior again on the same response.
@@ -181,7 +219,7 @@ extension Ledger {
     /// inside the transaction (the executable swaps the finished output folder into place there); if it or
     /// anything else throws, nothing is recorded. `checkpoint` lets tests stop the process at named points.
     public func record(_ output: RunOutput, month: YearMonth, inputFile: String, fingerprints: RunFingerprints,
-                       snapshot: LedgerSnapshot, checkpoint: (RecordPoint) -> Void = { _ in },
+                       inputs: RunInputs = RunInputs(), snapshot: LedgerSnapshot, checkpoint: (RecordPoint) -> Void = { _ in },
                        beforeCommit: () throws -> Void = {}) throws(LedgerError) {
         // The stored JSON, made before the transaction and on all cores.
         let applicants = output.ingest.applicants.sorted(by: { $0.email.key < $1.email.key })
@@ -203,12 +241,14 @@ extension Ledger {
             let solver = matching.stages.map { "\($0.name) \($0.status) objective \($0.objective)" }.joined(separator: "\n")
             try db.execute(sql: """
                 INSERT INTO runs (month, input_file, input_fingerprint, config_fingerprint, output_fingerprint, records,
-                                  applicants, rejected, pairs, unmatched, unscheduled, proven_optimal, solver)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  applicants, rejected, pairs, unmatched, unscheduled, proven_optimal, solver,
+                                  configuration, overrides, encoding)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [monthText, inputFile, fingerprints.input, fingerprints.configuration, fingerprints.outputs,
                                  output.ingest.recordCount, output.ingest.applicants.count, output.ingest.rejected.count,
                                  output.schedule.scheduled.count, matching.unmatched.count, output.schedule.unscheduled.count,
-                                 matching.allProvenOptimal, solver])
+                                 matching.allProvenOptimal, solver,
+                                 Data(inputs.configuration), Data(inputs.overrides), inputs.encoding])
 
             let pairedKeys = Set(scheduled.flatMap { [$0.pair.senior.email.key, $0.pair.junior.email.key] })
             let unmatched = Dictionary(matching.unmatched.map { ($0.applicant.email.key, $0) }, uniquingKeysWith: { a, _ in a })
@@ -323,5 +363,44 @@ struct Answers: Codable, Sendable {
         preferredPartner = applicant.preferredPartner
         conflicts = applicant.conflicts
         consent = applicant.consent
+    }
+}
+
+extension Ledger {
+    /// The run recorded for `month` (default: the latest), or nil when there is none.
+    public func recordedRun(_ month: YearMonth? = nil) throws(LedgerError) -> RecordedRun? {
+        try read { db in
+            let row: Row?
+            if let month {
+                row = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE month = ?", arguments: ["\(month)"])
+            } else {
+                row = try Row.fetchOne(db, sql: "SELECT * FROM runs ORDER BY month DESC LIMIT 1")
+            }
+            guard let row, let recorded = YearMonth(row["month"] as String) else { return nil }
+            var inputs: RunInputs? = nil
+            if let configuration: Data = row["configuration"] {
+                let overrides: Data = row["overrides"] ?? Data()
+                inputs = RunInputs(configuration: Array(configuration), overrides: Array(overrides), encoding: row["encoding"])
+            }
+            let keys = try String.fetchAll(db, sql: "SELECT key FROM pairs WHERE month_formed = ?", arguments: ["\(recorded)"])
+            return RecordedRun(month: recorded, inputFile: row["input_file"], inputFingerprint: row["input_fingerprint"],
+                               inputs: inputs, pairKeys: Set(keys))
+        }
+    }
+
+    /// Every pair `emailKey` was in, formed before `month`, oldest first.
+    public func pairs(of emailKey: String, before month: YearMonth) throws(LedgerError) -> [RecordedPair] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM pairs WHERE (senior_key = ? OR junior_key = ?) AND month_formed < ?
+                ORDER BY month_formed, key
+                """, arguments: [emailKey, emailKey, "\(month)"]).compactMap { row in
+                guard let formed = YearMonth(row["month_formed"] as String) else { return nil }
+                return RecordedPair(seniorName: row["senior_name"], seniorEmail: row["senior_email"],
+                                    juniorName: row["junior_name"], juniorEmail: row["junior_email"],
+                                    seniorKey: row["senior_key"], juniorKey: row["junior_key"],
+                                    monthFormed: formed, status: row["status"])
+            }
+        }
     }
 }

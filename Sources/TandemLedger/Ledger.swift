@@ -183,6 +183,16 @@ public final class Ledger: Sendable {
                 CREATE INDEX run_applicants_email ON run_applicants(email_key);
                 """)
         }
+        // What `tandem explain` needs to rebuild a recorded month's pool exactly: the configuration and
+        // the overrides as the run read them (their fingerprint alone cannot give them back), and the
+        // export's encoding if one was named.
+        migrator.registerMigration("v4-run-inputs") { db in
+            try db.execute(sql: """
+                ALTER TABLE runs ADD COLUMN configuration BLOB;
+                ALTER TABLE runs ADD COLUMN overrides BLOB;
+                ALTER TABLE runs ADD COLUMN encoding TEXT;
+                """)
+        }
         return migrator
     }
 

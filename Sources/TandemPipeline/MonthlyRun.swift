@@ -19,6 +19,8 @@ public struct SchemeHistory: Sendable {
     /// The first response date the scheme has seen per e-mail key (waiting counts from the earliest).
     public var firstSeen: [String: LocalDate] = [:]
     public var activePairCount = 0
+    /// The running pairs themselves ("senior|junior" keys).
+    public var runningPairs: Set<String> = []
     /// People who withdrew, with the day they did: left out of the run unless the export holds a response
     /// of theirs dated after that day (they applied anew; their waiting then counts from that response).
     public var withdrawnOn: [String: LocalDate] = [:]
@@ -102,6 +104,36 @@ public enum PipelineError: Error, Sendable, CustomStringConvertible {
     }
 }
 
+/// A month read, paired and scheduled, before anything is rendered.
+public struct PairedMonth: Sendable {
+    public var ingest: IngestResult
+    /// The applicants with the scheme's history applied, as the pairing saw them.
+    public var pool: Pool
+    public var matching: MatchingResult
+    public var schedule: ScheduleResult
+    /// How many times the pairing was solved (re-solved after pairs the scheduler could not fit).
+    public var rounds: Int
+    /// Usable applicants seen in an earlier month who are still waiting.
+    public var carriedOver: Int
+    /// Wall time of each stage so far: read, score and prune, solve, schedule.
+    public var timings: [(name: String, seconds: Double)]
+}
+
+/// Wall time between laps, for timings.md.
+struct Stopwatch {
+    private let clock = ContinuousClock()
+    private var mark: ContinuousClock.Instant
+    private(set) var laps: [(name: String, seconds: Double)] = []
+
+    init() { mark = clock.now }
+
+    mutating func lap(_ name: String) {
+        let now = clock.now
+        laps.append((name, (now - mark).inSeconds))
+        mark = now
+    }
+}
+
 /// One month of the scheme, from the export's bytes to the output files. No file, clock or
 /// terminal is touched here: the executable reads the inputs and writes what this returns.
 public enum MonthlyRun {
@@ -127,20 +159,27 @@ public enum MonthlyRun {
     /// Pairs the scheduler cannot fit are ruled out and the pairing solved again, at most this often.
     static let maximumRounds = 3
 
+    /// The month from the export's bytes to the files to write: read, pair and schedule, render.
     public static func run(_ input: RunInput) throws(PipelineError) -> RunOutput {
-        var timings: [(name: String, seconds: Double)] = []
-        let clock = ContinuousClock()
-        var mark = clock.now
-        func lap(_ name: String) {
-            let now = clock.now
-            timings.append((name, (now - mark).inSeconds))
-            mark = now
-        }
+        render(try pair(input), input: input)
+    }
 
+    /// The month read, paired and scheduled: what `run` renders and `tandem explain` explains.
+    public static func pair(_ input: RunInput) throws(PipelineError) -> PairedMonth {
+        var stopwatch = Stopwatch()
+        let ingest = try read(input)
+        stopwatch.lap("read")
+        let (pool, carriedOver) = pool(from: ingest, input: input)
+        let paired = try pairAndSchedule(pool, input: input)
+        return PairedMonth(ingest: ingest, pool: paired.pool, matching: paired.matching, schedule: paired.schedule,
+                           rounds: paired.rounds, carriedOver: carriedOver, timings: stopwatch.laps + paired.timings)
+    }
+
+    /// The export read, or refused when it is not the form's export or far smaller than last month's.
+    static func read(_ input: RunInput) throws(PipelineError) -> IngestResult {
         let config = input.config
         let ingest = FormReader.read(input.applications, file: input.applicationsFile, config: config.form,
                                      encoding: input.encoding, minimumSeniorYears: config.matching.minimumSeniorYears)
-        lap("read")
         if let reason = ingest.wrongFile {
             throw .wrongFile(file: input.applicationsFile, reason: reason, report: CheckReport.render(ingest, file: input.applicationsFile))
         }
@@ -148,37 +187,52 @@ public enum MonthlyRun {
             throw .smallerExport(file: input.applicationsFile, applicants: ingest.applicants.count, previous: previous.applicants,
                                  month: previous.month)
         }
+        return ingest
+    }
 
+    /// The month's pool: the export's applicants with the scheme's history applied (withdrawals, the
+    /// earliest response seen, running pairs, spent places, pairs made before) and the overrides; and how
+    /// many of them carried over from an earlier month unpaired.
+    public static func pool(from ingest: IngestResult, input: RunInput) -> (pool: Pool, carriedOver: Int) {
+        let history = input.history
         var applicants: [Applicant] = []
         var finishedJuniors: Set<String> = []
         var carriedOver = 0
         for var applicant in ingest.applicants {
             let key = applicant.email.key
-            if let withdrawn = input.history.withdrawnOn[key] {
+            if let withdrawn = history.withdrawnOn[key] {
                 guard applicant.submittedAt.date > withdrawn else { continue }
                 applicant.appliedOn = applicant.submittedAt.date
-            } else if let seen = input.history.firstSeen[key] {
+            } else if let seen = history.firstSeen[key] {
                 if seen < applicant.appliedOn { applicant.appliedOn = seen }
-                if !input.history.activeJuniors.contains(key) && input.history.capacityInUse[key] == nil { carriedOver += 1 }
+                if !history.activeJuniors.contains(key) && history.capacityInUse[key] == nil { carriedOver += 1 }
             }
-            if let respondedOn = input.history.finishedJuniors[key], applicant.submittedAt.date <= respondedOn {
+            if let respondedOn = history.finishedJuniors[key], applicant.submittedAt.date <= respondedOn {
                 finishedJuniors.insert(key)
             }
             applicants.append(applicant)
         }
         var pool = Pool(applicants: applicants, firstMonth: input.firstMonth)
-        pool.runningJuniors = input.history.activeJuniors
+        pool.runningJuniors = history.activeJuniors
         pool.finishedJuniors = finishedJuniors
-        pool.capacityInUse = input.history.capacityInUse
-        pool.pairsMadeBefore = input.history.pairsMadeBefore
+        pool.capacityInUse = history.capacityInUse
+        pool.pairsMadeBefore = history.pairsMadeBefore
         pool.overrides = input.overrides
-        let blackouts = Set(input.holidays.keys)
-        pool.blackoutDays = config.sessions.blackoutDays(besides: blackouts)
+        pool.blackoutDays = input.config.sessions.blackoutDays(besides: Set(input.holidays.keys))
+        return (pool, carriedOver)
+    }
 
+    /// Pairs and schedules in rounds: pairs the scheduler cannot fit are ruled out and the pairing solved
+    /// again (at most `maximumRounds` times); then GLPK polishes and confirms the pairing it accepted.
+    static func pairAndSchedule(_ start: Pool, input: RunInput) throws(PipelineError)
+        -> (pool: Pool, matching: MatchingResult, schedule: ScheduleResult, rounds: Int, timings: [(name: String, seconds: Double)]) {
+        let config = input.config
+        let clock = ContinuousClock()
+        var pool = start
         let memo = SchedulerMemo()
         func sessions(for pairs: [Pairing]) -> ScheduleResult {
             Scheduler.schedule(pairs.map { PairToSchedule(senior: $0.senior, junior: $0.junior) }, firstMonth: input.firstMonth,
-                               config: config, blackouts: blackouts, commitments: input.history.commitments, memo: memo)
+                               config: config, blackouts: Set(input.holidays.keys), commitments: input.history.commitments, memo: memo)
         }
         var matching: MatchingResult
         var previous: MatchingResult? = nil
@@ -235,11 +289,15 @@ public enum MonthlyRun {
         }
         solveSeconds += (clock.now - checking).inSeconds - rescheduling
         matching.unmatched += leftUnscheduled(schedule, pool: pool, targetMonths: config.matching.waitingTargetMonths)
-        timings.append(("score and prune", scoreSeconds))
-        timings.append(("solve", solveSeconds))
-        timings.append(("schedule", scheduleSeconds))
-        mark = clock.now
+        return (pool, matching, schedule, rounds, [("score and prune", scoreSeconds), ("solve", solveSeconds), ("schedule", scheduleSeconds)])
+    }
 
+    /// The files of the month: calendars and drafts (made as they are written), pairs.csv,
+    /// unmatched.csv, the solver's models, summary.md, diagnostics.txt and timings.md.
+    static func render(_ month: PairedMonth, input: RunInput) -> RunOutput {
+        var stopwatch = Stopwatch()
+        let config = input.config
+        let (ingest, matching, schedule) = (month.ingest, month.matching, month.schedule)
         var files: [OutputFiles.Entry] = []
         let stamp = CalendarWriter.stamp(for: input.firstMonth)
         files += CalendarWriter.lazyFiles(for: schedule, config: config, stamp: stamp)
@@ -267,13 +325,14 @@ public enum MonthlyRun {
             slots: Dictionary(uniqueKeysWithValues: schedule.scheduled.map { ($0.pair.key, $0.pattern.description) }),
             scheduledPairs: schedule.scheduled.count, unscheduledPairs: schedule.unscheduled.count,
             waitingTargetMonths: config.matching.waitingTargetMonths,
-            candidatesPerPerson: config.matching.candidatesPerPerson, rounds: rounds,
-            activePairs: input.history.activePairCount, carriedOver: carriedOver)
+            candidatesPerPerson: config.matching.candidatesPerPerson, rounds: month.rounds,
+            activePairs: input.history.activePairCount, carriedOver: month.carriedOver)
         files.append(.init(Reports.summary(facts)))
         files.append(.init(path: "diagnostics.txt", text: CheckReport.render(ingest, file: input.applicationsFile)))
-        lap("write")
+        stopwatch.lap("write")
+        let timings = month.timings + stopwatch.laps
         files.append(.init(Reports.timings(timings, solverStages: matching.stages)))
         return RunOutput(files: OutputFiles(files), ingest: ingest, matching: matching, schedule: schedule,
-                         timings: timings, rounds: rounds, pool: pool)
+                         timings: timings, rounds: month.rounds, pool: month.pool)
     }
 }

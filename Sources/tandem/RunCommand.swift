@@ -69,7 +69,7 @@ extension Tandem {
             } catch {
                 throw Failure(error.description)
             }
-            let (input, configuration) = try runInput(scheme: scheme, month: firstMonth, history: snapshot.history)
+            let (input, configuration, kept) = try runInput(scheme: scheme, month: firstMonth, history: snapshot.history)
             let output: RunOutput
             do {
                 output = try Progress.whileRunning { () throws(PipelineError) -> RunOutput in try MonthlyRun.run(input) }
@@ -77,7 +77,7 @@ extension Tandem {
                 if case let .wrongFile(_, _, report) = error { printError(Self.firstLines(of: report, file: export.applications)) }
                 throw Failure(error.description)
             }
-            let recorded = try write(output, to: folder, input: input, configuration: configuration, ledger: ledger,
+            let recorded = try write(output, to: folder, input: input, configuration: configuration, kept: kept, ledger: ledger,
                                      snapshot: snapshot, month: firstMonth)
             if !snapshot.replacedMonths.isEmpty {
                 say("Replaced the ledger's results for \(snapshot.replacedMonths.map(\.description).joined(separator: ", "))")
@@ -91,9 +91,9 @@ extension Tandem {
             say("Recorded \(firstMonth) in the ledger \(recorded.path) (\(snapshot.history.activePairCount) pairs already running)")
         }
 
-        /// The month's inputs, read from disk, and the bytes of configuration, overrides and holidays
-        /// that the run's fingerprint covers.
-        private func runInput(scheme: SchemeFolder, month: YearMonth, history: SchemeHistory) throws -> (RunInput, [[UInt8]]) {
+        /// The month's inputs, read from disk; the bytes of configuration, overrides and holidays that the
+        /// run's fingerprint covers; and what the ledger keeps of them for `tandem explain`.
+        private func runInput(scheme: SchemeFolder, month: YearMonth, history: SchemeHistory) throws -> (RunInput, [[UInt8]], RunInputs) {
             var input = RunInput(applications: try Files.read(export.applications, what: "applications file"),
                                  applicationsFile: export.applications, config: scheme.config, firstMonth: month)
             input.encoding = Files.encoding(export.encoding)
@@ -107,13 +107,14 @@ extension Tandem {
             input.allowSmallerExport = smallerExport
             input.history = history
             let holidayBytes = Array(holidays.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)\n" }.joined().utf8)
-            return (input, [scheme.configBytes, overrideBytes, holidayBytes])
+            return (input, [scheme.configBytes, overrideBytes, holidayBytes],
+                    RunInputs(configuration: scheme.configBytes, overrides: overrideBytes, encoding: export.encoding))
         }
 
         /// Crash safety: the complete folder is staged first; the ledger's one transaction swaps it into
         /// place just before COMMIT. Killed earlier, nothing visible changed and the journal rolls back.
         /// Each file is fingerprinted as it is written, so the outputs are not read a second time.
-        private func write(_ output: RunOutput, to folder: String, input: RunInput, configuration: [[UInt8]],
+        private func write(_ output: RunOutput, to folder: String, input: RunInput, configuration: [[UInt8]], kept: RunInputs,
                            ledger: PlannedLedger, snapshot: LedgerSnapshot, month: YearMonth) throws -> Ledger {
             let staged: Files.StagedFolder
             let fingerprinting = Fingerprinting()
@@ -131,7 +132,7 @@ extension Tandem {
             do {
                 recorded = try ledger.forRecording()
                 try recorded.record(output, month: month, inputFile: OutputFolder.absolute(export.applications), fingerprints: fingerprints,
-                                    snapshot: snapshot, checkpoint: { TestHook.pause(at: $0.rawValue) },
+                                    inputs: kept, snapshot: snapshot, checkpoint: { TestHook.pause(at: $0.rawValue) },
                                     beforeCommit: {
                                         try staged.swapIntoPlace()
                                         TestHook.pause(at: "after-rename")

@@ -120,7 +120,7 @@ import Testing
     @Test func readOnlyCommandsNeverCreateALedger() throws {
         let folder = try Self.sandbox()
         defer { try? FileManager.default.removeItem(at: folder) }
-        for command in [["status"], ["history", "rebecca.ng@snec.com.sg"]] {
+        for command in [["status"], ["history", "rebecca.ng@snec.com.sg"], ["explain", "rebecca.ng@snec.com.sg"]] {
             let result = try Self.expectOnly([], status: 1, command + ["--ledger", "typo.sqlite"], in: folder)
             #expect(result.err.contains("the ledger 'typo.sqlite' does not exist"))
             #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("typo.sqlite").path))
@@ -128,7 +128,10 @@ import Testing
         try Self.expectOnly([], status: 0, ["status", "--ledger", "ledger.sqlite", "--today", "2027-01-15"], in: folder)
         try Self.expectOnly([], status: 0, ["history", "rebecca.ng@snec.com.sg", "--ledger", "ledger.sqlite"], in: folder)
         try Self.expectOnly([], status: 1, ["check", "apps.csv"], in: folder)
-        try Self.expectOnly([], status: 0, ["explain", "apps.csv", "rebecca.ng@snec.com.sg", "--month", "2027-01"], in: folder)
+        try Self.expectOnly([], status: 0, ["explain", "rebecca.ng@snec.com.sg", "--ledger", "ledger.sqlite"], in: folder)
+        // The form before 0.5, with the export first, still works.
+        try Self.expectOnly([], status: 0, ["explain", "apps.csv", "rebecca.ng@snec.com.sg", "--month", "2027-01", "--ledger", "ledger.sqlite"],
+                            in: folder)
     }
 
     @Test func monthsAndDaysOutsideTheSupportedYearsAreRefused() throws {

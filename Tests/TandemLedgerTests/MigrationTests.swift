@@ -3,6 +3,7 @@ import GRDB
 import Testing
 @testable import TandemLedger
 import TandemModel
+import TandemPipeline
 
 @Suite("Ledger migrations")
 struct MigrationTests {
@@ -35,7 +36,9 @@ struct MigrationTests {
         let upgraded = try DatabaseQueue(path: path)
         try upgraded.read { db in
             #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
-                    == ["v1", "v2-run-applicants-by-email", "v3-withdrawn-outcome"])
+                    == ["v1", "v2-run-applicants-by-email", "v3-withdrawn-outcome", "v4-run-inputs"])
+            // v4: a run recorded before has no kept configuration (explain says so and uses the current one).
+            #expect(try Row.fetchOne(db, sql: "SELECT configuration, overrides, encoding FROM runs")?.containsNonNullValue == false)
             // v3: the rows survive the table's rebuild, and a withdrawn outcome can be stored.
             #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM run_applicants") == 2)
             #expect(try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'run_applicants'")?.contains("'withdrawn'") == true)
@@ -46,5 +49,26 @@ struct MigrationTests {
                 """).map { $0["detail"] as String }
             #expect(plan.contains { $0.contains("USING INDEX run_applicants_email") }, "plan: \(plan)")
         }
+        let recorded = try #require(try ledger.recordedRun())
+        #expect(recorded.month == YearMonth(year: 2026, month: 8) && recorded.inputs == nil && recorded.inputFingerprint == "in")
+    }
+
+    @Test("A run's configuration, overrides and encoding are kept for explain")
+    func runInputsAreKept() throws {
+        let ledger = try Ledger.inMemory()
+        let month = YearMonth(year: 2026, month: 9)
+        let bytes = Array(try Data(contentsOf: Support.repoRoot.appendingPathComponent("data/sample/applications.csv")))
+        var input = RunInput(applications: bytes, applicationsFile: "applications.csv", config: Support.config(), firstMonth: month)
+        input.models = .never
+        let output = try MonthlyRun.run(input)
+        let inputs = RunInputs(configuration: Array("[scheme]\nname = \"X\"\n".utf8), overrides: Array("rule,senior,junior,note\n".utf8),
+                               encoding: "windows-1252")
+        try ledger.record(output, month: month, inputFile: "/data/export.csv",
+                          fingerprints: RunFingerprints(input: "abc", configuration: "c", outputs: "o"), inputs: inputs,
+                          snapshot: try ledger.snapshot(before: month))
+        let recorded = try #require(try ledger.recordedRun(month))
+        #expect(recorded.inputs == inputs && recorded.inputFile == "/data/export.csv" && recorded.inputFingerprint == "abc")
+        #expect(recorded.pairKeys == Set(output.schedule.scheduled.map(\.pair.key)) && !recorded.pairKeys.isEmpty)
+        #expect(try ledger.recordedRun() != nil && ledger.recordedRun(YearMonth(year: 2026, month: 10)) == nil)
     }
 }
