@@ -96,15 +96,54 @@ public struct Solution: Sendable {
     }
 }
 
-/// GLPK could not run the model: it was invalid (caught before GLPK saw it) or GLPK failed.
+/// GLPK could not run the model: it was invalid (caught before GLPK saw it), GLPK failed with a
+/// return code, or the LP text could not be written.
 public enum SolverError: Error, Sendable, CustomStringConvertible {
     case invalidModel(ModelError)
-    case glpk(code: Int32, meaning: String)
+    case glpk(ResultCode)
+    case cannotWriteLP(String)
 
     public var description: String {
         switch self {
         case let .invalidModel(error): return "the model is not valid: \(error)"
-        case let .glpk(code, meaning): return "GLPK failed (code \(code)): \(meaning)"
+        case let .glpk(code): return "GLPK failed (code \(code.rawValue)): \(code)"
+        case let .cannotWriteLP(log): return "GLPK could not write the LP file: \(log)"
+        }
+    }
+}
+
+/// A return code of `glp_simplex` or `glp_intopt`, as GRDB's `ResultCode` is SQLite's: a value
+/// callers can match (`case .glpk(.timeLimit)`), with GLPK's meaning as its description.
+public struct ResultCode: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: Int32
+    public init(rawValue: Int32) { self.rawValue = rawValue }
+
+    public static let invalidBasis = ResultCode(rawValue: GLP_EBADB)
+    public static let singularBasis = ResultCode(rawValue: GLP_ESING)
+    public static let illConditionedBasis = ResultCode(rawValue: GLP_ECOND)
+    public static let incorrectBounds = ResultCode(rawValue: GLP_EBOUND)
+    public static let solverFailed = ResultCode(rawValue: GLP_EFAIL)
+    public static let iterationLimit = ResultCode(rawValue: GLP_EITLIM)
+    public static let timeLimit = ResultCode(rawValue: GLP_ETMLIM)
+    public static let noRootBasis = ResultCode(rawValue: GLP_EROOT)
+    public static let stopped = ResultCode(rawValue: GLP_ESTOP)
+    public static let noPrimalFeasible = ResultCode(rawValue: GLP_ENOPFS)
+    public static let noDualFeasible = ResultCode(rawValue: GLP_ENODFS)
+
+    public var description: String {
+        switch self {
+        case .invalidBasis: return "invalid initial basis"
+        case .singularBasis: return "singular basis matrix"
+        case .illConditionedBasis: return "ill-conditioned basis matrix"
+        case .incorrectBounds: return "a double-bounded variable has incorrect bounds"
+        case .solverFailed: return "the solver failed"
+        case .iterationLimit: return "iteration limit reached"
+        case .timeLimit: return "time limit reached"
+        case .noRootBasis: return "no optimal basis for the root LP"
+        case .stopped: return "search stopped by the application"
+        case .noPrimalFeasible: return "no primal feasible solution"
+        case .noDualFeasible: return "no dual feasible solution"
+        default: return "unexpected return code"
         }
     }
 }
@@ -163,7 +202,7 @@ public enum Solver {
         defer { log.stop() }
         let problem = Problem(model)
         guard let text = problem.writeToText({ glp_write_lp($0, nil, $1) }) else {
-            throw .glpk(code: -1, meaning: "could not write the LP file: \(log.text)")
+            throw .cannotWriteLP(log.text)
         }
         return text
     }
@@ -194,7 +233,7 @@ public enum Solver {
             }
             return Solution(status: .timeLimit, seconds: 0, log: "")
         default:
-            throw .glpk(code: code, meaning: meaning(of: code))
+            throw .glpk(ResultCode(rawValue: code))
         }
     }
 
@@ -237,7 +276,7 @@ public enum Solver {
                 return Solution(status: .unbounded, seconds: 0, log: "")
             }
             if code == GLP_ETMLIM { return Solution(status: .timeLimit, seconds: 0, log: "") }
-            guard code == 0, status == GLP_OPT else { throw .glpk(code: code, meaning: meaning(of: code)) }
+            guard code == 0, status == GLP_OPT else { throw .glpk(ResultCode(rawValue: code)) }
         }
         let context = Unmanaged.passRetained(search)
         defer { context.release() }
@@ -269,7 +308,7 @@ public enum Solver {
                 ? read(problem, model: model, status: .timeLimit, primal: glp_mip_col_val, objective: glp_mip_obj_val)
                 : Solution(status: .timeLimit, seconds: 0, log: "")
         default:
-            throw .glpk(code: code, meaning: meaning(of: code))
+            throw .glpk(ResultCode(rawValue: code))
         }
         result.gap = search.gap
         result.bestBound = search.bestBound
@@ -282,23 +321,6 @@ public enum Solver {
     ) -> Solution {
         let values = (0..<model.columns.count).map { primal(problem.pointer, Int32($0 + 1)) }
         return Solution(status: status, values: values, objective: objective(problem.pointer), seconds: 0, log: "")
-    }
-
-    static func meaning(of code: Int32) -> String {
-        switch code {
-        case GLP_EBADB: return "invalid initial basis"
-        case GLP_ESING: return "singular basis matrix"
-        case GLP_ECOND: return "ill-conditioned basis matrix"
-        case GLP_EBOUND: return "a double-bounded variable has incorrect bounds"
-        case GLP_EFAIL: return "the solver failed"
-        case GLP_EITLIM: return "iteration limit reached"
-        case GLP_ETMLIM: return "time limit reached"
-        case GLP_EROOT: return "no optimal basis for the root LP"
-        case GLP_ESTOP: return "search stopped by the application"
-        case GLP_ENOPFS: return "no primal feasible solution"
-        case GLP_ENODFS: return "no dual feasible solution"
-        default: return "unexpected return code"
-        }
     }
 }
 

@@ -134,8 +134,9 @@ struct Stopwatch {
     }
 }
 
-/// One month of the scheme, from the export's bytes to the output files. No file, clock or
-/// terminal is touched here: the executable reads the inputs and writes what this returns.
+/// One month of the scheme, from the export's bytes to the output files. No file is read or written
+/// here: the executable reads the inputs and writes what this returns. The clock is read only for
+/// timings.md, and `TANDEM_DEBUG` lines go to standard error (`DebugLog`).
 public enum MonthlyRun {
     /// The people of pairs the scheduler could not fit who have no other new pair: not paired this month.
     static func leftUnscheduled(_ schedule: ScheduleResult, pool: Pool, targetMonths: Int) -> [UnmatchedApplicant] {

@@ -188,3 +188,13 @@ import Testing
         #expect(solution.lpText?.split(separator: "\n").allSatisfy { $0.utf8.count < 1_000 } == true)
     }
 }
+
+@Suite struct ResultCodeTests {
+    @Test func glpkReturnCodesAreValuesCallersCanMatch() {
+        let error = SolverError.glpk(ResultCode(rawValue: 0x09))
+        guard case .glpk(.timeLimit) = error else { Issue.record("GLP_ETMLIM (0x09) is not .timeLimit"); return }
+        #expect(error.description == "GLPK failed (code 9): time limit reached")
+        #expect(ResultCode(rawValue: 0x0A).description == "no primal feasible solution")
+        #expect(ResultCode(rawValue: 999).description == "unexpected return code")
+    }
+}

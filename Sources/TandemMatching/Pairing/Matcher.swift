@@ -40,7 +40,7 @@ public struct StageReport: Sendable {
     public var objective: Double
     public var gap: Double?
     public var seconds: Double
-    /// GLPK solves in the stage (bisection probes for the minimum score).
+    /// Solves in the stage, by the network simplex or GLPK (bisection probes for the minimum score count each).
     public var solves: Int
     /// The stage's model in CPLEX LP format and GLPK's printed MIP solution.
     public var lpText: String?
@@ -79,8 +79,10 @@ public struct MatchingResult: Sendable {
     var candidateSet = CandidateSet(candidates: [], allowedPairs: 0, hasAllowedPartner: [])
 }
 
-/// Chooses the month's pairs: scores the pool, prunes, then solves the lexicographic stages with
-/// GLPK (see `PairingModel`), and checks the result against every hard rule before returning it.
+/// Chooses the month's pairs: scores the pool, prunes, then solves the lexicographic stages (see
+/// `PairingModel`) with our network simplex where the roles make the model a network, and with
+/// GLPK's branch-and-bound where "either" roles do not; GLPK then proves or measures the network's
+/// result (`confirm`), and every hard rule is checked before the result is returned.
 public enum Matcher {
     /// - Parameters:
     ///   - confirm: have GLPK check the network's stages now (see `confirm`); `tandem run`
@@ -400,7 +402,7 @@ public enum Matcher {
             checked.append((stage, value, bound))
         }
         // GLPK re-solves each stage's LP from the network's basis (and the relaxation's, where its
-        // bound applies), two models at a time: each on its own thread, where GLPK keeps its state.
+        // bound applies), every job on its own thread at once (GLPK keeps its state per thread).
         var jobs: [(network: PairingNetwork, stage: Stage, keep: Bool)] = []
         if check {
             for (stage, _, bound) in checked {

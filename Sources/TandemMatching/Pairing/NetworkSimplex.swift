@@ -7,7 +7,7 @@ import GLPK
 /// pivoting needs a fraction of a second. The spanning tree it ends with *is* an optimal basis,
 /// so GLPK can be handed that basis and prove the optimum itself (`basis()`).
 ///
-/// The lexicographic stages run on one instance: `minimize(costs:)` for a stage, then
+/// The lexicographic stages run on one instance: `setCosts(_:)` and `minimize()` for a stage, then
 /// `freezeNonOptimalArcs()` keeps only the flows that are optimal for it (complementary
 /// slackness: an arc whose reduced cost is not zero stays at its bound), and the next stage's
 /// costs start from the same tree.

@@ -60,7 +60,7 @@ struct CandidateSearch {
 
     /// A pair between the second and the third stage: the senior's position and the parts known so far
     /// (development, reciprocal, experience, meeting, goals, preferred partner, organisation).
-    struct Stage {
+    struct PartialScore {
         var position: Int
         var parts: (Double, Double, Double, Double, Double, Double, Double)
     }
@@ -434,7 +434,7 @@ struct CandidateSearch {
         let goalsCeiling: UnsafeMutableBufferPointer<Int>
         /// The survivors of the first and second stage of one block of seniors.
         let firstStage: UnsafeMutableBufferPointer<Int32>
-        let secondStage: UnsafeMutableBufferPointer<Stage>
+        let secondStage: UnsafeMutableBufferPointer<PartialScore>
 
         init(_ search: CandidateSearch) {
             let room = search.seniorLimit.map { max(0, min($0, search.juniors.count)) }
@@ -766,7 +766,7 @@ struct CandidateSearch {
                         if bound < Double(threshold) + 1 { continue }
                     }
                     if !goalsKnown { goals = Scorer.hundredths(goalsWeight * scorer.text.closeness(seniors[p], j)) }
-                    secondStage[secondCount] = Stage(position: p, parts: (development, reciprocal, experience, meeting,
+                    secondStage[secondCount] = PartialScore(position: p, parts: (development, reciprocal, experience, meeting,
                                                                            goals, preferred, organisationPoints))
                     secondCount += 1
                 }
