@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+
+/// What a coordinator reads, byte for byte, against files recorded from the sample: a change to the
+/// reports, the calendars or the model shows up here as a diff to review, not as a surprise in a
+/// coordinator's inbox. After an intended change, record them again with
+/// `TANDEM_RECORD_GOLDEN=1 swift test --filter GoldenFileTests` and read the diff before committing.
+@Suite(.serialized) struct GoldenFileTests {
+    typealias CLI = CommandLineTests
+    static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+    static var recording: Bool { ProcessInfo.processInfo.environment["TANDEM_RECORD_GOLDEN"] == "1" }
+
+    /// Runs `export` (copied in under its own name, so the reports name it the same way everywhere)
+    /// and compares `files` of the output with `Golden/<set>/`.
+    func compare(export: String, set: String, arguments: [String], files: [String]) throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let name = URL(fileURLWithPath: export).lastPathComponent
+        try FileManager.default.copyItem(atPath: export, toPath: folder.appendingPathComponent(name).path)
+        let run = try CLI.tandem(["run", name, "--out", "out", "--ledger", "ledger.sqlite"] + arguments, in: folder)
+        try #require(run.status == 0, "\(run.err)")
+        for file in files {
+            let made = try Data(contentsOf: folder.appendingPathComponent("out/\(file)"))
+            let recorded = Self.golden.appendingPathComponent("\(set)/\(file)")
+            if Self.recording {
+                try FileManager.default.createDirectory(at: recorded.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try made.write(to: recorded)
+                continue
+            }
+            let expected = try Data(contentsOf: recorded)
+            if made != expected {
+                let a = String(decoding: made, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+                let b = String(decoding: expected, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+                let line = Array(zip(a, b)).firstIndex { $0 != $1 } ?? min(a.count, b.count)
+                Issue.record("\(set)/\(file) differs from the recorded file at line \(line + 1):\n  now:      \(line < a.count ? a[line] : "(end)")\n  recorded: \(line < b.count ? b[line] : "(end)")")
+            }
+        }
+    }
+
+    @Test func theSampleMonthReadsAsRecorded() throws {
+        try compare(export: CLI.sample, set: "sample", arguments: ["--month", "2026-12"],
+                    files: ["summary.md", "pairs.csv", "unmatched.csv", "diagnostics.txt", "calendars/agnieszka.nowak@nhs.net.ics"])
+    }
+
+    @Test func aTinyPairingModelReadsAsRecorded() throws {
+        try compare(export: Self.golden.appendingPathComponent("tiny.csv").path, set: "tiny",
+                    arguments: ["--month", "2026-12", "--models", "always"],
+                    files: ["model-total-score.lp", "model-coverage.lp", "pairs.csv"])
+    }
+}
