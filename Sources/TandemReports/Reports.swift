@@ -196,7 +196,7 @@ public enum Reports {
     public static func timings(_ stages: [(name: String, seconds: Double)], solverStages: [StageReport]) -> OutputFile {
         var md = "# Run times\n\n| stage | seconds |\n|---|---|\n"
         for stage in stages { md += "| \(stage.name) | \(String(format: "%.3f", stage.seconds)) |\n" }
-        md += "\n## Pairing solver stages\n\n| stage | GLPK solves | seconds |\n|---|---|---|\n"
+        md += "\n## Pairing solver stages\n\n| stage | solves | seconds |\n|---|---|---|\n"
         for stage in solverStages { md += "| \(stage.name) | \(stage.solves) | \(String(format: "%.3f", stage.seconds)) |\n" }
         return OutputFile(path: "timings.md", text: md)
     }

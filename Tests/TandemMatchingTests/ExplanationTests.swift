@@ -94,3 +94,38 @@ struct ExplanationTests {
         #expect(text.contains("the chosen pairs keep more people paired."))
     }
 }
+
+/// On a pool whose roles are all given (no "either"), the pairing model is a network and both ways
+/// of weighing a what-if are exact: the network method large pools use must reach the same verdict,
+/// stage and value as GLPK's branch-and-bound.
+@Suite(.enabled(if: GeneratedPools.available, "needs python3 and ../shared/tools/gen-applications"))
+struct WhatIfMethodTests {
+    @Test func theNetworkWhatIfAgreesWithGLPKWhenRolesAreGiven() throws {
+        var applicants = try GeneratedPools.applicants(n: 120, seed: 23)
+        for i in applicants.indices where applicants[i].role == .either {
+            applicants[i].role = applicants[i].yearsOfExperience >= 2 ? .senior : .junior
+        }
+        let (pool, result) = try Fixture.match(applicants)
+        let explainer = try Explainer(pool: pool, config: Fixture.config, result: result)
+        let made = Set(result.pairs.map { "\($0.senior.email.key)|\($0.junior.email.key)" })
+        let alternatives = explainer.candidates.filter { !made.contains("\(pool.applicants[$0.senior].email.key)|\(pool.applicants[$0.junior].email.key)") }
+        try #require(alternatives.count >= 10)
+        var compared: [String: Int] = [:]
+        for candidate in alternatives.prefix(16) {
+            let exact = try explainer.tradeOff(senior: candidate.senior, junior: candidate.junior, byNetwork: false)
+            let network = try explainer.tradeOff(senior: candidate.senior, junior: candidate.junior, byNetwork: true)
+            let what = "\(pool.applicants[candidate.senior].email) with \(pool.applicants[candidate.junior].email)"
+            switch (exact, network) {
+            case let (.worse(a, _, x), .worse(b, _, y)):
+                #expect(a == b, "\(what): worse at \(a) by GLPK, at \(b) by the network")
+                if a != .minimumScore, let x, let y { #expect(abs(x - y) < 1e-6, "\(what): \(a) \(x) by GLPK, \(y) by the network") }
+                compared["worse at \(a.rawValue)", default: 0] += 1
+            case (.tie, .tie): compared["tie", default: 0] += 1
+            case let (.better(a), .better(b)): #expect(a == b); compared["better", default: 0] += 1
+            case (.overrides, .overrides): break
+            default: Issue.record("\(what): \(exact) by GLPK, \(network) by the network")
+            }
+        }
+        #expect(compared.values.reduce(0, +) >= 10, "\(compared)")
+    }
+}

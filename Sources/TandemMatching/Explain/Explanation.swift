@@ -463,9 +463,12 @@ struct Explainer {
             let lead = facts.isEmpty ? "" : facts.joined(separator: "; ") + ". "
             switch self {
             case let .overrides(why): return lead + why + "."
-            case let .worse(stage, whatIf, value): return lead + "Pairing them " + e.worseText(stage, whatIf: whatIf, value: value, senior: s, junior: j) + "."
+            case let .worse(stage, whatIf, value):
+                return lead + "Pairing them " + e.worseText(stage, whatIf: whatIf, value: value, senior: s, junior: j)
+                    + (e.whatIfsKeepRoles ? " (everyone else keeping the role this month's pairing gave them)" : "") + "."
             case .tie:
-                return lead + "Pairing them would be just as good on every count (people paired, waiting, weakest and total score): the matching chose between equals"
+                return lead + "Pairing them would be just as good on every count (people paired, waiting, weakest and total score)"
+                    + (e.whatIfsKeepRoles ? ", everyone else keeping the role this month's pairing gave them" : "") + ": the matching chose between equals"
                     + (e.candidateIndex[Self.key(s, j)] == nil ? ", but this pair was not weighed" : "") + "."
             case let .better(stage):
                 return lead + "Pairing them would have been better (\(e.stageName(stage))); the matching "
@@ -477,7 +480,8 @@ struct Explainer {
         static func key(_ s: Int, _ j: Int) -> Int64 { Explainer.key(s, j) }
     }
 
-    func tradeOff(senior s: Int, junior j: Int) throws -> TradeOff {
+    /// `byNetwork` chooses the method (tests); by default the pool's size does (`whatIfsKeepRoles`).
+    func tradeOff(senior s: Int, junior j: Int, byNetwork: Bool? = nil) throws -> TradeOff {
         var seniorMusts: [Int] = []
         for must in pool.overrides.mustPair {
             guard let ms = index[must.senior], let mj = index[must.junior] else { continue }
@@ -499,6 +503,7 @@ struct Explainer {
             candidates.append(Candidate(senior: s, junior: j, score: scorer.score(senior: s, junior: j)))
         }
         let whatIf = PairingModel(pool: pool, candidates: candidates, mustPairs: mustPairs.union([e]), overdue: overdue)
+        if byNetwork ?? whatIfsKeepRoles { return networkTradeOff(whatIf) }
         let options = SolveOptions(timeLimit: config.matching.solverTimeLimitSeconds, mipGap: config.matching.mipGap)
         func solve(_ stage: PairingModel.Stage, floors: [PairingModel.Stage: Double], minimum: Int?) throws -> (Solution, [Int]) {
             let built = whatIf.build(stage: stage, floors: floors, minimumPoints: minimum)
@@ -554,6 +559,31 @@ struct Explainer {
             return .worse(.totalScore, whatIf: closest(.totalScore, value: total, floors: floors, minimum: keptMinimum, fallback: picked), value: total)
         }
         return total > target ? .better(.totalScore) : .tie
+    }
+
+    /// Whether what-ifs keep everyone in the role the result gave them (`networkTradeOff`).
+    var whatIfsKeepRoles: Bool { candidates.count > Matcher.exactSearchLimit }
+
+    /// The trade-off on a large pool, by the network method the run itself used there (GLPK's
+    /// branch-and-bound, as for small pools, takes minutes per what-if at thousands of applicants):
+    /// everyone paired keeps the role the result gave them, which makes the model a network whose
+    /// optimum is exact, and the stages are compared in order.
+    func networkTradeOff(_ whatIf: PairingModel) -> TradeOff {
+        var roles: [Int: PairingNetwork.Role] = [:]
+        for (junior, senior) in seniorOf {
+            roles[junior] = .junior
+            roles[senior] = .senior
+        }
+        let final = NetworkStages(model: whatIf).solve(keeping: roles)
+        for stage in [PairingModel.Stage.overdue, .coverage, .waiting, .minimumScore, .totalScore] {
+            if stage == .overdue && whatIf.overdue.isEmpty { continue }
+            if stage == .minimumScore && chosen.isEmpty { continue }
+            let value = whatIf.objectiveValue(stage, chosen: final.chosen), target = achieved[stage]!
+            let tolerance = stage == .totalScore ? 0 : 0.5
+            if value < target - tolerance { return .worse(stage, whatIf: final.chosen, value: value) }
+            if value > target + tolerance { return .better(stage) }
+        }
+        return .tie
     }
 
     func stageName(_ stage: PairingModel.Stage) -> String {

@@ -223,6 +223,23 @@ struct NetworkStages {
         return pass
     }
 
+    /// Every stage with the roles of `kept` (must-pairs' roles first), any other "either" applicant
+    /// settled by rule as `solve` does: how `tandem explain` weighs a what-if against the run's
+    /// result on a pool too large for GLPK's branch-and-bound.
+    func solve(keeping kept: [Int: PairingNetwork.Role]) -> Pass {
+        var roles = mustPairRoles.merging(kept, uniquingKeysWith: { must, _ in must })
+        var pass = Pass()
+        var network = priorities(roles: roles, floor: nil, into: &pass)
+        if network.bothRoles.isEmpty { network = scores(roles: roles, into: &pass) }
+        if !network.bothRoles.isEmpty {
+            roles.merge(network.settledRoles(), uniquingKeysWith: { fixed, _ in fixed })
+            pass = Pass()
+            _ = priorities(roles: roles, floor: nil, into: &pass)
+            _ = scores(roles: roles, into: &pass)
+        }
+        return pass
+    }
+
     /// Must-pairs fix their people's roles.
     var mustPairRoles: [Int: PairingNetwork.Role] {
         var roles: [Int: PairingNetwork.Role] = [:]
