@@ -88,7 +88,8 @@ DEFINITIONS = """\
   (d) no junior in two pairs running during the same month. (e) nobody has two scheduled sessions
   overlapping in time. (f) each pair has six scheduled sessions, numbered 1-6, one in each of the six
   months from the month formed (in the session's own time zone). (g) informational, not a rule of the
-  scheme: sessions whose local date is a bank holiday in data/holidays/england-and-wales.txt.
+  scheme: sessions whose local date is a bank holiday in scripts/fixtures/england-and-wales-holidays.txt
+  (an independent list, as GOV.UK published it, not Tandem's own rules).
   (h) informational: pairs whose last session falls in a different month in UTC than in the
   session's own time zone, which the ledger's UTC rule counts as over a month early (a last session
   on the 1st locally, the evening before in UTC) or a month late.
@@ -382,7 +383,9 @@ def read_unmatched_csv(path):
 
 def holidays(path):
     days = {}
-    if path and os.path.exists(path):
+    if path and not os.path.exists(path):
+        sys.exit(f"simulate-year: the bank-holiday list {path} is missing; check (g) would find nothing")
+    if path:
         for line in open(path, encoding="utf-8"):
             line = line.split("#", 1)[0].strip()
             if line:
@@ -1332,7 +1335,7 @@ def main():
     s.add_argument("--data", required=True)
     s.add_argument("--tandem", required=True)
     s.add_argument("--generator", required=True)
-    s.add_argument("--holidays", default="data/holidays/england-and-wales.txt")
+    s.add_argument("--holidays", default="scripts/fixtures/england-and-wales-holidays.txt")
     s.add_argument("--run-timeout", type=int, default=1800)
     s.add_argument("--keep", action="store_true")
     s.add_argument("--reuse-runs", action="store_true")
