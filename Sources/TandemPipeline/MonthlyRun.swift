@@ -28,6 +28,9 @@ public struct SchemeHistory: Sendable {
     /// The latest earlier month's run and how many usable applicants it read: a cumulative export
     /// with far fewer is nearly always the wrong file.
     public var previousRun: (month: YearMonth, applicants: Int)?
+    /// Each earlier recorded month's pairs made, people waiting, past the target and median wait,
+    /// oldest first: the trend in report.html.
+    public var months: [SchemeMonth] = []
 
     public init() {}
 }
@@ -66,7 +69,7 @@ public struct RunOutput: Sendable {
     public var matching: MatchingResult
     public var schedule: ScheduleResult
     /// Wall time of each stage, in order: read, score and prune, solve, schedule, write (the reports; the
-    /// calendars are made later, as the executable writes them).
+    /// calendars are made later, as the executable writes them), report.html.
     public var timings: [(name: String, seconds: Double)]
     /// How many times the pairing was solved (re-solved after pairs the scheduler could not fit).
     public var rounds: Int
@@ -272,6 +275,10 @@ public enum MonthlyRun {
         files.append(.init(Reports.summary(facts)))
         files.append(.init(path: "diagnostics.txt", text: CheckReport.render(ingest, file: input.applicationsFile)))
         lap("write")
+        files.append(.init(HTMLReport.render(ReportFacts(
+            summary: facts, pool: pool, rejected: ingest.rejected, areas: config.form.areas,
+            minimumSeniorYears: config.matching.minimumSeniorYears, earlierMonths: input.history.months))))
+        lap("report.html")
         files.append(.init(Reports.timings(timings, solverStages: matching.stages)))
         return RunOutput(files: OutputFiles(files), ingest: ingest, matching: matching, schedule: schedule,
                          timings: timings, rounds: rounds, pool: pool)
