@@ -479,7 +479,8 @@ public enum HTMLReport {
         let matching = facts.summary.matching
         var html = "<section id=\"solver\" aria-labelledby=\"solver-title\">\n<h2 id=\"solver-title\">How good the pairing is</h2>\n"
         if matching.stages.isEmpty {
-            html += "<p id=\"solver-verdict\">There was nothing to pair this month.</p>\n"
+            html += "<p id=\"solver-verdict\" class=\"verdict ok\"><strong>Proven optimal.</strong> No pair was allowed by the rules this month, "
+            html += "so there was nothing to choose.</p>\n"
         } else if matching.allProvenOptimal {
             html += "<p id=\"solver-verdict\" class=\"verdict ok\"><strong>Proven optimal.</strong> No other choice of pairs, under the same "
             html += "rules, pairs more of the people past the target, more people, or those who waited longer, or gives a better lowest "
