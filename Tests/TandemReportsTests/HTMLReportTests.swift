@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TandemMatching
 import TandemModel
 import TandemPipeline
 @testable import TandemReports
@@ -86,6 +87,19 @@ import TandemPipeline
         #expect(try Self.text(second, "report.html") == html, "report.html differs between two identical runs")
         // Its time is measured as a stage of its own.
         #expect(first.timings.map(\.name).last == "report.html")
+    }
+
+    @Test func unpairedAreListedInUnmatchedCSVsOrder() {
+        let standings: [Pool.Standing] = [.waiting, .inRunningPair, .finished]
+        let list = (0..<60).map { i in
+            let standing = standings[i % 3]
+            return UnmatchedApplicant(
+                applicant: Applicant(email: EmailAddress("p\(59 - i)@example.org"), name: "P\(i)", yearsOfExperience: 3, role: .either,
+                                     appliedOn: LocalDate(year: 2026, month: 1 + i % 7, day: 1 + i % 5)),
+                waitingDays: 30 + (i * 37) % 11, overdue: standing == .waiting && i % 4 == 0, reason: "r", standing: standing, full: false)
+        }
+        #expect(HTMLReport.unmatchedOrder(list).map { list[$0].applicant.email.key }
+            == Reports.sortedUnmatched(list).map(\.applicant.email.key))
     }
 
     @Test func trendCountsEarlierMonthsWithTheTarget() {
