@@ -40,7 +40,7 @@ let package = Package(
         ]),
         // The scheme's memory between months: applicants, pairs, sessions and runs in SQLite (GRDB).
         .target(name: "TandemLedger", dependencies: [
-            "TandemModel", "TandemMatching", "TandemScheduling", "TandemCalendar", "TandemPipeline",
+            "TandemModel", "TandemMatching", "TandemScheduling", "TandemCalendar", "TandemPipeline", "TandemReports",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -57,6 +57,7 @@ let package = Package(
         .testTarget(name: "TandemIngestTests", dependencies: ["TandemTestSupport", "TandemIngest"]),
         .testTarget(name: "TandemMatchingTests", dependencies: ["TandemTestSupport", "TandemMatching", "TandemIngest"]),
         .testTarget(name: "TandemSchedulingTests", dependencies: ["TandemTestSupport", "TandemScheduling", "TandemCalendar"]),
+        .testTarget(name: "TandemReportsTests", dependencies: ["TandemTestSupport", "TandemReports", "TandemPipeline", "TandemModel", "TandemMatching"]),
         .testTarget(name: "TandemPipelineTests", dependencies: ["TandemTestSupport", "TandemPipeline", "TandemReports", "TandemModel"]),
         // Runs the built `tandem` binary, so it depends on the executable being built first; also tests its staging.
         .testTarget(name: "EndToEndTests", dependencies: ["tandem", "TandemTestSupport", "TandemModel", "TandemLedger"]),

@@ -3,6 +3,7 @@ import GRDB
 import TandemMatching
 import TandemModel
 import TandemPipeline
+import TandemReports
 import TandemScheduling
 
 /// What a run needs from the ledger, read before it starts.
@@ -187,6 +188,19 @@ extension Ledger {
             """, arguments: [monthText]) {
             let key: String = row["email_key"]
             if let date = LocalDate(iso: row["first"]) { history.firstSeen[key] = date }
+        }
+        // The trend in report.html: each earlier month's pairs and the waits of those left waiting.
+        var waits: [String: [Int]] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT run_month, waiting_days FROM run_applicants
+            WHERE run_month < ? AND outcome = 'waiting' AND waiting_days IS NOT NULL
+            """, arguments: [monthText]) {
+            waits[row["run_month"], default: []].append(row["waiting_days"])
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT month, pairs FROM runs WHERE month < ? ORDER BY month", arguments: [monthText]) {
+            let text: String = row["month"]
+            guard let recorded = YearMonth(text) else { continue }
+            history.months.append(SchemeMonth(month: recorded, pairs: row["pairs"], waitingDays: waits[text] ?? []))
         }
         for row in try Row.fetchAll(db, sql: "SELECT email_key, withdrawn_on FROM applicants WHERE withdrawn_on IS NOT NULL") {
             let key: String = row["email_key"]

@@ -30,6 +30,9 @@ public struct SchemeHistory: Sendable {
     /// The latest earlier month's run and how many usable applicants it read: a cumulative export
     /// with far fewer is nearly always the wrong file.
     public var previousRun: (month: YearMonth, applicants: Int)?
+    /// Each earlier recorded month's pairs made, people waiting, past the target and median wait,
+    /// oldest first: the trend in report.html.
+    public var months: [SchemeMonth] = []
 
     public init() {}
 }
@@ -68,7 +71,7 @@ public struct RunOutput: Sendable {
     public var matching: MatchingResult
     public var schedule: ScheduleResult
     /// Wall time of each stage, in order: read, score and prune, solve, schedule, write (the reports; the
-    /// calendars are made later, as the executable writes them).
+    /// calendars are made later, as the executable writes them), report.html.
     public var timings: [(name: String, seconds: Double)]
     /// How many times the pairing was solved (re-solved after pairs the scheduler could not fit).
     public var rounds: Int
@@ -331,6 +334,10 @@ public enum MonthlyRun {
         files.append(.init(Reports.summary(facts)))
         files.append(.init(path: "diagnostics.txt", text: CheckReport.render(ingest, file: input.applicationsFile)))
         stopwatch.lap("write")
+        files.append(.init(HTMLReport.render(ReportFacts(
+            summary: facts, pool: month.pool, rejected: ingest.rejected, areas: config.form.areas,
+            minimumSeniorYears: config.matching.minimumSeniorYears, earlierMonths: input.history.months))))
+        stopwatch.lap("report.html")
         let timings = month.timings + stopwatch.laps
         files.append(.init(Reports.timings(timings, solverStages: matching.stages)))
         return RunOutput(files: OutputFiles(files), ingest: ingest, matching: matching, schedule: schedule,
