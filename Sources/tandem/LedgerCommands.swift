@@ -258,8 +258,14 @@ extension Tandem {
         static let configuration = CommandConfiguration(
             abstract: "Everything the ledger holds on one person: responses, runs, pairs and sessions.")
 
-        @Argument(help: "The person's e-mail address.")
-        var email: String
+        /// Taken as given even when it starts with "-" (a valid e-mail can), which the parser would
+        /// otherwise read as an unknown option.
+        @Argument(parsing: .allUnrecognized, help: "The person's e-mail address.")
+        var emails: [String] = []
+
+        func validate() throws {
+            if emails.count != 1 { throw ValidationError("give one e-mail address") }
+        }
 
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var scheme: SchemeOptions
@@ -267,7 +273,7 @@ extension Tandem {
         func run() throws {
             try reporting {
                 let scheme = try SchemeFolder.resolve(scheme: scheme.scheme, configFlag: nil, ledgerFlag: ledger.ledger)
-                say(try LedgerOptions.openExisting(scheme.ledger).history(email: email), terminator: "")
+                say(try LedgerOptions.openExisting(scheme.ledger).history(email: emails[0]), terminator: "")
             }
         }
     }

@@ -99,6 +99,16 @@ import Testing
         return rows.filter { $0.count == width }
     }
 
+    /// A failing read-only command's ledger and whole standard error, kept for a look afterwards
+    /// (the test's own folder is removed at its end).
+    static func keep(_ command: [String], _ result: CLI.Result, ledger: String, from folder: URL) {
+        let kept = FileManager.default.temporaryDirectory.appendingPathComponent("tandem-fuzz-failures/\(ledger)-\(command[0])")
+        try? FileManager.default.createDirectory(at: kept, withIntermediateDirectories: true)
+        try? FileManager.default.copyItem(at: folder.appendingPathComponent(ledger), to: kept.appendingPathComponent(ledger))
+        try? Data((command.joined(separator: "\n") + "\n---\n" + result.err).utf8).write(to: kept.appendingPathComponent("stderr.txt"))
+        Issue.record("kept in \(kept.path)")
+    }
+
     @Test func oddExportsAndFlagsNeverCrashARunAndLeaveASoundLedger() throws {
         let folder = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -133,6 +143,7 @@ import Testing
                     for command in [["status", "--ledger", ledger], ["history", Self.oddEmail(&rng, index: 1), "--ledger", ledger]] {
                         let read = try CLI.tandem(command, in: folder)
                         #expect(read.status == 0 || read.status == 1, "tandem \(command): \(read.status) \(read.err.suffix(400))")
+                        if read.status != 0 && read.status != 1 { Self.keep(command, read, ledger: ledger, from: folder) }
                         #expect(!read.out.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\n") || (0x7F...0x9F).contains($0.value) || $0 == "\u{202E}" },
                                 "tandem \(command.first!) printed a control character")
                     }

@@ -127,6 +127,9 @@ import Testing
         }
         try Self.expectOnly([], status: 0, ["status", "--ledger", "ledger.sqlite", "--today", "2027-01-15"], in: folder)
         try Self.expectOnly([], status: 0, ["history", "rebecca.ng@snec.com.sg", "--ledger", "ledger.sqlite"], in: folder)
+        // An e-mail may start with "-": it is an address, not an unknown option.
+        let dashed = try Self.expectOnly([], status: 1, ["history", "-x@example.org", "--ledger", "ledger.sqlite"], in: folder)
+        #expect(dashed.err.contains("no applicant '-x@example.org' in the ledger"), "\(dashed.err)")
         try Self.expectOnly([], status: 1, ["check", "apps.csv"], in: folder)
         try Self.expectOnly([], status: 0, ["explain", "rebecca.ng@snec.com.sg", "--ledger", "ledger.sqlite"], in: folder)
         // The form before 0.5, with the export first, still works.
