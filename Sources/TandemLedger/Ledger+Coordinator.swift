@@ -151,9 +151,9 @@ extension Ledger {
             var inUse: [String: Int] = [:]
             var runningJuniors = Set<String>()
             for pair in running {
-                let people = pair.key.split(separator: "|").map(String.init)
-                inUse[people[0], default: 0] += 1
-                runningJuniors.insert(people[1])
+                let (senior, junior) = Self.people(ofPairKey: pair.key)
+                inUse[senior, default: 0] += 1
+                runningJuniors.insert(junior)
             }
             // A junior whose pair completed is done with the response it was made from.
             var completedOn: [String: String] = [:]
@@ -273,10 +273,23 @@ extension Ledger {
             ended.endReason = reason
             ending.endedPairs.append(ended)
             ending.cancelledSessions += remaining
-            let partners = pair.key.split(separator: "|").map(String.init).filter { $0 != person }
+            let (senior, junior) = Self.people(ofPairKey: pair.key)
+            let partners: [String] = [senior, junior].filter { $0 != person }
             if person != nil { ending.freedPartners += partners }
         }
         return ending
+    }
+
+    /// The senior's and the junior's e-mail keys of a "senior|junior" pair key. A local part may hold
+    /// a "|" (it is a valid character), a domain cannot: the key splits at the first "|" after the first "@".
+    /// Bytes, not characters: a junior's key that starts with a combining mark joins the "|" into one
+    /// character, and a split by characters then found no "|" at all (status crashed on it).
+    static func people(ofPairKey key: String) -> (senior: String, junior: String) {
+        let bytes = Array(key.utf8)
+        guard let at = bytes.firstIndex(of: UInt8(ascii: "@")), let bar = bytes[at...].firstIndex(of: UInt8(ascii: "|")) else {
+            return (key, "")
+        }
+        return (String(decoding: bytes[..<bar], as: UTF8.self), String(decoding: bytes[(bar + 1)...], as: UTF8.self))
     }
 
     /// Everything the ledger knows about one person, as text.

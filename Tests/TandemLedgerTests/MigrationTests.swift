@@ -72,3 +72,13 @@ struct MigrationTests {
         #expect(try ledger.recordedRun() != nil && ledger.recordedRun(YearMonth(year: 2026, month: 10)) == nil)
     }
 }
+
+@Suite struct PairKeyTests {
+    @Test func aBarInTheSeniorsLocalPartDoesNotSplitTheKey() {
+        #expect(Ledger.people(ofPairKey: "a|b@example.org|c@example.org") == ("a|b@example.org", "c@example.org"))
+        #expect(Ledger.people(ofPairKey: "a@example.org|c|d@example.org") == ("a@example.org", "c|d@example.org"))
+        #expect(Ledger.people(ofPairKey: "|@example.org||@example.org") == ("|@example.org", "|@example.org"))
+        // A combining mark after the "|" makes one character of the two: the key still splits.
+        #expect(Ledger.people(ofPairKey: "a@example.org|\u{301}b@example.org") == ("a@example.org", "\u{301}b@example.org"))
+    }
+}
