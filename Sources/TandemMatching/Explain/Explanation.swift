@@ -179,13 +179,14 @@ struct Explainer {
         let start = pool.firstMonth.firstDay
         let target = config.matching.waitingTargetMonths
         let inUse = pool.capacityInUse[a.email.key] ?? 0
-        if pool.standing(p) == .finished {
-            lines.append("Not waiting: their pair has completed; a new response to the form would put them in the pool again.")
-        } else if pool.runningJuniors.contains(a.email.key) {
+        // In the order of `Pool.standing`: a running pair first, then a completed one.
+        if pool.runningJuniors.contains(a.email.key) {
             lines.append("Not waiting: in a running pair as a junior partner.")
         } else if inUse > 0 {
             let free = max(0, a.capacity - inUse)
             lines.append("Not waiting: in \(count(inUse, "running pair")) as a senior partner, with \(count(free, "place")) free.")
+        } else if pool.standing(p) == .finished {
+            lines.append("Not waiting: their pair has completed; a new response to the form would put them in the pool again.")
         } else if days < 0 {
             lines.append("Applied after \(start), when this round's sessions start, so has not waited yet.")
         } else {
