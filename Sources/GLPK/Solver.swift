@@ -7,6 +7,9 @@ public struct SolveOptions: Sendable {
     public var timeLimit: Double? = nil
     /// Stop when the relative gap between the best solution and the bound is at most this; 0 = prove optimality.
     public var mipGap = 0.0
+    /// Stop branch-and-bound once it has made this many nodes; nil = no limit. Unlike a time
+    /// limit it stops at the same point on every machine, so the result is reproducible.
+    public var nodeLimit: Int? = nil
     /// GLPK's MIP presolver. Turned off automatically when a starting solution is given.
     public var presolve = true
     /// Mixed-integer rounding and cover cuts: models with role choices ("either") need them.
@@ -21,10 +24,11 @@ public struct SolveOptions: Sendable {
     /// Keep GLPK's printable solution (`glp_print_mip` / `glp_print_sol`).
     public var keepPrintedSolution = false
 
-    public init(timeLimit: Double? = nil, mipGap: Double = 0, presolve: Bool = true, cuts: Bool = true,
+    public init(timeLimit: Double? = nil, mipGap: Double = 0, nodeLimit: Int? = nil, presolve: Bool = true, cuts: Bool = true,
                 startingSolution: [Double]? = nil, startingBasis: StartingBasis? = nil,
                 keepLPText: Bool = false, keepPrintedSolution: Bool = false) {
         self.startingBasis = startingBasis
+        self.nodeLimit = nodeLimit
         self.timeLimit = timeLimit
         self.mipGap = mipGap
         self.presolve = presolve
@@ -55,6 +59,8 @@ public struct Solution: Sendable {
         case feasible(gap: Double)
         /// Stopped by the time limit; `values` may or may not hold a solution.
         case timeLimit
+        /// Stopped by the node limit (`SolveOptions.nodeLimit`); `values` may or may not hold a solution.
+        case nodeLimit
         /// No solution satisfies the constraints.
         case infeasible
         /// The objective can grow without bound.
@@ -65,6 +71,7 @@ public struct Solution: Sendable {
             case .optimal: return "optimal"
             case let .feasible(gap): return "feasible, gap \(String(format: "%.3g", gap * 100))%"
             case .timeLimit: return "time limit reached"
+            case .nodeLimit: return "node limit reached"
             case .infeasible: return "infeasible"
             case .unbounded: return "unbounded"
             }
@@ -79,6 +86,8 @@ public struct Solution: Sendable {
     public var bestBound: Double?
     /// Relative gap between `objective` and `bestBound` (0 when proven optimal).
     public var gap: Double?
+    /// Branch-and-bound nodes made (0 for an LP, or a MIP settled before the search).
+    public var nodes = 0
     public var seconds: Double
     /// GLPK's terminal output, captured instead of printed.
     public var log: String
@@ -238,7 +247,7 @@ public enum Solver {
     }
 
     private static func solveMIP(_ problem: Problem, model: Model, options: SolveOptions) throws(SolverError) -> Solution {
-        let search = SearchContext(startingSolution: options.startingSolution)
+        let search = SearchContext(startingSolution: options.startingSolution, nodeLimit: options.nodeLimit)
         var parameters = glp_iocp()
         glp_init_iocp(&parameters)
         parameters.msg_lev = GLP_MSG_ERR
@@ -295,6 +304,7 @@ public enum Solver {
             result = read(problem, model: model, status: .optimal, primal: glp_mip_col_val, objective: glp_mip_obj_val)
             result.gap = 0
             result.bestBound = result.objective
+            result.nodes = search.nodes
             return result
         case 0 where status == GLP_NOFEAS, GLP_ENOPFS:
             return Solution(status: .infeasible, seconds: 0, log: "")
@@ -303,15 +313,17 @@ public enum Solver {
         case GLP_EMIPGAP where hasSolution:
             result = read(problem, model: model, status: .feasible(gap: search.gap ?? options.mipGap),
                           primal: glp_mip_col_val, objective: glp_mip_obj_val)
-        case GLP_ETMLIM:
+        case GLP_ETMLIM, GLP_ESTOP:
+            let stopped: Solution.Status = code == GLP_ESTOP ? .nodeLimit : .timeLimit
             result = hasSolution
-                ? read(problem, model: model, status: .timeLimit, primal: glp_mip_col_val, objective: glp_mip_obj_val)
-                : Solution(status: .timeLimit, seconds: 0, log: "")
+                ? read(problem, model: model, status: stopped, primal: glp_mip_col_val, objective: glp_mip_obj_val)
+                : Solution(status: stopped, seconds: 0, log: "")
         default:
             throw .glpk(ResultCode(rawValue: code))
         }
         result.gap = search.gap
         result.bestBound = search.bestBound
+        result.nodes = search.nodes
         return result
     }
 
@@ -324,14 +336,21 @@ public enum Solver {
     }
 }
 
-/// State shared with GLPK's branch-and-bound callback: the starting solution to offer and
-/// the best bound and gap seen. A C callback cannot throw, so it only records.
+/// State shared with GLPK's branch-and-bound callback: the starting solution to offer, the
+/// node limit, and the best bound and gap seen. A C callback cannot throw, so it only records
+/// (and asks GLPK to stop at the node limit).
 private final class SearchContext {
     var startingSolution: [Double]?
+    let nodeLimit: Int?
     var gap: Double?
     var bestBound: Double?
+    /// Nodes made so far (GLPK's count of every node the tree has had).
+    var nodes = 0
 
-    init(startingSolution: [Double]?) { self.startingSolution = startingSolution }
+    init(startingSolution: [Double]?, nodeLimit: Int?) {
+        self.startingSolution = startingSolution
+        self.nodeLimit = nodeLimit
+    }
 
     func callback(_ tree: OpaquePointer) {
         switch glp_ios_reason(tree) {
@@ -347,6 +366,10 @@ private final class SearchContext {
                 bestBound = glp_ios_node_bound(tree, node)
                 gap = glp_ios_mip_gap(tree)
             }
+            var active: Int32 = 0, current: Int32 = 0, total: Int32 = 0
+            glp_ios_tree_size(tree, &active, &current, &total)
+            nodes = Int(total)
+            if let nodeLimit, glp_ios_reason(tree) == GLP_ISELECT, nodes >= nodeLimit { glp_ios_terminate(tree) }
         default:
             break
         }

@@ -227,7 +227,7 @@ public enum MonthlyRun {
     }
 
     /// Pairs and schedules in rounds: pairs the scheduler cannot fit are ruled out and the pairing solved
-    /// again (at most `maximumRounds` times); then GLPK polishes and confirms the pairing it accepted.
+    /// again (at most `maximumRounds` times); then the closing search and GLPK's check run on the pairing it accepted.
     static func pairAndSchedule(_ start: Pool, input: RunInput) throws(PipelineError)
         -> (pool: Pool, matching: MatchingResult, schedule: ScheduleResult, rounds: Int, timings: [(name: String, seconds: Double)]) {
         let config = input.config
@@ -248,7 +248,7 @@ public enum MonthlyRun {
             let began = clock.now
             do {
                 matching = try Matcher.match(pool, config: config, models: input.models, confirm: false, previous: previous,
-                                             polish: false)
+                                             search: false)
             } catch {
                 throw .matching(error)
             }
@@ -268,24 +268,24 @@ public enum MonthlyRun {
             for problem in ruledOut { pool.unschedulable[problem.pair.key] = problem.explanation }
             previous = matching
         }
-        // GLPK polishes the total score (small pools whose "either" roles leave a gap) and checks the
-        // pairing once the scheduler has accepted it, not in rounds it discards. The polished pairs
+        // The closing search (stages the network left open) and GLPK's check run once the scheduler
+        // has accepted the pairing, not in rounds it discards. The searched pairs
         // are kept only if no more of them lack a slot.
         let checking = clock.now
         var rescheduling = 0.0
         do {
-            var polished = matching
-            if try Matcher.polish(&polished, config: config, models: input.models) {
-                let polishedAt = clock.now
-                let again = sessions(for: polished.pairs)
-                rescheduling = (clock.now - polishedAt).inSeconds
+            var searched = matching
+            if try Matcher.search(&searched, config: config, models: input.models) {
+                let searchedAt = clock.now
+                let again = sessions(for: searched.pairs)
+                rescheduling = (clock.now - searchedAt).inSeconds
                 scheduleSeconds += rescheduling
                 if again.unscheduled.count <= schedule.unscheduled.count {
-                    matching = polished
+                    matching = searched
                     schedule = again
                 }
             } else {
-                matching = polished
+                matching = searched
             }
             try Matcher.confirm(&matching, config: config, models: input.models)
         } catch {

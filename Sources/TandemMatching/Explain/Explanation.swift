@@ -481,8 +481,10 @@ struct Explainer {
         static func key(_ s: Int, _ j: Int) -> Int64 { Explainer.key(s, j) }
     }
 
-    /// `byNetwork` chooses the method (tests); by default the pool's size does (`whatIfsKeepRoles`).
-    func tradeOff(senior s: Int, junior j: Int, byNetwork: Bool? = nil) throws -> TradeOff {
+    /// By the network method (`networkTradeOff`), as the run pairs; `byNetwork: false` weighs it
+    /// with GLPK's branch-and-bound on the full model instead: the independent check the tests
+    /// compare the network's answers with.
+    func tradeOff(senior s: Int, junior j: Int, byNetwork: Bool = true) throws -> TradeOff {
         var seniorMusts: [Int] = []
         for must in pool.overrides.mustPair {
             guard let ms = index[must.senior], let mj = index[must.junior] else { continue }
@@ -504,7 +506,7 @@ struct Explainer {
             candidates.append(Candidate(senior: s, junior: j, score: scorer.score(senior: s, junior: j)))
         }
         let whatIf = PairingModel(pool: pool, candidates: candidates, mustPairs: mustPairs.union([e]), overdue: overdue)
-        if byNetwork ?? whatIfsKeepRoles { return networkTradeOff(whatIf) }
+        if byNetwork { return networkTradeOff(whatIf) }
         let options = SolveOptions(timeLimit: config.matching.solverTimeLimitSeconds, mipGap: config.matching.mipGap)
         func solve(_ stage: PairingModel.Stage, floors: [PairingModel.Stage: Double], minimum: Int?) throws -> (Solution, [Int]) {
             let built = whatIf.build(stage: stage, floors: floors, minimumPoints: minimum)
@@ -562,13 +564,13 @@ struct Explainer {
         return total > target ? .better(.totalScore) : .tie
     }
 
-    /// Whether what-ifs keep everyone in the role the result gave them (`networkTradeOff`).
-    var whatIfsKeepRoles: Bool { candidates.count > Matcher.exactSearchLimit }
+    /// Whether a what-if's answer depends on keeping roles: someone could take either role.
+    var whatIfsKeepRoles: Bool { !model.eitherRole.isEmpty }
 
-    /// The trade-off on a large pool, by the network method the run itself used there (GLPK's
-    /// branch-and-bound, as for small pools, takes minutes per what-if at thousands of applicants):
-    /// everyone paired keeps the role the result gave them, which makes the model a network whose
-    /// optimum is exact, and the stages are compared in order.
+    /// The trade-off by the network method the run itself pairs with (GLPK's branch-and-bound took
+    /// minutes per what-if at thousands of applicants, and ended on its time limit): everyone paired
+    /// keeps the role the result gave them, which makes the model a network whose optimum is exact,
+    /// and the stages are compared in order.
     func networkTradeOff(_ whatIf: PairingModel) -> TradeOff {
         var roles: [Int: PairingNetwork.Role] = [:]
         for (junior, senior) in seniorOf {

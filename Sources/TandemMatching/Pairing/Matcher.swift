@@ -79,10 +79,20 @@ public struct MatchingResult: Sendable {
     var candidateSet = CandidateSet(candidates: [], allowedPairs: 0, hasAllowedPartner: [])
 }
 
-/// Chooses the month's pairs: scores the pool, prunes, then solves the lexicographic stages (see
-/// `PairingModel`) with our network simplex where the roles make the model a network, and with
-/// GLPK's branch-and-bound where "either" roles do not; GLPK then proves or measures the network's
-/// result (`confirm`), and every hard rule is checked before the result is returned.
+/// Chooses the month's pairs: scores the pool, prunes, then solves the lexicographic stages of
+/// `PairingModel` by one method at every size:
+/// 1. **Network.** With every role known the model is a flow network, solved exactly by our network
+///    simplex (`NetworkStages`): first with every "either" applicant free on both sides (the
+///    relaxation, which allows every valid pairing and more), then, if it used someone both ways,
+///    with each "either" applicant's role set by rule from it.
+/// 2. **Bounds.** Each stage's value is measured against a valid upper bound
+///    (`NetworkStages.bounds`): counts (nobody is paired twice) and the relaxation's own values.
+///    A stage that reaches its bound, after every stage before it did, is proven optimal.
+/// 3. **Closing search.** From the first stage short of its bound, GLPK's branch-and-bound on the
+///    full model with roles free (`ClosingSearch`), from the network's pairs, within a node budget
+///    that keeps it to seconds and reproducible.
+/// GLPK also re-solves each network stage's LP from the network's final basis (`confirm`), so that
+/// GLPK, not our code, says "optimal"; every hard rule is checked again before a result is returned.
 public enum Matcher {
     /// - Parameters:
     ///   - confirm: have GLPK check the network's stages now (see `confirm`); `tandem run`
@@ -90,11 +100,11 @@ public enum Matcher {
     ///   - previous: the same pool's result before some pairs were ruled out (`Pool.unschedulable`,
     ///     the only difference allowed): its scorer and candidate pairs, pairs given back included,
     ///     are used again without those pairs instead of scoring the pool once more.
-    ///   - polish: polish the total score with GLPK where the network leaves a gap (`polishLimit`);
-    ///     `tandem run` leaves it to `polish(_:config:models:)`, after the scheduler's last round.
+    ///   - search: run the closing search now where the network leaves a stage open; `tandem run`
+    ///     leaves it to `search(_:config:models:)`, after the scheduler's last round.
     public static func match(_ pool: Pool, config: SchemeConfig, models: ModelFiles = .automatic,
                              confirm: Bool = true, previous: MatchingResult? = nil,
-                             polish: Bool = true) throws(MatchingError) -> MatchingResult {
+                             search: Bool = true) throws(MatchingError) -> MatchingResult {
         let clock = ContinuousClock()
         let started = clock.now
         let scorer: Scorer
@@ -116,10 +126,6 @@ public enum Matcher {
         // Pairs are given back at most once per run (or found too much work once): a later round
         // keeps them and gives back no more.
         var givenBack = restoredOverdue || restoredOthers || restoreSkipped != nil
-        var stages: [StageReport] = []
-        var chosen: [Int] = []
-        var model: PairingModel
-        var pending: PendingCheck?
         // Pruning must not cost people their pair: anyone left unpaired who has allowed partners
         // gets pairs back and the stages are solved once more. Overdue applicants get all their
         // allowed pairs when that keeps the model within three times its size; otherwise, and
@@ -162,36 +168,32 @@ public enum Matcher {
             return extra
         }
 
+        func pairingModel(of candidates: CandidateSet) throws(MatchingError) -> PairingModel {
+            PairingModel(pool: pool, candidates: candidates.candidates,
+                         mustPairs: try validatedMustPairs(scorer: scorer, candidates: candidates.candidates), overdue: overdue)
+        }
+        var model = try pairingModel(of: candidateSet)
         // A later round has only fewer pairs: the roles and bound its first solve settled still serve.
-        var reusable = previous?.pendingCheck?.settled
-        while true {
-            let mustPairs = try validatedMustPairs(scorer: scorer, candidates: candidateSet.candidates)
-            model = PairingModel(pool: pool, candidates: candidateSet.candidates, mustPairs: mustPairs, overdue: overdue)
-            var settled = reusable
-            reusable = nil
-            if !givenBack && model.candidates.count > exactSearchLimit {
-                // On a large pool whom to give pairs back to is read off the priority stages alone;
-                // the score stages wait until the candidate pairs are final.
-                let early = NetworkStages(model: model).priorityPairs()
-                givenBack = true
-                if let extra = pairsToGiveBack(early.chosen, in: model) {
-                    candidateSet = scorer.adding(extra, to: candidateSet)
-                    continue
-                }
-                settled = early.settled
-            }
-            pending = nil
-            stages = []
-            chosen = []
-            if !model.candidates.isEmpty {
-                chosen = try solveByNetwork(model, config: config.matching,
-                                            keepModels: models.keeps(candidatePairs: model.candidates.count), reports: &stages,
-                                            pending: &pending, reusing: settled, polish: polish)
-            }
-            if givenBack { break }
+        var settled = previous?.pendingCheck?.settled
+        if !givenBack {
+            // Whom to give pairs back to is read off the priority stages alone; the score stages
+            // wait until the candidate pairs are final.
             givenBack = true
-            guard let extra = pairsToGiveBack(chosen, in: model) else { break }
-            candidateSet = scorer.adding(extra, to: candidateSet)
+            let early = NetworkStages(model: model).priorityPairs()
+            settled = early.settled
+            if let extra = pairsToGiveBack(early.chosen, in: model) {
+                candidateSet = scorer.adding(extra, to: candidateSet)
+                model = try pairingModel(of: candidateSet)
+                settled = nil
+            }
+        }
+        var stages: [StageReport] = []
+        var chosen: [Int] = []
+        var pending: PendingCheck?
+        if !model.candidates.isEmpty {
+            chosen = try solveByNetwork(model, config: config.matching,
+                                        keepModels: models.keeps(candidatePairs: model.candidates.count), reports: &stages,
+                                        pending: &pending, reusing: settled, search: search)
         }
         let solved = clock.now
         DebugLog.write("matcher: scoring \((scored - started).inSeconds)s, solving and restoring \((solved - scored).inSeconds)s")
@@ -226,22 +228,6 @@ public enum Matcher {
         }.sorted { ($0.senior.email.key, $0.junior.email.key) < ($1.senior.email.key, $1.junior.email.key) }
         let unmatched = describeUnmatched(pool: model.pool, scorer: scorer, model: model, chosen: chosen, overdue: overdue)
         return (pairs, unmatched)
-    }
-
-    /// Runs the total-score polish that `match(polish: false)` left for later, on the result the
-    /// scheduler accepted: returns whether the pairs changed (the caller schedules them again).
-    public static func polish(_ result: inout MatchingResult, config: SchemeConfig, models: ModelFiles) throws(MatchingError) -> Bool {
-        guard var check = result.pendingCheck, check.polishDeferred, let scorer = result.scorer else { return false }
-        let keep = models.keeps(candidatePairs: check.model.candidates.count)
-        let before = check.chosen
-        check.polishDeferred = false
-        check.polished = try polishTotalScore(&check, config: config.matching, keepModels: keep)
-        result.pendingCheck = check
-        result.stages = try checkedReports(check, config: config.matching, keepModels: keep, check: false)
-        guard check.chosen != before else { return false }
-        (result.pairs, result.unmatched) = try outcome(check.chosen, model: check.model, scorer: scorer,
-                                                        overdue: overdueApplicants(scorer.pool, config: config))
-        return true
     }
 
     /// Must-pairs must pass the hard rules and fit the seniors' capacity: checked here, in words a
@@ -281,98 +267,80 @@ public enum Matcher {
         return result
     }
 
-    private static func options(_ config: MatchingConfig, keep: Bool, start: [Double]?) -> SolveOptions {
-        SolveOptions(timeLimit: config.solverTimeLimitSeconds, mipGap: config.mipGap, startingSolution: start,
-                     keepLPText: keep, keepPrintedSolution: keep)
-    }
-
     /// Giving pairs back is skipped when (people concerned) × (applicants) exceeds this: about a
     /// minute or two of scoring on two cores.
     static let restoreWorkLimit = 200_000_000
 
-    /// Models up to this many candidate pairs whose network result is not proven optimal (an
-    /// "either" applicant's role) are settled by GLPK's branch-and-bound on the full model.
-    static let exactSearchLimit = 4_000
-
-    /// The network's result waiting for GLPK's check (`Matcher.confirm`).
+    /// The network's result waiting for GLPK's check (`Matcher.confirm`) and, where a stage is
+    /// open, for the closing search (`Matcher.search`).
     struct PendingCheck: Sendable {
         var model: PairingModel
         var final: NetworkStages.Pass
         var relaxation: NetworkStages.Pass
         var passes: Int
         var settled: NetworkStages.Settled?
-        /// The pairs returned: the network's, or GLPK's polish of its total score.
+        /// Valid upper bounds of the stages (`NetworkStages.bounds`).
+        var bounds: [PairingModel.Stage: Int]
+        /// The first stage the network's pairs do not prove, when the closing search can take it.
+        var searchFrom: PairingModel.Stage?
+        /// The pairs returned: the network's, or the closing search's.
         var chosen: [Int]
-        /// GLPK's total-score stage on the full model, when it polished the network's result.
-        var polished: StageReport?
-        /// The polish is due but was left for `Matcher.polish`.
-        var polishDeferred = false
+        /// The closing search's stages, once it has run.
+        var searched: [StageReport]?
     }
 
-    /// Up to this many candidate pairs, a network result short of its bound gets its total score
-    /// polished by GLPK's branch-and-bound on the full model (roles free), the earlier stages held
-    /// at the values found.
-    static let polishLimit = 20_000
-
-    /// The stages on the pairing network (`NetworkStages`); when the role choice leaves a gap on a
-    /// small model, GLPK's branch-and-bound on the full model settles it, starting from the
-    /// network's pairs. Otherwise GLPK's check of each stage is left to `confirm`.
+    /// The stages on the pairing network (`NetworkStages`) and their bounds. The first stage short
+    /// of its bound is left to the closing search (`ClosingSearch`), run here or, when `search` is
+    /// false, by `search(_:config:models:)` once the scheduler has accepted the pairs; GLPK's check of the network's
+    /// stages is left to `confirm`.
     private static func solveByNetwork(_ model: PairingModel, config: MatchingConfig, keepModels: Bool,
                                        reports: inout [StageReport], pending: inout PendingCheck?,
-                                       reusing earlier: NetworkStages.Settled?, polish: Bool) throws(MatchingError) -> [Int] {
-        let (final, relaxation, passes, settled) = NetworkStages(model: model).solve(reusing: earlier)
-        let reachesBound = [PairingModel.Stage.overdue, .coverage, .waiting, .minimumScore, .totalScore]
-            .allSatisfy { final.values[$0] == relaxation.values[$0] }
-        if !reachesBound && model.candidates.count <= exactSearchLimit {
-            return try solveStages(model, config: config, keepModels: keepModels, reports: &reports, start: final.chosen)
+                                       reusing earlier: NetworkStages.Settled?, search: Bool) throws(MatchingError) -> [Int] {
+        let stages = NetworkStages(model: model)
+        var (final, relaxation, passes, settled) = stages.solve(reusing: earlier)
+        let bounds = stages.bounds(final: final, relaxation: &relaxation)
+        settled?.relaxation = relaxation
+        let open = PairingModel.Stage.allCases.first { stage in
+            (stage != .overdue || !model.overdue.isEmpty) && bounds[stage].map { final.values[stage]! < $0 } ?? true
         }
+        DebugLog.write("network: bounds \(bounds.map { "\($0.key.rawValue)=\($0.value)" }.sorted()), first open stage \(open?.rawValue ?? "none")")
         var check = PendingCheck(model: model, final: final, relaxation: relaxation, passes: passes, settled: settled,
-                                 chosen: final.chosen)
-        if !reachesBound && model.candidates.count <= polishLimit {
-            if polish {
-                check.polished = try polishTotalScore(&check, config: config, keepModels: keepModels)
-            } else {
-                check.polishDeferred = true
-            }
-        }
+                                 bounds: bounds, chosen: final.chosen)
+        if let open, model.candidates.count <= ClosingSearch.candidateLimit { check.searchFrom = open }
+        if search { try runSearch(&check, config: config, keepModels: keepModels) }
         pending = check
         reports = try checkedReports(check, config: config, keepModels: keepModels, check: false)
         return check.chosen
     }
 
-    /// GLPK's branch-and-bound on the total-score stage of the full model (where "either" roles
-    /// are free), holding the earlier stages at least at the network's values and starting from
-    /// the network's pairs; its pairs replace the network's when they score more.
-    private static func polishTotalScore(_ check: inout PendingCheck, config: MatchingConfig,
-                                         keepModels: Bool) throws(MatchingError) -> StageReport {
-        let model = check.model
+    /// The closing search from `check.searchFrom`, the earlier stages held at the network's values.
+    private static func runSearch(_ check: inout PendingCheck, config: MatchingConfig, keepModels: Bool) throws(MatchingError) {
+        guard let first = check.searchFrom, check.searched == nil else { return }
         var floors: [PairingModel.Stage: Double] = [:]
-        for stage in [PairingModel.Stage.overdue, .coverage, .waiting] where stage != .overdue || !model.overdue.isEmpty {
-            floors[stage] = model.objectiveValue(stage, chosen: check.chosen)
+        for stage in [PairingModel.Stage.overdue, .coverage, .waiting] where stage != first {
+            guard let value = check.final.values[stage], PairingModel.Stage.allCases.firstIndex(of: stage)! < PairingModel.Stage.allCases.firstIndex(of: first)! else { continue }
+            if stage == .overdue && check.model.overdue.isEmpty { continue }
+            floors[stage] = Double(value)
         }
-        let floor = check.final.floor
-        let built = model.build(stage: .totalScore, floors: floors, minimumPoints: floor)
-        let start = startingValues(built, chosen: check.chosen, model: model, floor: floor)
-        var options = options(config, keep: keepModels, start: start)
-        options.timeLimit = min(config.solverTimeLimitSeconds, 15)
-        let solution: Solution
-        do { solution = try Solver.solve(built.model, options: options) } catch { throw .solver(error.description) }
-        DebugLog.write("polish: \(solution.status) in \(solution.seconds)s")
-        var chosen = check.chosen
-        if solution.values != nil {
-            let picked = built.pairVariables.indices.filter { solution.value(built.pairVariables[$0]) > 0.5 }
-            if model.objectiveValue(.totalScore, chosen: picked) > model.objectiveValue(.totalScore, chosen: chosen) {
-                chosen = picked
-            }
-        }
-        check.chosen = chosen
-        let status = solution.isProvenOptimal
-            ? "optimal given the earlier stages' values (GLPK branch-and-bound, roles free)"
-            : "\(solution.status) (GLPK branch-and-bound from the network's pairs)"
-        return StageReport(name: PairingModel.Stage.totalScore.rawValue, status: status,
-                           objective: model.objectiveValue(.totalScore, chosen: chosen) / 100, gap: solution.gap,
-                           seconds: solution.seconds, solves: 1, lpText: solution.lpText,
-                           printedSolution: solution.printedSolution, provenOptimal: false)
+        let outcome = try ClosingSearch(model: check.model, config: config, keepModels: keepModels)
+            .run(from: first, floors: floors, floor: check.final.floor, start: check.final.chosen, bounds: check.bounds)
+        check.chosen = outcome.chosen
+        check.searched = outcome.reports
+    }
+
+    /// Runs the closing search that `match(search: false)` left for later, on the result the
+    /// scheduler accepted: returns whether the pairs changed (the caller schedules them again).
+    public static func search(_ result: inout MatchingResult, config: SchemeConfig, models: ModelFiles) throws(MatchingError) -> Bool {
+        guard var check = result.pendingCheck, check.searchFrom != nil, check.searched == nil, let scorer = result.scorer else { return false }
+        let keep = models.keeps(candidatePairs: check.model.candidates.count)
+        let before = check.chosen
+        try runSearch(&check, config: config.matching, keepModels: keep)
+        result.pendingCheck = check
+        result.stages = try checkedReports(check, config: config.matching, keepModels: keep, check: false)
+        guard check.chosen != before else { return false }
+        (result.pairs, result.unmatched) = try outcome(check.chosen, model: check.model, scorer: scorer,
+                                                        overdue: overdueApplicants(scorer.pool, config: config))
+        return true
     }
 
     /// Has GLPK check every stage of a network result from the network simplex's basis (and the
@@ -385,29 +353,25 @@ public enum Matcher {
         result.pendingCheck = nil
     }
 
+    /// The stage reports: the network's stages (each checked by GLPK when `check`), then the closing
+    /// search's, if it ran.
     private static func checkedReports(_ pending: PendingCheck, config: MatchingConfig, keepModels: Bool,
                                        check: Bool) throws(MatchingError) -> [StageReport] {
         typealias Stage = PairingModel.Stage
         let (model, final, relaxation, passes) = (pending.model, pending.final, pending.relaxation, pending.passes)
-        // The stages GLPK checks, with the relaxation's bound where it bounds them: only while every
-        // earlier stage reached its bound.
-        var checked: [(stage: Stage, value: Int, bound: Int?)] = []
-        var boundValid = true
-        for stage in [Stage.overdue, .coverage, .waiting, .minimumScore, .totalScore] {
-            if stage == .overdue && model.overdue.isEmpty { continue }
-            if stage == .totalScore && pending.polished != nil { continue }
-            let value = final.values[stage]!
-            let bound = boundValid ? relaxation.values[stage] : nil
-            boundValid = bound == value
-            checked.append((stage, value, bound))
-        }
+        let searched = pending.searched.map { _ in pending.searchFrom! }
+        // The stages the network's pairs stand for (those before the search), with their bounds.
+        let stages = Stage.allCases.filter { ($0 != .overdue || !model.overdue.isEmpty) }
+        let networkStages = stages.prefix { $0 != searched }
         // GLPK re-solves each stage's LP from the network's basis (and the relaxation's, where its
-        // bound applies), every job on its own thread at once (GLPK keeps its state per thread).
+        // bound is the relaxation's), every job on its own thread at once (GLPK keeps its state per thread).
         var jobs: [(network: PairingNetwork, stage: Stage, keep: Bool)] = []
         if check {
-            for (stage, _, bound) in checked {
+            for stage in networkStages {
                 jobs.append((final.networks[stage]!, stage, keepModels))
-                if passes > 1, bound != nil, let relaxed = relaxation.networks[stage] { jobs.append((relaxed, stage, false)) }
+                if passes > 1, let bound = pending.bounds[stage], bound == relaxation.values[stage], let relaxed = relaxation.networks[stage] {
+                    jobs.append((relaxed, stage, false))
+                }
             }
         }
         let outcomes = ResultSlots<Result<Solution, MatchingError>>(count: jobs.count)
@@ -421,17 +385,13 @@ public enum Matcher {
         var solutions = outcomes.values()[...]
 
         var reports: [StageReport] = []
-        for stage in [Stage.overdue, .coverage, .waiting, .minimumScore, .totalScore] {
-            if stage == .overdue && model.overdue.isEmpty {
-                reports.append(StageReport(name: stage.rawValue, status: "skipped: nobody has waited past the target",
-                                           objective: 0, gap: 0, seconds: 0, solves: 0, provenOptimal: true))
-                continue
-            }
-            if stage == .totalScore, let polished = pending.polished {
-                reports.append(polished)
-                continue
-            }
-            let (_, value, bound) = checked.first { $0.stage == stage }!
+        if model.overdue.isEmpty {
+            reports.append(StageReport(name: Stage.overdue.rawValue, status: "skipped: nobody has waited past the target",
+                                       objective: 0, gap: 0, seconds: 0, solves: 0, provenOptimal: true))
+        }
+        for stage in networkStages {
+            let value = final.values[stage]!
+            let bound = pending.bounds[stage]
             var seconds = final.seconds[stage] ?? 0
             var solves = 0
             var proof: Solution?
@@ -446,12 +406,12 @@ public enum Matcher {
                     throw .solver("GLPK did not confirm the network optimum of stage \(stage.rawValue): \(solution.status), objective \(solution.objective ?? .nan) against \(value)")
                 }
                 proof = solution
-                if passes > 1, bound != nil, relaxation.networks[stage] != nil {
+                if passes > 1, let bound, bound == relaxation.values[stage], relaxation.networks[stage] != nil {
                     // The relaxation's bound, also checked by GLPK.
                     let bounding = try solutions.removeFirst().get()
                     solves += 1
                     seconds += bounding.seconds
-                    guard bounding.isProvenOptimal, abs((bounding.objective ?? .nan) - Double(bound!)) < 0.5 else {
+                    guard bounding.isProvenOptimal, abs((bounding.objective ?? .nan) - Double(bound)) < 0.5 else {
                         throw .solver("GLPK did not confirm the relaxation bound of stage \(stage.rawValue): \(bounding.status)")
                     }
                 }
@@ -459,8 +419,8 @@ public enum Matcher {
             let proven = check && bound == value
             let gap = bound == value ? 0 : bound.flatMap { $0 == 0 ? nil : Double($0 - value) / Double(abs($0)) }
             let objective = stage == .minimumScore ? Double(value) / 100
-                : stage == .totalScore ? model.objectiveValue(.totalScore, chosen: pending.chosen) / 100
-                : model.objectiveValue(stage, chosen: pending.chosen)
+                : stage == .totalScore ? model.objectiveValue(.totalScore, chosen: pending.final.chosen) / 100
+                : model.objectiveValue(stage, chosen: pending.final.chosen)
             let status = !check ? "not yet checked by GLPK"
                 : proven ? "optimal" : "not proven: \"either\" applicants' roles were chosen by rule"
             reports.append(StageReport(
@@ -468,130 +428,7 @@ public enum Matcher {
                 solves: solves + (stage == .minimumScore ? final.probes : 0),
                 lpText: proof?.lpText, printedSolution: proof?.printedSolution, provenOptimal: proven))
         }
-        return reports
-    }
-
-    private static func solveStages(_ model: PairingModel, config: MatchingConfig, keepModels: Bool,
-                                    reports: inout [StageReport], start: [Int]? = nil) throws(MatchingError) -> [Int] {
-        var floors: [PairingModel.Stage: Double] = [:]
-        var incumbent: [Int]? = start
-
-        func run(_ stage: PairingModel.Stage, floor: Int?, keep: Bool) throws(MatchingError) -> (Solution, [Int], PairingModel.Built) {
-            let built = model.build(stage: stage, floors: floors, minimumPoints: floor)
-            let start = incumbent.flatMap { startingValues(built, chosen: $0, model: model, floor: floor) }
-            let solution: Solution
-            do {
-                solution = try Solver.solve(built.model, options: options(config, keep: keep, start: start))
-                DebugLog.write("\(stage.rawValue) floor=\(floor ?? -1) cols=\(built.model.columns.count) \(solution.status) \(solution.seconds)s")
-            } catch {
-                throw .solver(error.description)
-            }
-            let chosen = solution.values == nil ? [] : built.pairVariables.indices.filter { solution.value(built.pairVariables[$0]) > 0.5 }
-            return (solution, chosen, built)
-        }
-
-        for stage in [PairingModel.Stage.overdue, .coverage, .waiting] {
-            if stage == .overdue && model.overdue.isEmpty {
-                reports.append(StageReport(name: stage.rawValue, status: "skipped: nobody has waited past the target",
-                                           objective: 0, gap: 0, seconds: 0, solves: 0, provenOptimal: true))
-                continue
-            }
-            let (solution, chosen, _) = try run(stage, floor: nil, keep: keepModels)
-            guard solution.values != nil else {
-                throw .solver("stage \(stage.rawValue) ended \(solution.status) with no solution")
-            }
-            // The floor for later stages is what the solution achieves, recomputed exactly in Swift.
-            let achieved = model.objectiveValue(stage, chosen: chosen)
-            floors[stage] = achieved
-            incumbent = chosen
-            reports.append(report(stage.rawValue, solution, objective: achieved, solves: 1))
-        }
-
-        // Stage 4: bisection over the distinct scores for the highest floor that keeps stages 1–3.
-        let began = ContinuousClock.now
-        var best = incumbent ?? []
-        var lowest = model.objectiveValue(.minimumScore, chosen: best)
-        // A floor above a must-pair's score is impossible by definition: never probed.
-        let mustFloor = model.mustPairs.map { model.candidates[$0].score.points }.min() ?? Int.max
-        let thresholds = Array(Set(model.candidates.map(\.score.points))).filter { $0 <= mustFloor }.sorted()
-        var low = thresholds.firstIndex { Double($0) > lowest } ?? thresholds.count // first untested above
-        var high = thresholds.count - 1
-        var solves = 0
-        var worst: Solution?
-        while !best.isEmpty && low <= high {
-            let mid = (low + high) / 2
-            let (solution, chosen, _) = try run(.minimumScore, floor: thresholds[mid], keep: false)
-            solves += 1
-            switch solution.status {
-            case _ where solution.values != nil: // optimal, at the gap, or stopped with a solution in hand
-                best = chosen
-                incumbent = chosen
-                lowest = model.objectiveValue(.minimumScore, chosen: chosen)
-                low = max(mid + 1, thresholds.firstIndex { Double($0) > lowest } ?? thresholds.count)
-                if !solution.isProvenOptimal {
-                    worst = solution
-                    high = -1
-                }
-            case .infeasible:
-                high = mid - 1
-            default:
-                // Not proven either way within the time limit: keep the floor we have, and stop
-                // probing (each further probe would likely run into the limit as well).
-                worst = solution
-                high = -1
-            }
-        }
-        let floorPoints = best.isEmpty ? nil : Int(lowest)
-        var probe = StageReport(name: PairingModel.Stage.minimumScore.rawValue,
-                                status: worst.map { "\($0.status) in a probe" } ?? "optimal",
-                                objective: lowest / 100, gap: worst?.gap ?? 0,
-                                seconds: (ContinuousClock.now - began).inSeconds, solves: solves,
-                                provenOptimal: worst == nil)
-        if keepModels {
-            // Record the model at the floor found, solved, so it can be re-checked elsewhere.
-            let (solution, _, _) = try run(.minimumScore, floor: floorPoints, keep: true)
-            probe.lpText = solution.lpText
-            probe.printedSolution = solution.printedSolution
-            probe.solves += 1
-        }
-        reports.append(probe)
-
-        let (solution, chosen, _) = try run(.totalScore, floor: floorPoints, keep: keepModels)
-        guard solution.values != nil else {
-            throw .solver("stage total-score ended \(solution.status) with no solution")
-        }
-        reports.append(report(PairingModel.Stage.totalScore.rawValue, solution,
-                              objective: model.objectiveValue(.totalScore, chosen: chosen) / 100, solves: 1))
-        return chosen
-    }
-
-    private static func report(_ name: String, _ solution: Solution, objective: Double, solves: Int) -> StageReport {
-        StageReport(name: name, status: solution.status.description, objective: objective, gap: solution.gap,
-                    seconds: solution.seconds, solves: solves, lpText: solution.lpText,
-                    printedSolution: solution.printedSolution, provenOptimal: solution.isProvenOptimal)
-    }
-
-    /// The previous stage's pairs as a starting solution for this stage's model, when they fit it.
-    private static func startingValues(_ built: PairingModel.Built, chosen: [Int], model: PairingModel, floor: Int?) -> [Double]? {
-        if let floor, chosen.contains(where: { model.candidates[$0].score.points < floor }) { return nil }
-        var values = [Double](repeating: 0, count: built.model.columns.count)
-        var paired = Set<Int>()
-        var senior = Set<Int>()
-        for e in chosen {
-            values[built.pairVariables[e].index] = 1
-            paired.insert(model.candidates[e].senior)
-            paired.insert(model.candidates[e].junior)
-            senior.insert(model.candidates[e].senior)
-        }
-        for (p, variable) in built.pairedVariables where paired.contains(p) { values[variable.index] = 1 }
-        for (i, column) in built.model.columns.enumerated() where column.name.hasPrefix("senior_role(") {
-            // senior_role(key): 1 when that person is a senior in `chosen`.
-            let key = String(column.name.dropFirst("senior_role(".count).dropLast())
-            if let p = model.people.first(where: { model.pool.applicants[$0].email.key == key }), senior.contains(p) {
-                values[i] = 1
-            }
-        }
-        return values
+        return reports + (pending.searched ?? [])
     }
 
     /// Every hard rule, checked again on the solution: a violation is an error, never an output.

@@ -84,7 +84,11 @@ struct NetworkStages {
         let began = ContinuousClock.now
         guard let weights else {
             var probe = PairingNetwork(model: model, roles: roles, floor: floor)
-            for stage in tiers where probe.solve(stage) < target.values[stage]! { return (false, [], nil) }
+            // Compared in the stages' order: the first stage that differs decides.
+            for stage in tiers {
+                let value = probe.solve(stage)
+                if value != target.values[stage]! { return (value > target.values[stage]!, probe.chosen, nil) }
+            }
             return (true, probe.chosen, nil)
         }
         // One solve of the three stages folded into one objective, warm when possible.
@@ -225,7 +229,7 @@ struct NetworkStages {
 
     /// Every stage with the roles of `kept` (must-pairs' roles first), any other "either" applicant
     /// settled by rule as `solve` does: how `tandem explain` weighs a what-if against the run's
-    /// result on a pool too large for GLPK's branch-and-bound.
+    /// result, and how the closing search turns roles GLPK chose into a whole pairing.
     func solve(keeping kept: [Int: PairingNetwork.Role]) -> Pass {
         var roles = mustPairRoles.merging(kept, uniquingKeysWith: { must, _ in must })
         var pass = Pass()
@@ -344,5 +348,84 @@ struct NetworkStages {
         } catch {
             throw .solver(error.description)
         }
+    }
+}
+
+
+extension NetworkStages {
+    /// Valid upper bounds on each stage's optimum with "either" roles free, for as long as the
+    /// stages before it are proven (a stage's optimum is defined only once theirs is known). Each
+    /// bound is the smallest of:
+    /// - counts (every person is paired at most once): overdue ≤ |O ∩ people with a candidate
+    ///   pair|, coverage ≤ |W ∩ those|, waiting ≤ Σ of their waits; and once coverage pairs
+    ///   all of W, the floor ≤ the lowest of their best pair scores (each must be paired);
+    /// - the relaxation's value (everyone "either" on both sides, so it allows every valid
+    ///   pairing and more), while its values of the earlier stages equal the proven ones: then its
+    ///   optimal face holds every pairing optimal for them, and its optimum over that face bounds
+    ///   ours. The relaxation's score stages are solved here when they can still bound.
+    /// The stages returned go up to the first that `final` does not reach (its bound, if any, included).
+    func bounds(final: Pass, relaxation: inout Pass) -> [Stage: Int] {
+        var bounds: [Stage: Int] = [:]
+        var relaxationValid = true
+        let stages = Stage.allCases.filter { $0 != .overdue || !model.overdue.isEmpty }
+        let waiting = model.people.filter { model.isWaiting[$0] }
+        for stage in stages {
+            if relaxationValid && relaxation.values[stage] == nil, stage == .minimumScore, relaxation.networks[tiers.last!] != nil {
+                _ = scores(roles: mustPairRoles, into: &relaxation)
+            }
+            var bound = relaxationValid ? relaxation.values[stage] : nil
+            let count: Int?
+            switch stage {
+            case .overdue: count = model.overdue.count
+            case .coverage: count = waiting.count
+            case .waiting: count = waiting.reduce(0) { $0 + model.waitingOf[$1] }
+            case .minimumScore:
+                // Everyone waiting must be paired only when coverage pairs them all.
+                guard final.values[.coverage] == waiting.count, !waiting.isEmpty else { count = nil; break }
+                var best = [Int](repeating: Int.min, count: model.pool.applicants.count)
+                for e in model.pointsOf.indices {
+                    best[model.seniorOf[e]] = max(best[model.seniorOf[e]], model.pointsOf[e])
+                    best[model.juniorOf[e]] = max(best[model.juniorOf[e]], model.pointsOf[e])
+                }
+                count = waiting.map { best[$0] }.min()
+            case .totalScore: count = nil
+            }
+            if let count { bound = min(bound ?? count, count) }
+            if stage == .minimumScore, !relaxationValid, let value = final.values[stage], value < (bound ?? Int.max) {
+                bound = min(bound ?? Int.max, floorBound(reaching: final.values, from: value, below: bound))
+            }
+            guard let bound, let value = final.values[stage] else { break }
+            bounds[stage] = bound
+            relaxationValid = relaxationValid && relaxation.values[stage] == value
+            if value < bound { break }
+        }
+        return bounds
+    }
+
+    /// The highest score floor at which the relaxation still reaches `targets` (the proven values of
+    /// the priority stages), searched from `from` up to `below`: a valid bound on the minimum-score
+    /// stage even where the relaxation's own priority values are higher than the proven ones, since
+    /// no pairing the relaxation cannot reach is possible.
+    func floorBound(reaching targets: [Stage: Int], from: Int, below limit: Int?) -> Int {
+        var target = Pass()
+        for stage in tiers { target.values[stage] = targets[stage] }
+        var relaxed = Pass()
+        let unfloored = priorities(roles: mustPairRoles, floor: nil, into: &relaxed)
+        let weights = foldWeights(unfloored)
+        let thresholds = floorThresholds.filter { $0 <= (limit ?? Int.max) }
+        var low = thresholds.firstIndex { $0 > from } ?? thresholds.count
+        var high = thresholds.count - 1
+        var best = from
+        var start: ProbeStart?
+        while low <= high {
+            let mid = (low + high) / 2
+            if keepsPriorities(roles: mustPairRoles, floor: thresholds[mid], target: target, weights: weights, start: &start).keeps {
+                best = thresholds[mid]
+                low = mid + 1
+            } else {
+                high = mid - 1
+            }
+        }
+        return best
     }
 }

@@ -87,6 +87,8 @@ struct PairingModel {
         var model: Model
         var pairVariables: [Model.Variable]
         var pairedVariables: [Int: Model.Variable]
+        /// r_p of each "either" applicant (1: senior).
+        var roleVariables: [Int: Model.Variable]
     }
 
     /// The model for one stage: `floors` holds the optimum of each earlier stage (1–3),
@@ -157,7 +159,7 @@ struct PairingModel {
         case .minimumScore, .totalScore: objective = objectiveTerms(.totalScore, y: y, x: x)
         }
         for (variable, coefficient) in objective { model.setObjective(variable, coefficient) }
-        return Built(model: model, pairVariables: x, pairedVariables: y)
+        return Built(model: model, pairVariables: x, pairedVariables: y, roleVariables: role)
     }
 
     func objectiveTerms(_ stage: Stage, y: [Int: Model.Variable], x: [Model.Variable]) -> [(Model.Variable, Double)] {
