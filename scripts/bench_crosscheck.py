@@ -212,7 +212,9 @@ def highs_in_child(model, time_limit):
         last = (p.stderr.strip().splitlines() or ["no message"])[-1]
         return {"status": f"HiGHS failed (exit {p.returncode}): {last}", "objective": None,
                 "seconds": time.perf_counter() - t0}
-    return json.loads(p.stdout)
+    # HiGHS 1.16 prints its banner on standard output whatever output_flag says: the result is the last line.
+    lines = p.stdout.strip().splitlines()
+    return json.loads(lines[-1]) if lines else {"status": "HiGHS printed no result", "objective": None, "seconds": None}
 
 
 def equal(a, b):
@@ -346,6 +348,29 @@ def crosscheck(run_dir, highs_limit, dense_limit_gib):
         print(f"    {highs.get('status')}, objective {o}; Tandem: {g and g['objective']}; "
               f"equal: {row['equal']}", flush=True)
         report["models"].append(row)
+    # The full role model ("either" roles free) of each stage, with the earlier stages held at Tandem's
+    # values: HiGHS's optimum must be Tandem's value, and the floor one score higher must be infeasible.
+    stages = {st["stage"]: st for st in read_summary(out)["solver_stages"]}
+    report["role_models"] = []
+    for model in sorted(glob.glob(os.path.join(out, "role-model-*.lp"))):
+        name = os.path.basename(model)[len("role-model-"):-len(".lp")]
+        print(f"  HiGHS: {os.path.basename(model)} …", flush=True)
+        highs = highs_in_child(model, highs_limit)
+        stage = stages.get(name.replace("-above", ""), {})
+        if name == "minimum-score-above":
+            expected, agrees = "infeasible", highs.get("status") == "Infeasible"
+        else:
+            try:
+                value = float((stage.get("objective") or "").replace(",", ""))
+                expected = value * 100 if name == "total-score" else value
+            except ValueError:
+                expected = None
+            o = highs.get("objective")
+            agrees = None if expected is None or o is None else abs(o - expected) <= max(0.5, 1e-6 * abs(expected))
+        row = {"model": os.path.basename(model), "stage": name, "highs": highs, "tandem": expected,
+               "tandem_status": stage.get("status"), "agrees": agrees}
+        print(f"    {highs.get('status')}, objective {highs.get('objective')}; Tandem: {expected}; agrees: {agrees}", flush=True)
+        report["role_models"].append(row)
     total = os.path.join(out, "model-total-score.lp")
     if os.path.exists(total):
         print("  scipy: one-to-one assignment on the pair scores …", flush=True)
@@ -580,6 +605,32 @@ def report(args):
     if not any_solver:
         w("| — | no run wrote a solver table | | | | | |")
     w("\nFrom each run's `summary.md` (objectives as the summary shows them) and `timings.md` (seconds).\n")
+
+    w("## The full role model, solved by HiGHS\n")
+    w("With `--models always` Tandem also writes, for each stage, the full pairing model with \"either\" roles free "
+      "(`role-model-STAGE.lp`: every pair and role a 0–1 variable) with the earlier stages held at the values Tandem "
+      "found, and the weakest-pair floor one score higher (`role-model-minimum-score-above.lp`). HiGHS solves each as "
+      "an integer program: where Tandem says a stage is optimal, HiGHS's optimum must be Tandem's value, and the "
+      "floor one score higher must be infeasible. Values in the model's units (scores in hundredths of a point).\n")
+    w("| applicants | model | Tandem's value | Tandem's status | HiGHS status | HiGHS objective | agree? | HiGHS seconds |")
+    w("|---:|---|---:|---|---|---:|---|---:|")
+    any_role = False
+    for d in runs:
+        cc = d.get("crosscheck")
+        for row in (cc or {}).get("role_models", []):
+            any_role = True
+            h = row["highs"]
+            agree = "—" if row["agrees"] is None else ("yes" if row["agrees"] else "**NO**")
+            tandem = row["tandem"] if isinstance(row["tandem"], str) else fmt_obj(row["tandem"])
+            w(f"| {d['size']:,} | {cell(row['model'])} | {cell(tandem)} | {cell(row.get('tandem_status'))} | "
+              f"{cell(h.get('status'))} | {fmt_obj(h.get('objective'))} | {agree} | {fmt_s(h.get('seconds'))} |")
+            add(d["size"], "role_model", row["stage"], "highs_status", h.get("status"))
+            add(d["size"], "role_model", row["stage"], "highs_objective", h.get("objective"))
+            add(d["size"], "role_model", row["stage"], "highs_seconds", h.get("seconds"))
+            add(d["size"], "role_model", row["stage"], "agrees", row["agrees"])
+    if not any_role:
+        w("| — | no run wrote role models | | | | | | |")
+    w("")
 
     w("## Cross-check with HiGHS\n")
     w("With `--models always` (a run of its own; a coordinator's run writes them only for small pools), Tandem "

@@ -318,6 +318,7 @@ public enum MonthlyRun {
         if let last = matching.stages.last, let lp = last.lpText {
             files.append(.init(path: "model.lp", text: lp))
         }
+        for (name, text) in matching.roleModels { files.append(.init(path: name, text: text)) }
         let counts = SummaryFacts.IngestCounts(
             records: ingest.recordCount, applicants: ingest.applicants.count, duplicates: ingest.duplicateResponses,
             rejected: ingest.rejected.count,

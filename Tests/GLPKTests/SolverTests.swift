@@ -136,6 +136,29 @@ import Testing
         }
     }
 
+    @Test func aNodeLimitStopsTheSearchAtTheSamePointEveryTime() throws {
+        // A knapsack that needs many nodes without cuts: stopped after 20, twice, with the same answer.
+        var model = Model(name: "nodes", sense: .maximize)
+        var terms: [(Model.Variable, Double)] = []
+        var state: UInt64 = 7
+        func next() -> Double { state = state &* 6364136223846793005 &+ 1442695040888963407; return Double(state >> 33) / Double(1 << 31) }
+        for i in 0..<60 {
+            let w = 1000 + next() * 1000
+            terms.append((model.addVariable("k\(i)", kind: .binary, objective: w + next() * 10), w))
+        }
+        model.addConstraint("capacity", terms, upper: 15_000.5)
+        let options = SolveOptions(nodeLimit: 20, presolve: false, cuts: false)
+        let first = try Solver.solve(model, options: options), second = try Solver.solve(model, options: options)
+        #expect(first.status == .nodeLimit)
+        #expect(first.nodes >= 20 && first.nodes < 40)
+        #expect(first.values == second.values && first.nodes == second.nodes)
+        let full = try Solver.solve(model, options: SolveOptions(presolve: false, cuts: false))
+        #expect(full.status == .optimal && full.nodes > 20)
+        // Stopped early, the bound is still valid and no better solution than the optimum is claimed.
+        if let bound = first.bestBound, let best = full.objective { #expect(bound >= best - 1e-6) }
+        if let objective = first.objective, let best = full.objective { #expect(objective <= best + 1e-6) }
+    }
+
     @Test func terminalOutputIsCapturedNotPrinted() throws {
         var model = Model(name: "quiet", sense: .maximize)
         let x = model.addVariable("x", kind: .integer, lower: 0, upper: 5, objective: 1)

@@ -3,8 +3,9 @@ import Testing
 @testable import TandemMatching
 import TandemModel
 
-/// The lexicographic optimum of small random pools, found by enumerating every feasible set of
-/// pairs, must equal what the GLPK stages find — stage by stage.
+/// The lexicographic optimum of small random pools with "either" applicants, found by enumerating
+/// every feasible set of pairs, must equal what the matcher finds — stage by stage — and every
+/// bound the network method proves stages with must hold.
 @Suite struct BruteForceTests {
     typealias Objectives = [Int] // overdue, coverage, waiting, minimum score, total score
 
@@ -64,5 +65,22 @@ import TandemModel
         let found = Self.objectives(chosen, pool: pool, target: config.matching.waitingTargetMonths)
         #expect(found == expected, "seed \(seed): GLPK \(found) vs brute force \(expected)")
         #expect(result.allProvenOptimal)
+
+        // The network's bounds hold, and a stage it calls reached is at the optimum.
+        let model = PairingModel(pool: pool, candidates: candidates, mustPairs: [], overdue: Matcher.overdueApplicants(pool, config: config))
+        guard !candidates.isEmpty else { return }
+        let stages = NetworkStages(model: model)
+        var (final, relaxation, _, _) = stages.solve()
+        let bounds = stages.bounds(final: final, relaxation: &relaxation)
+        let order: [PairingModel.Stage] = [.overdue, .coverage, .waiting, .minimumScore, .totalScore]
+        var reached = true
+        for (k, stage) in order.enumerated() {
+            guard let bound = bounds[stage] else { continue }
+            #expect(bound >= expected[k], "seed \(seed): \(stage.rawValue) bound \(bound) below the optimum \(expected[k])")
+            if reached && final.values[stage] == bound {
+                #expect(bound == expected[k], "seed \(seed): \(stage.rawValue) reached its bound \(bound) but the optimum is \(expected[k])")
+            }
+            reached = reached && final.values[stage] == bound
+        }
     }
 }

@@ -473,7 +473,7 @@ struct Explainer {
                     + (e.candidateIndex[Self.key(s, j)] == nil ? ", but this pair was not weighed" : "") + "."
             case let .better(stage):
                 return lead + "Pairing them would have been better (\(e.stageName(stage))); the matching "
-                    + (e.candidateIndex[Self.key(s, j)] == nil ? "weighs each person's best-scoring partners, and this pair is not among them for either." : "did not prove its result the best (it stopped at the time limit or the accepted gap).")
+                    + (e.candidateIndex[Self.key(s, j)] == nil ? "weighs each person's best-scoring partners, and this pair is not among them for either." : "did not prove its result the best at that stage (summary.md shows each stage's gap).")
             case let .unsettled(why): return lead + "The effect of pairing them could not be settled: \(why)."
             }
         }

@@ -20,23 +20,14 @@ import TandemModel
 ///
 /// Why a node limit and not a time limit: the same export must give the same pairs on every
 /// machine, and where GLPK stops on a clock depends on the machine. The nodes allowed shrink as the
-/// model grows (`nodes(columns:)`), so the search costs about the same few seconds at any size it runs at.
+/// model grows (`nodes(columns:)`, `MatchingLimits.searchWork`), so the search costs about the same
+/// few seconds at any size it runs at (up to `MatchingLimits.searchCandidates`).
 struct ClosingSearch {
     typealias Stage = PairingModel.Stage
 
     let model: PairingModel
     let config: MatchingConfig
     let keepModels: Bool
-
-    /// The search's whole budget, in (columns × nodes): about two seconds of branch-and-bound on this
-    /// project's machine whatever the model's size.
-    static let work = 2_000_000
-
-    /// Models with more candidate pairs are not searched: building GLPK's copy and solving its root
-    /// LP alone would take longer than the network's whole solve (at 20,000 pairs about a second;
-    /// GLPK's simplex grows faster than linearly). Their open stages keep the network's pairs and
-    /// report the gap to the bound.
-    static let candidateLimit = 20_000
 
     struct Outcome: Sendable {
         var chosen: [Int]
@@ -196,8 +187,8 @@ struct ClosingSearch {
         return pass.chosen
     }
 
-    /// Nodes for a model with this many candidate pairs: `work` shared out, at least 50.
-    static func nodes(columns: Int) -> Int { max(50, work / max(columns, 1)) }
+    /// Nodes for a model with this many candidate pairs: `MatchingLimits.searchWork` shared out, at least 50.
+    static func nodes(columns: Int) -> Int { max(50, MatchingLimits.searchWork / max(columns, 1)) }
 
     /// The pairs in hand as a starting solution for a stage's model, when they fit it.
     static func startingValues(_ built: PairingModel.Built, chosen: [Int], model: PairingModel, floor: Int?) -> [Double]? {

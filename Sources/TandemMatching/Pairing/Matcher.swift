@@ -66,11 +66,16 @@ public struct MatchingResult: Sendable {
     /// Whether applicants not yet overdue but left unpaired got their best allowed pairs back.
     public var restoredOthers: Bool
     /// How many applicants were left unpaired on the kept pairs while they had allowed partners,
-    /// when giving them pairs back was too much work (`Matcher.restoreWorkLimit`).
+    /// when giving them pairs back was too much work (`MatchingLimits.restoreWork`).
     public var restoreSkipped: Int?
     public var scoringSeconds: Double
     public var solvingSeconds: Double
     public var allProvenOptimal: Bool { stages.allSatisfy(\.provenOptimal) }
+    /// With `--models always`: the full role model (`PairingModel`, roles free) of each stage with the
+    /// earlier stages held at the values found, in CPLEX LP format, by file name
+    /// (`role-model-STAGE.lp`; `role-model-minimum-score-above.lp` is the floor one score higher,
+    /// infeasible when the floor is optimal), for an independent solver to check the stages against.
+    public var roleModels: [(name: String, text: String)] = []
     /// Set until `Matcher.confirm` has had GLPK check the network's result.
     var pendingCheck: Matcher.PendingCheck?
     /// The scorer, for the next round.
@@ -126,8 +131,8 @@ public enum Matcher {
         // Pairs are given back at most once per run (or found too much work once): a later round
         // keeps them and gives back no more.
         var givenBack = restoredOverdue || restoredOthers || restoreSkipped != nil
-        // Pruning must not cost people their pair: anyone left unpaired who has allowed partners
-        // gets pairs back and the stages are solved once more. Overdue applicants get all their
+        // Pruning must not cost people their pair: anyone the priority stages leave unpaired who has
+        // allowed partners gets pairs back before the stages are solved. Overdue applicants get all their
         // allowed pairs when that keeps the model within three times its size; otherwise, and
         // for everyone else, each gets their best allowed pairs, as many as double the model.
         // Returns the pairs to add, or nil when nobody needs any (or it is too much work).
@@ -142,7 +147,7 @@ public enum Matcher {
             // Giving pairs back scores every allowed pair of each person concerned: on a large pool
             // with many people unpaired that would take longer than everything else, so it is
             // skipped and the summary says so.
-            if unpairedCount * pool.applicants.count > restoreWorkLimit {
+            if unpairedCount * pool.applicants.count > MatchingLimits.restoreWork {
                 restoreSkipped = unpairedCount
                 if !unpairedOverdue.isEmpty { overduePruningUnchecked = true }
                 return nil
@@ -156,8 +161,8 @@ public enum Matcher {
                     .sorted { ($0.points, $1.pair.0, $1.pair.1) > ($1.points, $0.pair.0, $0.pair.1) }
                     .prefix(count).map(\.pair)
             }
-            let share = max(3 * config.matching.candidatesPerPerson, size / max(unpairedCount, 1))
-            if extra.count > 3 * size {
+            let share = max(MatchingLimits.restoreGrowth * config.matching.candidatesPerPerson, size / max(unpairedCount, 1))
+            if extra.count > MatchingLimits.restoreGrowth * size {
                 extra = perPerson.concurrentMap { best($0, share) }.flatMap { $0 }
                 overduePruningUnchecked = true
                 restoredPerPerson = share
@@ -267,10 +272,6 @@ public enum Matcher {
         return result
     }
 
-    /// Giving pairs back is skipped when (people concerned) × (applicants) exceeds this: about a
-    /// minute or two of scoring on two cores.
-    static let restoreWorkLimit = 200_000_000
-
     /// The network's result waiting for GLPK's check (`Matcher.confirm`) and, where a stage is
     /// open, for the closing search (`Matcher.search`).
     struct PendingCheck: Sendable {
@@ -306,7 +307,7 @@ public enum Matcher {
         DebugLog.write("network: bounds \(bounds.map { "\($0.key.rawValue)=\($0.value)" }.sorted()), first open stage \(open?.rawValue ?? "none")")
         var check = PendingCheck(model: model, final: final, relaxation: relaxation, passes: passes, settled: settled,
                                  bounds: bounds, chosen: final.chosen)
-        if let open, model.candidates.count <= ClosingSearch.candidateLimit { check.searchFrom = open }
+        if let open, model.candidates.count <= MatchingLimits.searchCandidates { check.searchFrom = open }
         if search { try runSearch(&check, config: config, keepModels: keepModels) }
         pending = check
         reports = try checkedReports(check, config: config, keepModels: keepModels, check: false)
@@ -350,7 +351,36 @@ public enum Matcher {
         guard let pending = result.pendingCheck else { return }
         result.stages = try checkedReports(pending, config: config.matching,
                                            keepModels: models.keeps(candidatePairs: pending.model.candidates.count), check: true)
+        if models == .always { result.roleModels = try roleModels(pending.model, chosen: pending.chosen) }
         result.pendingCheck = nil
+    }
+
+    /// The full role model of each stage at the values `chosen` reaches (see `MatchingResult.roleModels`).
+    static func roleModels(_ model: PairingModel, chosen: [Int]) throws(MatchingError) -> [(name: String, text: String)] {
+        typealias Stage = PairingModel.Stage
+        var floors: [Stage: Double] = [:]
+        let floor = chosen.isEmpty ? nil : Int(model.objectiveValue(.minimumScore, chosen: chosen))
+        var files: [(name: String, text: String)] = []
+        func write(_ name: String, _ stage: Stage, minimum: Int?) throws(MatchingError) {
+            do { files.append(("role-model-\(name).lp", try Solver.lpText(model.build(stage: stage, floors: floors, minimumPoints: minimum).model))) }
+            catch { throw .solver(error.description) }
+        }
+        for stage in Stage.allCases where stage != .overdue || !model.overdue.isEmpty {
+            switch stage {
+            case .overdue, .coverage, .waiting:
+                try write(stage.rawValue, stage, minimum: nil)
+                floors[stage] = model.objectiveValue(stage, chosen: chosen)
+            case .minimumScore:
+                guard let floor else { continue }
+                let mustFloor = model.mustPairs.map { model.pointsOf[$0] }.min() ?? Int.max
+                if let above = Set(model.pointsOf).filter({ $0 > floor && $0 <= mustFloor }).min() {
+                    try write("minimum-score-above", .minimumScore, minimum: above)
+                }
+            case .totalScore:
+                try write(stage.rawValue, .totalScore, minimum: floor)
+            }
+        }
+        return files
     }
 
     /// The stage reports: the network's stages (each checked by GLPK when `check`), then the closing

@@ -11,10 +11,12 @@ import TandemModel
 ///    relaxation: its optimum bounds the true one, stage by stage. If its solution uses nobody in
 ///    both roles, it is the true optimum. Otherwise every either-applicant is given a role by
 ///    rule (`PairingNetwork.settledRoles`) and the stages are solved once more.
-/// 3. GLPK re-solves each stage's LP of the final pass — and of the relaxation, when they differ —
-///    starting from the network simplex's final tree as its basis: GLPK, not our code, says
-///    "optimal". A stage whose value equals the relaxation's (and every stage before it did too)
-///    is proven optimal; otherwise its gap against the bound is reported.
+/// 3. Each stage's value is measured against a valid bound (`bounds`): counts of the people who
+///    could be paired, and the relaxation's values. Stages up to the first short of its bound are
+///    proven; `ClosingSearch` takes the rest.
+/// 4. GLPK re-solves each stage's LP of the final pass — and of the relaxation, where its value is
+///    the bound — starting from the network simplex's final tree as its basis: GLPK, not our code,
+///    says "optimal" for the network's stages.
 struct NetworkStages {
     typealias Stage = PairingModel.Stage
 

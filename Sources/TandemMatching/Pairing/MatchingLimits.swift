@@ -1,0 +1,25 @@
+/// Every size limit the matcher works within, each with its reason, in one place: a change to
+/// one is then read beside the others. None changes which pairs are allowed; each bounds the work
+/// spent on a step, and the summary says when one was reached.
+enum MatchingLimits {
+    /// Pairs are given back to people left unpaired by pruning only while (people concerned) ×
+    /// (applicants) stays under this: each of them has every allowed pair scored, about a minute or
+    /// two of scoring on two cores at the limit (`MatchingResult.restoreSkipped` says when).
+    static let restoreWork = 200_000_000
+
+    /// Overdue applicants left unpaired get all their allowed pairs back while that keeps the model
+    /// within this many times its size; beyond it each person gets their best pairs only, as many
+    /// as this many times `candidates_per_person` (`MatchingResult.restoredPerPerson`).
+    static let restoreGrowth = 3
+
+    /// The closing search's whole budget in (candidate pairs × branch-and-bound nodes): about two
+    /// seconds of GLPK's branch-and-bound on this project's 2-core machine at any model size, and
+    /// counted in nodes, not seconds, so that the same export gives the same pairs on any machine.
+    static let searchWork = 2_000_000
+
+    /// Models with more candidate pairs are not searched: building GLPK's copy of the full model
+    /// and solving its root LP alone would take longer than the network's whole solve (2.4 s at
+    /// 11,751 columns for the 1,000-applicant total-score stage; GLPK's simplex grows faster than
+    /// linearly). Their open stages keep the network's pairs and report the gap to the bound.
+    static let searchCandidates = 20_000
+}
