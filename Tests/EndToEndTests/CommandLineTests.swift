@@ -1,3 +1,4 @@
+import TandemTestSupport
 import Foundation
 import Testing
 
@@ -23,8 +24,8 @@ import Testing
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        let outData = out.fileHandleForReading.readAllRetryingOnSignals()
+        let errData = err.fileHandleForReading.readAllRetryingOnSignals()
         process.waitUntilExit()
         return Result(status: process.terminationStatus, out: String(decoding: outData, as: UTF8.self),
                       err: String(decoding: errData, as: UTF8.self))

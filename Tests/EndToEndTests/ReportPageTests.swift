@@ -1,3 +1,4 @@
+import TandemTestSupport
 import Foundation
 import Testing
 
@@ -27,8 +28,8 @@ import Testing
         do { try process.run() } catch { return nil }
         let timer = DispatchWorkItem { process.terminate() }
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: timer)
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        let outData = out.fileHandleForReading.readAllRetryingOnSignals()
+        let errData = err.fileHandleForReading.readAllRetryingOnSignals()
         process.waitUntilExit()
         timer.cancel()
         return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))

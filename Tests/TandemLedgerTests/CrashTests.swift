@@ -1,3 +1,4 @@
+import TandemTestSupport
 import Foundation
 import Testing
 import TandemLedger
@@ -36,7 +37,7 @@ struct CrashTests {
         try process.run()
         var seen = ""
         while !seen.contains("paused at \(point)") {
-            let chunk = errors.fileHandleForReading.availableData
+            let chunk = errors.fileHandleForReading.nextChunk()
             if chunk.isEmpty { break }
             seen += String(decoding: chunk, as: UTF8.self)
         }
@@ -123,7 +124,7 @@ struct CrashTests {
         let out = Pipe()
         process.standardOutput = out
         try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let text = String(decoding: out.fileHandleForReading.readAllRetryingOnSignals(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
         let lines = text.split(separator: "\n").map(String.init)
@@ -141,7 +142,7 @@ struct CrashTests {
         refused.standardError = errors
         refused.standardOutput = FileHandle.nullDevice
         try refused.run()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let message = String(decoding: errors.fileHandleForReading.readAllRetryingOnSignals(), as: UTF8.self)
         refused.waitUntilExit()
         #expect(refused.terminationStatus == 1)
         #expect(message.contains("tandem: error: the ledger already holds 2026-08; running the earlier month 2026-07"))

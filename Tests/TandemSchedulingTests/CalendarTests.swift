@@ -1,3 +1,4 @@
+import TandemTestSupport
 import Foundation
 import Testing
 import TandemModel
@@ -359,8 +360,8 @@ import TandemModel
         process.standardOutput = output
         process.standardError = errors
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let data = output.fileHandleForReading.readAllRetryingOnSignals()
+        let errorText = String(decoding: errors.fileHandleForReading.readAllRetryingOnSignals(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(errorText)")
         let report = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], "\(errorText)")

@@ -35,8 +35,32 @@ public enum ApplicationGenerator {
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        let data = pipe.fileHandleForReading.readAllRetryingOnSignals()
         process.waitUntilExit()
         return Array(data)
+    }
+}
+
+extension FileHandle {
+    /// The next bytes the pipe has (empty at its end), read again whenever a signal interrupts the
+    /// read: Foundation's `availableData` and `readDataToEndOfFile` trap on EINTR (a `try!`), which
+    /// a child process ending elsewhere in the parallel tests can cause.
+    public func nextChunk() -> Data {
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = Foundation.read(fileDescriptor, &buffer, buffer.count)
+            if count < 0 && errno == EINTR { continue }
+            return count <= 0 ? Data() : Data(buffer[0..<count])
+        }
+    }
+
+    /// Everything up to the end of the pipe, as `readDataToEndOfFile` without its trap on EINTR.
+    public func readAllRetryingOnSignals() -> Data {
+        var data = Data()
+        while true {
+            let chunk = nextChunk()
+            if chunk.isEmpty { return data }
+            data += chunk
+        }
     }
 }
