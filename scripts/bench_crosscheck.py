@@ -620,7 +620,9 @@ def report(args):
         for row in (cc or {}).get("role_models", []):
             any_role = True
             h = row["highs"]
-            agree = "—" if row["agrees"] is None else ("yes" if row["agrees"] else "**NO**")
+            # HiGHS doing better is wrong only where Tandem says the stage is optimal.
+            claimed = (row.get("tandem_status") or "").startswith("optimal")
+            agree = "—" if row["agrees"] is None else "yes" if row["agrees"] else "**NO**" if claimed else "no (Tandem did not prove it)"
             tandem = row["tandem"] if isinstance(row["tandem"], str) else fmt_obj(row["tandem"])
             w(f"| {d['size']:,} | {cell(row['model'])} | {cell(tandem)} | {cell(row.get('tandem_status'))} | "
               f"{cell(h.get('status'))} | {fmt_obj(h.get('objective'))} | {agree} | {fmt_s(h.get('seconds'))} |")

@@ -121,58 +121,7 @@ public enum Matcher {
         var candidateSet = previous.map { scorer.without(ruledOut: $0.candidateSet) } ?? scorer.candidates()
         let scored = clock.now
         let overdue = overdueApplicants(pool, config: config)
-        // Overdue applicants with an allowed partner: all of them paired is the best stage 1 can do.
-        let reachable = overdue.filter { candidateSet.hasAllowedPartner[$0] }
-        var restoredOverdue = previous?.restoredOverduePairs ?? false
-        var overduePruningUnchecked = previous?.overduePruningUnchecked ?? false
-        var restoredPerPerson = previous?.restoredPerPerson
-        var restoredOthers = previous?.restoredOthers ?? false
-        var restoreSkipped = previous?.restoreSkipped
-        // Pairs are given back at most once per run (or found too much work once): a later round
-        // keeps them and gives back no more.
-        var givenBack = restoredOverdue || restoredOthers || restoreSkipped != nil
-        // Pruning must not cost people their pair: anyone the priority stages leave unpaired who has
-        // allowed partners gets pairs back before the stages are solved. Overdue applicants get all their
-        // allowed pairs when that keeps the model within three times its size; otherwise, and
-        // for everyone else, each gets their best allowed pairs, as many as double the model.
-        // Returns the pairs to add, or nil when nobody needs any (or it is too much work).
-        func pairsToGiveBack(_ chosen: [Int], in model: PairingModel) -> [(Int, Int)]? {
-            let paired = Set(chosen.flatMap { [model.candidates[$0].senior, model.candidates[$0].junior] })
-            let unpairedOverdue = reachable.subtracting(paired).sorted()
-            let unpairedOthers = candidateSet.hasAllowedPartner.indices.filter {
-                candidateSet.hasAllowedPartner[$0] && !paired.contains($0) && !overdue.contains($0)
-            }
-            if unpairedOverdue.isEmpty && unpairedOthers.isEmpty { return nil }
-            let unpairedCount = unpairedOverdue.count + unpairedOthers.count
-            // Giving pairs back scores every allowed pair of each person concerned: on a large pool
-            // with many people unpaired that would take longer than everything else, so it is
-            // skipped and the summary says so.
-            if unpairedCount * pool.applicants.count > MatchingLimits.restoreWork {
-                restoreSkipped = unpairedCount
-                if !unpairedOverdue.isEmpty { overduePruningUnchecked = true }
-                return nil
-            }
-            let size = max(candidateSet.candidates.count, 1)
-            // Each person's pairs are found and scored on all cores, and joined in order.
-            let perPerson = unpairedOverdue.concurrentMap { scorer.allowedPairs(of: $0) }
-            var extra = perPerson.flatMap { $0 }
-            let best: @Sendable ([(Int, Int)], Int) -> [(Int, Int)] = { pairs, count in
-                pairs.map { (pair: $0, points: scorer.score(senior: $0.0, junior: $0.1, withAreaNames: false).points) }
-                    .sorted { ($0.points, $1.pair.0, $1.pair.1) > ($1.points, $0.pair.0, $0.pair.1) }
-                    .prefix(count).map(\.pair)
-            }
-            let share = max(MatchingLimits.restoreGrowth * config.matching.candidatesPerPerson, size / max(unpairedCount, 1))
-            if extra.count > MatchingLimits.restoreGrowth * size {
-                extra = perPerson.concurrentMap { best($0, share) }.flatMap { $0 }
-                overduePruningUnchecked = true
-                restoredPerPerson = share
-            }
-            extra += unpairedOthers.concurrentMap { best(scorer.allowedPairs(of: $0), share) }.flatMap { $0 }
-            restoredOthers = restoredOthers || !unpairedOthers.isEmpty
-            restoredOverdue = restoredOverdue || !unpairedOverdue.isEmpty
-            return extra
-        }
-
+        var givingBack = GivingBack(after: previous)
         func pairingModel(of candidates: CandidateSet) throws(MatchingError) -> PairingModel {
             PairingModel(pool: pool, candidates: candidates.candidates,
                          mustPairs: try validatedMustPairs(scorer: scorer, candidates: candidates.candidates), overdue: overdue)
@@ -180,13 +129,12 @@ public enum Matcher {
         var model = try pairingModel(of: candidateSet)
         // A later round has only fewer pairs: the roles and bound its first solve settled still serve.
         var settled = previous?.pendingCheck?.settled
-        if !givenBack {
+        if !givingBack.done {
             // Whom to give pairs back to is read off the priority stages alone; the score stages
             // wait until the candidate pairs are final.
-            givenBack = true
             let early = NetworkStages(model: model).priorityPairs()
             settled = early.settled
-            if let extra = pairsToGiveBack(early.chosen, in: model) {
+            if let extra = givingBack.pairs(for: early.chosen, in: model, candidates: candidateSet, scorer: scorer, config: config) {
                 candidateSet = scorer.adding(extra, to: candidateSet)
                 model = try pairingModel(of: candidateSet)
                 settled = nil
@@ -206,9 +154,9 @@ public enum Matcher {
         DebugLog.write("matcher: checked and described in \((clock.now - solved).inSeconds)s")
         var result = MatchingResult(pairs: pairs, unmatched: unmatched, stages: stages,
                               allowedPairs: candidateSet.allowedPairs, candidatePairs: candidateSet.candidates.count,
-                              restoredOverduePairs: restoredOverdue, overduePruningUnchecked: overduePruningUnchecked,
-                              restoredPerPerson: restoredPerPerson, restoredOthers: restoredOthers,
-                              restoreSkipped: restoreSkipped,
+                              restoredOverduePairs: givingBack.restoredOverdue, overduePruningUnchecked: givingBack.overdueUnchecked,
+                              restoredPerPerson: givingBack.perPerson, restoredOthers: givingBack.restoredOthers,
+                              restoreSkipped: givingBack.skipped,
                               scoringSeconds: (scored - started).inSeconds, solvingSeconds: (solved - scored).inSeconds)
         result.pendingCheck = pending
         result.candidateSet = candidateSet

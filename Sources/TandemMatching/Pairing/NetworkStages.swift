@@ -326,6 +326,7 @@ struct NetworkStages {
             roles.merge(network.settledRoles(), uniquingKeysWith: { fixed, _ in fixed })
             current = Pass()
             network = priorities(roles: roles, floor: nil, into: &current)
+            repairRoles(&roles, pass: &current, network: &network)
             passes += 1
             lap("priorities with \(roles.count) roles fixed")
             network = scores(roles: roles, into: &current)
@@ -429,5 +430,46 @@ extension NetworkStages {
             }
         }
         return best
+    }
+
+    /// Roles by rule can leave people unpaired who had an "either" partner able to pair them in the
+    /// other role: where seniors outnumber juniors, "senior when used as a senior" makes too many
+    /// "either" applicants seniors. Each round gives every such person's best-scoring such partner
+    /// the role that pairs them, solves the priority stages again, and keeps the new roles when the
+    /// stages come out better (compared in order); it stops at the first round that does not help,
+    /// or after `MatchingLimits.roleRepairRounds`.
+    func repairRoles(_ roles: inout [Int: PairingNetwork.Role], pass: inout Pass, network: inout PairingNetwork) {
+        let must = mustPairRoles
+        for round in 1...MatchingLimits.roleRepairRounds {
+            var paired = [Bool](repeating: false, count: model.pool.applicants.count)
+            for e in network.chosen {
+                paired[model.seniorOf[e]] = true
+                paired[model.juniorOf[e]] = true
+            }
+            // Per unpaired waiting person, the best partner whose role stands in the way.
+            var best: [Int: (partner: Int, role: PairingNetwork.Role, points: Int)] = [:]
+            func consider(_ person: Int, _ partner: Int, _ role: PairingNetwork.Role, _ points: Int) {
+                guard model.isWaiting[person], !paired[person], must[partner] == nil, roles[partner] != nil, roles[partner] != role else { return }
+                if let current = best[person], (current.points, -current.partner) >= (points, -partner) { return }
+                best[person] = (partner, role, points)
+            }
+            for e in model.pointsOf.indices {
+                let s = model.seniorOf[e], j = model.juniorOf[e]
+                if roles[s] != .junior { consider(s, j, .junior, model.pointsOf[e]) }
+                if roles[j] != .senior { consider(j, s, .senior, model.pointsOf[e]) }
+            }
+            guard !best.isEmpty else { return }
+            var trialRoles = roles
+            for (_, flip) in best.sorted(by: { $0.key < $1.key }) { trialRoles[flip.partner] = flip.role }
+            var trial = Pass()
+            let trialNetwork = priorities(roles: trialRoles, floor: nil, into: &trial)
+            let better = tiers.first { trial.values[$0] != pass.values[$0] }.map { trial.values[$0]! > pass.values[$0]! } ?? false
+            DebugLog.write("network: role repair round \(round), \(best.count) people, \(better ? "kept" : "undone"): "
+                + tiers.map { "\($0.rawValue) \(pass.values[$0]!)→\(trial.values[$0]!)" }.joined(separator: ", "))
+            guard better else { return }
+            roles = trialRoles
+            pass = trial
+            network = trialNetwork
+        }
     }
 }
