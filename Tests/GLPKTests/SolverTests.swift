@@ -117,17 +117,23 @@ import Testing
         #expect(try Solver.solve(model).objective == 2)
     }
 
-    @Test func timeLimitIsReportedNotMistakenForOptimal() throws {
-        // A hard-ish knapsack family with a tiny time limit; whatever GLPK reaches, the status is honest.
-        var model = Model(name: "hard", sense: .maximize)
+    /// A random 0–1 knapsack (the same for a seed): hard for branch-and-bound without cuts.
+    static func knapsack(items: Int, capacity: Double, seed: UInt64) -> Model {
+        var model = Model(name: "knapsack", sense: .maximize)
         var terms: [(Model.Variable, Double)] = []
-        var state: UInt64 = 42
+        var state = seed
         func next() -> Double { state = state &* 6364136223846793005 &+ 1442695040888963407; return Double(state >> 33) / Double(1 << 31) }
-        for i in 0..<300 {
+        for i in 0..<items {
             let w = 1000 + next() * 1000
             terms.append((model.addVariable("k\(i)", kind: .binary, objective: w + next() * 10), w))
         }
-        model.addConstraint("capacity", terms, upper: 75_000.5)
+        model.addConstraint("capacity", terms, upper: capacity)
+        return model
+    }
+
+    @Test func timeLimitIsReportedNotMistakenForOptimal() throws {
+        // A hard-ish knapsack with a tiny time limit; whatever GLPK reaches, the status is honest.
+        let model = Self.knapsack(items: 300, capacity: 75_000.5, seed: 42)
         let solution = try Solver.solve(model, options: SolveOptions(timeLimit: 0.001, presolve: false, cuts: false))
         switch solution.status {
         case .optimal: #expect(solution.gap == 0)
@@ -138,15 +144,7 @@ import Testing
 
     @Test func aNodeLimitStopsTheSearchAtTheSamePointEveryTime() throws {
         // A knapsack that needs many nodes without cuts: stopped after 20, twice, with the same answer.
-        var model = Model(name: "nodes", sense: .maximize)
-        var terms: [(Model.Variable, Double)] = []
-        var state: UInt64 = 7
-        func next() -> Double { state = state &* 6364136223846793005 &+ 1442695040888963407; return Double(state >> 33) / Double(1 << 31) }
-        for i in 0..<60 {
-            let w = 1000 + next() * 1000
-            terms.append((model.addVariable("k\(i)", kind: .binary, objective: w + next() * 10), w))
-        }
-        model.addConstraint("capacity", terms, upper: 15_000.5)
+        let model = Self.knapsack(items: 60, capacity: 15_000.5, seed: 7)
         let options = SolveOptions(nodeLimit: 20, presolve: false, cuts: false)
         let first = try Solver.solve(model, options: options), second = try Solver.solve(model, options: options)
         #expect(first.status == .nodeLimit)

@@ -366,6 +366,9 @@ extension NetworkStages {
     ///   pairing and more), while its values of the earlier stages equal the proven ones: then its
     ///   optimal face holds every pairing optimal for them, and its optimum over that face bounds
     ///   ours. The relaxation's score stages are solved here when they can still bound.
+    /// (The floor the relaxation reaches at the proven values, `floorBound`, is left to the closing
+    /// search, on the models it takes: on the largest it costs seconds per probe for a bound no
+    /// tighter than the counts'.)
     /// The stages returned go up to the first that `final` does not reach (its bound, if any, included).
     func bounds(final: Pass, relaxation: inout Pass) -> [Stage: Int] {
         var bounds: [Stage: Int] = [:]
@@ -394,9 +397,6 @@ extension NetworkStages {
             case .totalScore: count = nil
             }
             if let count { bound = min(bound ?? count, count) }
-            if stage == .minimumScore, !relaxationValid, let value = final.values[stage], value < (bound ?? Int.max) {
-                bound = min(bound ?? Int.max, floorBound(reaching: final.values, from: value, below: bound))
-            }
             guard let bound, let value = final.values[stage] else { break }
             bounds[stage] = bound
             relaxationValid = relaxationValid && relaxation.values[stage] == value
