@@ -268,18 +268,27 @@ public enum MonthlyRun {
             for problem in ruledOut { pool.unschedulable[problem.pair.key] = problem.explanation }
             previous = matching
         }
-        // The closing search (stages the network left open) and GLPK's check run once the scheduler
-        // has accepted the pairing, not in rounds it discards. The searched pairs
-        // are kept only if no more of them lack a slot.
         let checking = clock.now
+        let rescheduling = try searchAndConfirm(&matching, schedule: &schedule, config: config, models: input.models, sessions: sessions)
+        scheduleSeconds += rescheduling
+        solveSeconds += (clock.now - checking).inSeconds - rescheduling
+        matching.unmatched += leftUnscheduled(schedule, pool: pool, targetMonths: config.matching.waitingTargetMonths)
+        return (pool, matching, schedule, rounds, [("score and prune", scoreSeconds), ("solve", solveSeconds), ("schedule", scheduleSeconds)])
+    }
+
+    /// The closing search (stages the network left open) and GLPK's check, once the scheduler has
+    /// accepted the pairing, not in rounds it discards. The searched pairs are kept only if no more
+    /// of them lack a slot. Returns the seconds spent scheduling them again.
+    static func searchAndConfirm(_ matching: inout MatchingResult, schedule: inout ScheduleResult, config: SchemeConfig,
+                                 models: ModelFiles, sessions: ([Pairing]) -> ScheduleResult) throws(PipelineError) -> Double {
+        let clock = ContinuousClock()
         var rescheduling = 0.0
         do {
             var searched = matching
-            if try Matcher.search(&searched, config: config, models: input.models) {
+            if try Matcher.search(&searched, config: config, models: models) {
                 let searchedAt = clock.now
-                let again = sessions(for: searched.pairs)
+                let again = sessions(searched.pairs)
                 rescheduling = (clock.now - searchedAt).inSeconds
-                scheduleSeconds += rescheduling
                 if again.unscheduled.count <= schedule.unscheduled.count {
                     matching = searched
                     schedule = again
@@ -287,13 +296,11 @@ public enum MonthlyRun {
             } else {
                 matching = searched
             }
-            try Matcher.confirm(&matching, config: config, models: input.models)
+            try Matcher.confirm(&matching, config: config, models: models)
         } catch {
             throw .matching(error)
         }
-        solveSeconds += (clock.now - checking).inSeconds - rescheduling
-        matching.unmatched += leftUnscheduled(schedule, pool: pool, targetMonths: config.matching.waitingTargetMonths)
-        return (pool, matching, schedule, rounds, [("score and prune", scoreSeconds), ("solve", solveSeconds), ("schedule", scheduleSeconds)])
+        return rescheduling
     }
 
     /// The files of the month: calendars and drafts (made as they are written), pairs.csv,
