@@ -45,7 +45,6 @@ struct ClosingSearch {
         var reports: [StageReport] = []
         var nodesLeft = Self.nodes(columns: model.candidates.count)
         var open = false // a stage stopped unproven: the later ones keep the incumbent, unproven
-        let stages = Stage.allCases.filter { $0 != .overdue || !model.overdue.isEmpty }
         var floorPoints = first == .totalScore ? floor : nil
 
         func solve(_ stage: Stage, floor: Int?, keep: Bool, from start: [Int]) throws(MatchingError) -> (Solution, [Int]) {
@@ -61,9 +60,9 @@ struct ClosingSearch {
             return (solution, chosen)
         }
 
-        for stage in stages.drop(while: { $0 != first }) {
+        for stage in model.stages.drop(while: { $0 != first }) {
             if open {
-                reports.append(unproven(stage, chosen: incumbent, floor: floorPoints))
+                reports.append(unproven(stage, chosen: incumbent))
                 continue
             }
             switch stage {
@@ -112,9 +111,7 @@ struct ClosingSearch {
                                 solves: 0, provenOptimal: true), nil)
         }
         var lowest = Int(model.objectiveValue(.minimumScore, chosen: incumbent))
-        // A floor above a must-pair's score is impossible by definition: never probed.
-        let mustFloor = model.mustPairs.map { model.pointsOf[$0] }.min() ?? Int.max
-        let thresholds = Array(Set(model.pointsOf)).filter { $0 <= mustFloor && $0 <= (bound ?? Int.max) }.sorted()
+        let thresholds = model.floorThresholds.filter { $0 <= (bound ?? Int.max) }
         var low = thresholds.firstIndex { $0 > lowest } ?? thresholds.count
         var high = thresholds.count - 1
         var solves = 0
@@ -163,7 +160,7 @@ struct ClosingSearch {
     }
 
     /// A stage after one the search could not prove: the pairs in hand, no bound.
-    private func unproven(_ stage: Stage, chosen: [Int], floor: Int?) -> StageReport {
+    private func unproven(_ stage: Stage, chosen: [Int]) -> StageReport {
         let value = model.objectiveValue(stage, chosen: chosen)
         return StageReport(name: stage.rawValue, status: "not proven: an earlier stage is not", objective: stage == .totalScore || stage == .minimumScore ? value / 100 : value,
                            gap: nil, seconds: 0, solves: 0, provenOptimal: false)

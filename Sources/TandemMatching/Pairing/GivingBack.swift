@@ -26,18 +26,15 @@ struct GivingBack: Sendable {
         skipped = previous.restoreSkipped
     }
 
-    /// The pairs to add for the people `chosen` leaves unpaired, or nil when nobody needs any (or
-    /// it is too much work: then `skipped` says how many were left so).
+    /// The pairs to add for the people `chosen` leaves unpaired (`overdue`: the pool's overdue
+    /// applicants, `Matcher.overdueApplicants`), or nil when nobody needs any (or it is too much
+    /// work: then `skipped` says how many were left so).
     mutating func pairs(for chosen: [Int], in model: PairingModel, candidates: CandidateSet, scorer: Scorer,
-                        config: SchemeConfig) -> [(Int, Int)]? {
-        var paired = [Bool](repeating: false, count: model.pool.applicants.count)
-        for e in chosen {
-            paired[model.seniorOf[e]] = true
-            paired[model.juniorOf[e]] = true
-        }
+                        overdue: Set<Int>, config: SchemeConfig) -> [(Int, Int)]? {
+        let paired = model.pairedFlags(chosen)
         let unpaired = candidates.hasAllowedPartner.indices.filter { candidates.hasAllowedPartner[$0] && !paired[$0] }
-        let unpairedOverdue = unpaired.filter { model.pool.isOverdue($0, targetMonths: config.matching.waitingTargetMonths) }
-        let unpairedOthers = unpaired.filter { !model.pool.isOverdue($0, targetMonths: config.matching.waitingTargetMonths) }
+        let unpairedOverdue = unpaired.filter { overdue.contains($0) }
+        let unpairedOthers = unpaired.filter { !overdue.contains($0) }
         if unpaired.isEmpty { return nil }
         // Giving pairs back scores every allowed pair of each person concerned: on a large pool
         // with many people unpaired that would take longer than everything else, so it is

@@ -134,7 +134,8 @@ public enum Matcher {
             // wait until the candidate pairs are final.
             let early = NetworkStages(model: model).priorityPairs()
             settled = early.settled
-            if let extra = givingBack.pairs(for: early.chosen, in: model, candidates: candidateSet, scorer: scorer, config: config) {
+            if let extra = givingBack.pairs(for: early.chosen, in: model, candidates: candidateSet, scorer: scorer,
+                                              overdue: overdue, config: config) {
                 candidateSet = scorer.adding(extra, to: candidateSet)
                 model = try pairingModel(of: candidateSet)
                 settled = nil
@@ -249,9 +250,7 @@ public enum Matcher {
         var (final, relaxation, passes, settled) = stages.solve(reusing: earlier)
         let bounds = stages.bounds(final: final, relaxation: &relaxation)
         settled?.relaxation = relaxation
-        let open = PairingModel.Stage.allCases.first { stage in
-            (stage != .overdue || !model.overdue.isEmpty) && bounds[stage].map { final.values[stage]! < $0 } ?? true
-        }
+        let open = model.stages.first { stage in bounds[stage].map { final.values[stage]! < $0 } ?? true }
         DebugLog.write("network: bounds \(bounds.map { "\($0.key.rawValue)=\($0.value)" }.sorted()), first open stage \(open?.rawValue ?? "none")")
         var check = PendingCheck(model: model, final: final, relaxation: relaxation, passes: passes, settled: settled,
                                  bounds: bounds, chosen: final.chosen)
@@ -266,10 +265,8 @@ public enum Matcher {
     private static func runSearch(_ check: inout PendingCheck, config: MatchingConfig, keepModels: Bool) throws(MatchingError) {
         guard let first = check.searchFrom, check.searched == nil else { return }
         var floors: [PairingModel.Stage: Double] = [:]
-        for stage in [PairingModel.Stage.overdue, .coverage, .waiting] where stage != first {
-            guard let value = check.final.values[stage], PairingModel.Stage.allCases.firstIndex(of: stage)! < PairingModel.Stage.allCases.firstIndex(of: first)! else { continue }
-            if stage == .overdue && check.model.overdue.isEmpty { continue }
-            floors[stage] = Double(value)
+        for stage in check.model.stages.prefix(while: { $0 != first }) where [PairingModel.Stage.overdue, .coverage, .waiting].contains(stage) {
+            floors[stage] = check.final.values[stage].map(Double.init)
         }
         let outcome = try ClosingSearch(model: check.model, config: config, keepModels: keepModels)
             .run(from: first, floors: floors, floor: check.final.floor, start: check.final.chosen, bounds: check.bounds)
@@ -313,15 +310,14 @@ public enum Matcher {
             do { files.append(("role-model-\(name).lp", try Solver.lpText(model.build(stage: stage, floors: floors, minimumPoints: minimum).model))) }
             catch { throw .solver(error.description) }
         }
-        for stage in Stage.allCases where stage != .overdue || !model.overdue.isEmpty {
+        for stage in model.stages {
             switch stage {
             case .overdue, .coverage, .waiting:
                 try write(stage.rawValue, stage, minimum: nil)
                 floors[stage] = model.objectiveValue(stage, chosen: chosen)
             case .minimumScore:
                 guard let floor else { continue }
-                let mustFloor = model.mustPairs.map { model.pointsOf[$0] }.min() ?? Int.max
-                if let above = Set(model.pointsOf).filter({ $0 > floor && $0 <= mustFloor }).min() {
+                if let above = model.floorThresholds.first(where: { $0 > floor }) {
                     try write("minimum-score-above", .minimumScore, minimum: above)
                 }
             case .totalScore:
@@ -337,10 +333,9 @@ public enum Matcher {
                                        check: Bool) throws(MatchingError) -> [StageReport] {
         typealias Stage = PairingModel.Stage
         let (model, final, relaxation, passes) = (pending.model, pending.final, pending.relaxation, pending.passes)
-        let searched = pending.searched.map { _ in pending.searchFrom! }
+        let searched = pending.searched == nil ? nil : pending.searchFrom
         // The stages the network's pairs stand for (those before the search), with their bounds.
-        let stages = Stage.allCases.filter { ($0 != .overdue || !model.overdue.isEmpty) }
-        let networkStages = stages.prefix { $0 != searched }
+        let networkStages = model.stages.prefix { $0 != searched }
         // GLPK re-solves each stage's LP from the network's basis (and the relaxation's, where its
         // bound is the relaxation's), every job on its own thread at once (GLPK keeps its state per thread).
         var jobs: [(network: PairingNetwork, stage: Stage, keep: Bool)] = []

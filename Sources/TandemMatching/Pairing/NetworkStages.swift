@@ -65,13 +65,6 @@ struct NetworkStages {
         return (overdueWeight, maxWaiting)
     }
 
-    /// The floors the minimum-score stage can have: the distinct pair scores, ascending, up to the
-    /// lowest must-pair's (a floor above it would leave that pair out).
-    var floorThresholds: [Int] {
-        let mustFloor = model.mustPairs.map { model.pointsOf[$0] }.min() ?? Int.max
-        return Array(Set(model.pointsOf)).filter { $0 <= mustFloor }.sorted()
-    }
-
     /// A probe network kept for warm starts: the highest floor found not to keep the priorities.
     /// Every later probe lies below it, so it only lets more pairs in and continues from its tree.
     struct ProbeStart {
@@ -126,7 +119,7 @@ struct NetworkStages {
         // The network of the probe that found the floor, when it was folded (see below).
         var keeper: PairingNetwork?
         if let found = lowest {
-            let thresholds = floorThresholds
+            let thresholds = model.floorThresholds
             var low = thresholds.firstIndex { $0 > found } ?? thresholds.count
             var high = thresholds.count - 1
             // The score above the hint first: when it loses, the hint's probe continues from its tree.
@@ -191,7 +184,7 @@ struct NetworkStages {
     func scoresAtHint(_ hint: Int, roles: [Int: PairingNetwork.Role]) -> Pass? {
         let clock = ContinuousClock()
         let began = clock.now
-        let thresholds = floorThresholds
+        let thresholds = model.floorThresholds
         guard let i = thresholds.firstIndex(of: hint) else { return nil }
         let above: Int? = i + 1 < thresholds.count ? thresholds[i + 1] : nil
         var network = PairingNetwork(model: model, roles: roles, floor: nil, disabledBelow: above ?? hint)
@@ -354,7 +347,6 @@ struct NetworkStages {
     }
 }
 
-
 extension NetworkStages {
     /// Valid upper bounds on each stage's optimum with "either" roles free, for as long as the
     /// stages before it are proven (a stage's optimum is defined only once theirs is known). Each
@@ -373,9 +365,8 @@ extension NetworkStages {
     func bounds(final: Pass, relaxation: inout Pass) -> [Stage: Int] {
         var bounds: [Stage: Int] = [:]
         var relaxationValid = true
-        let stages = Stage.allCases.filter { $0 != .overdue || !model.overdue.isEmpty }
         let waiting = model.people.filter { model.isWaiting[$0] }
-        for stage in stages {
+        for stage in model.stages {
             if relaxationValid && relaxation.values[stage] == nil, stage == .minimumScore, relaxation.networks[tiers.last!] != nil {
                 _ = scores(roles: mustPairRoles, into: &relaxation)
             }
@@ -415,7 +406,7 @@ extension NetworkStages {
         var relaxed = Pass()
         let unfloored = priorities(roles: mustPairRoles, floor: nil, into: &relaxed)
         let weights = foldWeights(unfloored)
-        let thresholds = floorThresholds.filter { $0 <= (limit ?? Int.max) }
+        let thresholds = model.floorThresholds.filter { $0 <= (limit ?? Int.max) }
         var low = thresholds.firstIndex { $0 > from } ?? thresholds.count
         var high = thresholds.count - 1
         var best = from
@@ -441,11 +432,7 @@ extension NetworkStages {
     func repairRoles(_ roles: inout [Int: PairingNetwork.Role], pass: inout Pass, network: inout PairingNetwork) {
         let must = mustPairRoles
         for round in 1...MatchingLimits.roleRepairRounds {
-            var paired = [Bool](repeating: false, count: model.pool.applicants.count)
-            for e in network.chosen {
-                paired[model.seniorOf[e]] = true
-                paired[model.juniorOf[e]] = true
-            }
+            let paired = model.pairedFlags(network.chosen)
             // Per unpaired waiting person, the best partner whose role stands in the way.
             var best: [Int: (partner: Int, role: PairingNetwork.Role, points: Int)] = [:]
             func consider(_ person: Int, _ partner: Int, _ role: PairingNetwork.Role, _ points: Int) {

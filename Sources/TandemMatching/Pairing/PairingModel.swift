@@ -171,6 +171,26 @@ struct PairingModel {
         }
     }
 
+    /// The stages this model has, in order: the overdue stage only when someone is overdue.
+    var stages: [Stage] { Stage.allCases.filter { $0 != .overdue || !overdue.isEmpty } }
+
+    /// The floors the minimum-score stage can have: the distinct pair scores, ascending, up to the
+    /// lowest must-pair's (a floor above it would leave that pair out).
+    var floorThresholds: [Int] {
+        let mustFloor = mustPairs.map { pointsOf[$0] }.min() ?? Int.max
+        return Array(Set(pointsOf)).filter { $0 <= mustFloor }.sorted()
+    }
+
+    /// Per pool index, whether the person is in one of the `chosen` pairs.
+    func pairedFlags(_ chosen: [Int]) -> [Bool] {
+        var paired = [Bool](repeating: false, count: pool.applicants.count)
+        for e in chosen {
+            paired[seniorOf[e]] = true
+            paired[juniorOf[e]] = true
+        }
+        return paired
+    }
+
     func remainingCapacity(_ s: Int) -> Int {
         max(0, pool.applicants[s].capacity - (pool.capacityInUse[pool.applicants[s].email.key] ?? 0))
     }
