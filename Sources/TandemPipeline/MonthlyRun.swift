@@ -54,6 +54,8 @@ public struct RunInput: Sendable {
     public var models = ModelFiles.automatic
     /// Run even when the export has fewer than half the usable applicants of the previous run.
     public var allowSmallerExport = false
+    /// The clock for timings.md and where debug lines go: the executable's `fromEnvironment()`.
+    public var instruments = Instruments.system
 
     public init(applications: [UInt8], applicationsFile: String, config: SchemeConfig, firstMonth: YearMonth) {
         self.applications = applications
@@ -122,24 +124,27 @@ public struct PairedMonth: Sendable {
     public var timings: [(name: String, seconds: Double)]
 }
 
-/// Wall time between laps, for timings.md.
+/// Wall time between laps on the run's clock, for timings.md.
 struct Stopwatch {
-    private let clock = ContinuousClock()
-    private var mark: ContinuousClock.Instant
+    private let instruments: Instruments
+    private var mark: Double
     private(set) var laps: [(name: String, seconds: Double)] = []
 
-    init() { mark = clock.now }
+    init(_ instruments: Instruments) {
+        self.instruments = instruments
+        mark = instruments.now()
+    }
 
     mutating func lap(_ name: String) {
-        let now = clock.now
-        laps.append((name, (now - mark).inSeconds))
+        let now = instruments.now()
+        laps.append((name, now - mark))
         mark = now
     }
 }
 
 /// One month of the scheme, from the export's bytes to the output files. No file is read or written
-/// here: the executable reads the inputs and writes what this returns. The clock is read only for
-/// timings.md, and `TANDEM_DEBUG` lines go to standard error (`DebugLog`).
+/// here: the executable reads the inputs and writes what this returns. The clock for timings.md and
+/// the place for debug lines come in with the input (`RunInput.instruments`).
 public enum MonthlyRun {
     /// The people of pairs the scheduler could not fit who have no other new pair: not paired this month.
     static func leftUnscheduled(_ schedule: ScheduleResult, pool: Pool, targetMonths: Int) -> [UnmatchedApplicant] {
@@ -170,7 +175,7 @@ public enum MonthlyRun {
 
     /// The month read, paired and scheduled: what `run` renders and `tandem explain` explains.
     public static func pair(_ input: RunInput) throws(PipelineError) -> PairedMonth {
-        var stopwatch = Stopwatch()
+        var stopwatch = Stopwatch(input.instruments)
         let ingest = try read(input)
         stopwatch.lap("read")
         let (pool, carriedOver) = pool(from: ingest, input: input)
@@ -231,7 +236,7 @@ public enum MonthlyRun {
     static func pairAndSchedule(_ start: Pool, input: RunInput) throws(PipelineError)
         -> (pool: Pool, matching: MatchingResult, schedule: ScheduleResult, rounds: Int, timings: [(name: String, seconds: Double)]) {
         let config = input.config
-        let clock = ContinuousClock()
+        let instruments = input.instruments
         var pool = start
         let memo = SchedulerMemo()
         func sessions(for pairs: [Pairing]) -> ScheduleResult {
@@ -245,33 +250,34 @@ public enum MonthlyRun {
         var scoreSeconds = 0.0, solveSeconds = 0.0, scheduleSeconds = 0.0
         while true {
             rounds += 1
-            let began = clock.now
+            let began = instruments.now()
             do {
                 matching = try Matcher.match(pool, config: config, models: input.models, confirm: false, previous: previous,
-                                             search: false)
+                                             search: false, instruments: instruments)
             } catch {
                 throw .matching(error)
             }
             previous = nil
-            let matched = clock.now
+            let matched = instruments.now()
             schedule = sessions(for: matching.pairs)
-            let scheduled = clock.now
+            let scheduled = instruments.now()
             scoreSeconds += matching.scoringSeconds
-            solveSeconds += (matched - began).inSeconds - matching.scoringSeconds
-            scheduleSeconds += (scheduled - matched).inSeconds
+            solveSeconds += (matched - began) - matching.scoringSeconds
+            scheduleSeconds += scheduled - matched
             let forced = Set(matching.pairs.filter(\.forcedByOverride).map { $0.senior.email.key + "|" + $0.junior.email.key })
             let ruledOut = schedule.unscheduled.filter { !forced.contains($0.pair.key) }
-            DebugLog.write("round \(rounds): \(schedule.unscheduled.count) pairs without a slot: "
+            instruments.debug("round \(rounds): \(schedule.unscheduled.count) pairs without a slot: "
                 + Dictionary(grouping: schedule.unscheduled, by: \.reason.rawValue).map { "\($0.key) \($0.value.count)" }.sorted()
                 .joined(separator: ", "))
             if ruledOut.isEmpty || rounds == maximumRounds { break }
             for problem in ruledOut { pool.unschedulable[problem.pair.key] = problem.explanation }
             previous = matching
         }
-        let checking = clock.now
-        let rescheduling = try searchAndConfirm(&matching, schedule: &schedule, config: config, models: input.models, sessions: sessions)
+        let checking = instruments.now()
+        let rescheduling = try searchAndConfirm(&matching, schedule: &schedule, config: config, models: input.models,
+                                                instruments: instruments, sessions: sessions)
         scheduleSeconds += rescheduling
-        solveSeconds += (clock.now - checking).inSeconds - rescheduling
+        solveSeconds += instruments.seconds(since: checking) - rescheduling
         matching.unmatched += leftUnscheduled(schedule, pool: pool, targetMonths: config.matching.waitingTargetMonths)
         return (pool, matching, schedule, rounds, [("score and prune", scoreSeconds), ("solve", solveSeconds), ("schedule", scheduleSeconds)])
     }
@@ -280,15 +286,15 @@ public enum MonthlyRun {
     /// accepted the pairing, not in rounds it discards. The searched pairs are kept only if no more
     /// of them lack a slot. Returns the seconds spent scheduling them again.
     static func searchAndConfirm(_ matching: inout MatchingResult, schedule: inout ScheduleResult, config: SchemeConfig,
-                                 models: ModelFiles, sessions: ([Pairing]) -> ScheduleResult) throws(PipelineError) -> Double {
-        let clock = ContinuousClock()
+                                 models: ModelFiles, instruments: Instruments,
+                                 sessions: ([Pairing]) -> ScheduleResult) throws(PipelineError) -> Double {
         var rescheduling = 0.0
         do {
             var searched = matching
             if try Matcher.search(&searched, config: config, models: models) {
-                let searchedAt = clock.now
+                let searchedAt = instruments.now()
                 let again = sessions(searched.pairs)
-                rescheduling = (clock.now - searchedAt).inSeconds
+                rescheduling = instruments.seconds(since: searchedAt)
                 if again.unscheduled.count <= schedule.unscheduled.count {
                     matching = searched
                     schedule = again
@@ -306,7 +312,7 @@ public enum MonthlyRun {
     /// The files of the month: calendars and drafts (made as they are written), pairs.csv,
     /// unmatched.csv, the solver's models, summary.md, diagnostics.txt and timings.md.
     static func render(_ month: PairedMonth, input: RunInput) -> RunOutput {
-        var stopwatch = Stopwatch()
+        var stopwatch = Stopwatch(input.instruments)
         let config = input.config
         let (ingest, matching, schedule) = (month.ingest, month.matching, month.schedule)
         var files: [OutputFiles.Entry] = []

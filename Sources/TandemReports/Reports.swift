@@ -125,17 +125,17 @@ public enum Reports {
         md += facts.unscheduledPairs > 0 ? "; \(facts.unscheduledPairs) more pairs were chosen but could not be given a slot, so they are not made (see `pairs.csv`)\n" : "\n"
         md += "- Candidate pairs: \(matching.allowedPairs) allowed by the rules, \(matching.candidatePairs) kept for the solver"
         md += " (each person's best \(facts.candidatesPerPerson))\n"
-        if let share = matching.restoredPerPerson {
+        if let share = matching.givingBack.perPerson {
             md += "- Some overdue applicants were unpaired on those; restoring all their allowed pairs would have been too large, "
             md += "so each got back their best \(share) and the pairing was solved again. "
             md += "Raising `candidates_per_person` weighs more partners for everyone\n"
-        } else if matching.restoredOverduePairs {
+        } else if matching.givingBack.restoredOverdue {
             md += "- Some overdue applicants were unpaired on those: all their allowed pairs were restored and the pairing solved again\n"
         }
-        if matching.restoredOthers {
+        if matching.givingBack.restoredOthers {
             md += "- Applicants left unpaired on the kept pairs got their best allowed pairs back before the final solve\n"
         }
-        if let skipped = matching.restoreSkipped {
+        if let skipped = matching.givingBack.skipped {
             md += "- \(skipped) applicants were left unpaired on the kept pairs although they have allowed partners; giving "
             md += "them pairs back was too much work for a pool this size, so the stages are optimal for the kept pairs only. "
             md += "Raising `candidates_per_person` weighs more partners for everyone\n"

@@ -120,6 +120,7 @@ extension Tandem {
             }
             var input = RunInput(applications: bytes, applicationsFile: file, config: config, firstMonth: run.month)
             input.encoding = Files.encoding(encoding)
+            input.instruments = .fromEnvironment()
             input.holidays = Files.holidays(config: config, firstMonth: run.month).holidays
             input.overrides = overrides
             input.models = .never

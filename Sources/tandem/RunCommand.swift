@@ -97,6 +97,7 @@ extension Tandem {
             var input = RunInput(applications: try Files.read(export.applications, what: "applications file"),
                                  applicationsFile: export.applications, config: scheme.config, firstMonth: month)
             input.encoding = Files.encoding(export.encoding)
+            input.instruments = .fromEnvironment()
             let (holidays, note) = Files.holidays(config: scheme.config, firstMonth: month)
             if let note { printError("tandem: \(note)") }
             input.holidays = holidays

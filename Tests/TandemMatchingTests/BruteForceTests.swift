@@ -69,7 +69,7 @@ import TandemModel
         // The network's bounds hold, and a stage it calls reached is at the optimum.
         let model = PairingModel(pool: pool, candidates: candidates, mustPairs: [], overdue: Matcher.overdueApplicants(pool, config: config))
         guard !candidates.isEmpty else { return }
-        let stages = NetworkStages(model: model)
+        let stages = NetworkStages(model: model, instruments: .system)
         var (final, relaxation, _, _) = stages.solve()
         let bounds = stages.bounds(final: final, relaxation: &relaxation)
         let order: [PairingModel.Stage] = [.overdue, .coverage, .waiting, .minimumScore, .totalScore]

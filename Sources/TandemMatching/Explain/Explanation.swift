@@ -72,7 +72,7 @@ struct Explainer {
     init(pool: Pool, config: SchemeConfig, result: MatchingResult) throws {
         self.pool = pool
         self.config = config
-        scorer = try Scorer(pool: pool, config: config)
+        scorer = try Scorer(pool: pool, config: config, instruments: result.scorer?.instruments ?? .system)
         let index = Dictionary(pool.applicants.enumerated().map { ($0.element.email.key, $0.offset) }, uniquingKeysWith: { a, _ in a })
         self.index = index
         var candidates = scorer.candidates().candidates
@@ -577,7 +577,7 @@ struct Explainer {
             roles[junior] = .junior
             roles[senior] = .senior
         }
-        let final = NetworkStages(model: whatIf).solve(keeping: roles)
+        let final = NetworkStages(model: whatIf, instruments: scorer.instruments).solve(keeping: roles)
         for stage in [PairingModel.Stage.overdue, .coverage, .waiting, .minimumScore, .totalScore] {
             if stage == .overdue && whatIf.overdue.isEmpty { continue }
             if stage == .minimumScore && chosen.isEmpty { continue }

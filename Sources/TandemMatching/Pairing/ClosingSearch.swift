@@ -28,6 +28,8 @@ struct ClosingSearch {
     let model: PairingModel
     let config: MatchingConfig
     let keepModels: Bool
+    /// The run's clock (a stage's seconds) and debug lines.
+    let instruments: Instruments
 
     struct Outcome: Sendable {
         var chosen: [Int]
@@ -52,10 +54,12 @@ struct ClosingSearch {
             var options = SolveOptions(timeLimit: config.solverTimeLimitSeconds, mipGap: config.mipGap,
                                        nodeLimit: max(1, nodesLeft), keepLPText: keep, keepPrintedSolution: keep)
             options.startingSolution = Self.startingValues(built, chosen: start, model: model, floor: floor)
-            let solution: Solution
+            var solution: Solution
+            let began = instruments.now()
             do { solution = try Solver.solve(built.model, options: options) } catch { throw .solver(error.description) }
+            solution.seconds = instruments.seconds(since: began) // on the run's clock, like every other stage
             nodesLeft -= max(1, solution.nodes)
-            DebugLog.write("search \(stage.rawValue) floor=\(floor ?? -1) cols=\(built.model.columns.count) \(solution.status) \(solution.seconds)s, \(nodesLeft) nodes left")
+            instruments.debug("search \(stage.rawValue) floor=\(floor ?? -1) cols=\(built.model.columns.count) \(solution.status) \(solution.seconds)s, \(nodesLeft) nodes left")
             let chosen = solution.values == nil ? [] : built.pairVariables.indices.filter { solution.value(built.pairVariables[$0]) > 0.5 }
             return (solution, chosen)
         }
@@ -80,7 +84,7 @@ struct ClosingSearch {
                 if !incumbent.isEmpty {
                     // The relaxation's reach at the values now proven bounds the floor (`NetworkStages.floorBound`).
                     let targets = floors.mapValues { Int($0) }
-                    bound = NetworkStages(model: model).floorBound(
+                    bound = NetworkStages(model: model, instruments: instruments).floorBound(
                         reaching: targets, from: Int(model.objectiveValue(.minimumScore, chosen: incumbent)), below: bound)
                 }
                 let (report, floor) = try minimumScore(bound: bound, incumbent: &incumbent, solve: solve)
@@ -105,7 +109,7 @@ struct ClosingSearch {
     /// score and `bound`. Returns the stage's report and the floor (nil when nothing is paired).
     private func minimumScore(bound: Int?, incumbent: inout [Int],
                               solve: (Stage, Int?, Bool, [Int]) throws(MatchingError) -> (Solution, [Int])) throws(MatchingError) -> (StageReport, Int?) {
-        let began = ContinuousClock.now
+        let began = instruments.now()
         guard !incumbent.isEmpty else {
             return (StageReport(name: Stage.minimumScore.rawValue, status: "optimal", objective: 0, gap: 0, seconds: 0,
                                 solves: 0, provenOptimal: true), nil)
@@ -137,7 +141,7 @@ struct ClosingSearch {
         var report = StageReport(name: Stage.minimumScore.rawValue,
                                  status: stopped.map { "not proven: GLPK's search stopped (\($0.status)) in a probe" } ?? "optimal",
                                  objective: Double(lowest) / 100, gap: top == 0 ? nil : Double(top - lowest) / Double(top),
-                                 seconds: (ContinuousClock.now - began).inSeconds, solves: solves, provenOptimal: stopped == nil)
+                                 seconds: instruments.seconds(since: began), solves: solves, provenOptimal: stopped == nil)
         if keepModels {
             // The model at the floor found, solved, so it can be re-checked elsewhere.
             let (solution, _) = try solve(.minimumScore, lowest, true, incumbent)
@@ -176,7 +180,7 @@ struct ClosingSearch {
             roles[model.seniorOf[e]] = .senior
             roles[model.juniorOf[e]] = .junior
         }
-        let pass = NetworkStages(model: model).solve(keeping: roles)
+        let pass = NetworkStages(model: model, instruments: instruments).solve(keeping: roles)
         for earlier in Stage.allCases.prefix(through: Stage.allCases.firstIndex(of: stage)!) {
             let mine = model.objectiveValue(earlier, chosen: pass.chosen), theirs = model.objectiveValue(earlier, chosen: chosen)
             if mine != theirs { return mine > theirs ? pass.chosen : nil }

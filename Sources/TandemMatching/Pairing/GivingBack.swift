@@ -7,23 +7,27 @@ import TandemModel
 /// their best allowed pairs. Pairs are given back at most once per run (or found too much work
 /// once): a later round keeps them and gives back no more. This value carries what was done from
 /// round to round, for the summary.
-struct GivingBack: Sendable {
-    var restoredOverdue = false
-    var overdueUnchecked = false
-    var perPerson: Int?
-    var restoredOthers = false
-    var skipped: Int?
+public struct GivingBack: Sendable {
+    /// Overdue applicants left unpaired on the pruned candidates got their allowed pairs back.
+    public private(set) var restoredOverdue = false
+    /// Some overdue applicants stayed unpaired on the pruned pairs and restoring all their allowed
+    /// pairs was too large to solve: stage 1 is then optimal only for the pairs given.
+    public private(set) var overdueUnchecked = false
+    /// When restoring every allowed pair was too large: how many of their best allowed pairs each
+    /// overdue applicant left unpaired got back (`MatchingLimits.restoreGrowth`).
+    public private(set) var perPerson: Int?
+    /// Applicants not yet overdue but left unpaired got their best allowed pairs back.
+    public private(set) var restoredOthers = false
+    /// How many were left unpaired while they had allowed partners, when giving them pairs back was
+    /// too much work (`MatchingLimits.restoreWork`).
+    public private(set) var skipped: Int?
 
     /// Whether pairs were given back already (or found too much work) in an earlier round.
     var done: Bool { restoredOverdue || restoredOthers || skipped != nil }
 
+    /// What the earlier round (if any) gave back: a later round keeps it.
     init(after previous: MatchingResult?) {
-        guard let previous else { return }
-        restoredOverdue = previous.restoredOverduePairs
-        overdueUnchecked = previous.overduePruningUnchecked
-        perPerson = previous.restoredPerPerson
-        restoredOthers = previous.restoredOthers
-        skipped = previous.restoreSkipped
+        if let previous { self = previous.givingBack }
     }
 
     /// The pairs to add for the people `chosen` leaves unpaired (`overdue`: the pool's overdue

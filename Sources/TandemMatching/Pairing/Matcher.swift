@@ -55,19 +55,8 @@ public struct MatchingResult: Sendable {
     /// Allowed pairs before pruning, and kept for the solver.
     public var allowedPairs: Int
     public var candidatePairs: Int
-    /// Whether some overdue applicants were left unpaired on the pruned candidates, so all their allowed pairs were restored.
-    public var restoredOverduePairs: Bool
-    /// Whether some overdue applicants stayed unpaired on the pruned pairs and restoring all their
-    /// allowed pairs was too large to solve: stage 1 is then optimal only for the pruned pairs.
-    public var overduePruningUnchecked: Bool
-    /// When restoring every allowed pair was too large: how many of their best allowed pairs each
-    /// overdue applicant left unpaired got back.
-    public var restoredPerPerson: Int?
-    /// Whether applicants not yet overdue but left unpaired got their best allowed pairs back.
-    public var restoredOthers: Bool
-    /// How many applicants were left unpaired on the kept pairs while they had allowed partners,
-    /// when giving them pairs back was too much work (`MatchingLimits.restoreWork`).
-    public var restoreSkipped: Int?
+    /// Which pairs pruning had left out were given back before the stages were solved, for the summary.
+    public var givingBack: GivingBack
     public var scoringSeconds: Double
     public var solvingSeconds: Double
     public var allProvenOptimal: Bool { stages.allSatisfy(\.provenOptimal) }
@@ -107,19 +96,21 @@ public enum Matcher {
     ///     are used again without those pairs instead of scoring the pool once more.
     ///   - search: run the closing search now where the network leaves a stage open; `tandem run`
     ///     leaves it to `search(_:config:models:)`, after the scheduler's last round.
+    ///   - instruments: the clock for the stages' seconds, and where debug lines go (a later
+    ///     round, `search` and `confirm` use those of the first).
     public static func match(_ pool: Pool, config: SchemeConfig, models: ModelFiles = .automatic,
                              confirm: Bool = true, previous: MatchingResult? = nil,
-                             search: Bool = true) throws(MatchingError) -> MatchingResult {
-        let clock = ContinuousClock()
-        let started = clock.now
+                             search: Bool = true, instruments given: Instruments = .system) throws(MatchingError) -> MatchingResult {
         let scorer: Scorer
         if let earlier = previous?.scorer {
             scorer = earlier.ruling(out: pool.unschedulable)
         } else {
-            scorer = try Scorer(pool: pool, config: config)
+            scorer = try Scorer(pool: pool, config: config, instruments: given)
         }
+        let instruments = scorer.instruments
+        let started = instruments.now()
         var candidateSet = previous.map { scorer.without(ruledOut: $0.candidateSet) } ?? scorer.candidates()
-        let scored = clock.now
+        let scored = instruments.now()
         let overdue = overdueApplicants(pool, config: config)
         var givingBack = GivingBack(after: previous)
         func pairingModel(of candidates: CandidateSet) throws(MatchingError) -> PairingModel {
@@ -132,7 +123,7 @@ public enum Matcher {
         if !givingBack.done {
             // Whom to give pairs back to is read off the priority stages alone; the score stages
             // wait until the candidate pairs are final.
-            let early = NetworkStages(model: model).priorityPairs()
+            let early = NetworkStages(model: model, instruments: instruments).priorityPairs()
             settled = early.settled
             if let extra = givingBack.pairs(for: early.chosen, in: model, candidates: candidateSet, scorer: scorer,
                                               overdue: overdue, config: config) {
@@ -147,18 +138,16 @@ public enum Matcher {
         if !model.candidates.isEmpty {
             chosen = try solveByNetwork(model, config: config.matching,
                                         keepModels: models.keeps(candidatePairs: model.candidates.count), reports: &stages,
-                                        pending: &pending, reusing: settled, search: search)
+                                        pending: &pending, reusing: settled, search: search, instruments: instruments)
         }
-        let solved = clock.now
-        DebugLog.write("matcher: scoring \((scored - started).inSeconds)s, solving and restoring \((solved - scored).inSeconds)s")
+        let solved = instruments.now()
+        instruments.debug("matcher: scoring \(scored - started)s, solving and restoring \(solved - scored)s")
         let (pairs, unmatched) = try outcome(chosen, model: model, scorer: scorer, overdue: overdue)
-        DebugLog.write("matcher: checked and described in \((clock.now - solved).inSeconds)s")
+        instruments.debug("matcher: checked and described in \(instruments.seconds(since: solved))s")
         var result = MatchingResult(pairs: pairs, unmatched: unmatched, stages: stages,
                               allowedPairs: candidateSet.allowedPairs, candidatePairs: candidateSet.candidates.count,
-                              restoredOverduePairs: givingBack.restoredOverdue, overduePruningUnchecked: givingBack.overdueUnchecked,
-                              restoredPerPerson: givingBack.perPerson, restoredOthers: givingBack.restoredOthers,
-                              restoreSkipped: givingBack.skipped,
-                              scoringSeconds: (scored - started).inSeconds, solvingSeconds: (solved - scored).inSeconds)
+                              givingBack: givingBack,
+                              scoringSeconds: scored - started, solvingSeconds: solved - scored)
         result.pendingCheck = pending
         result.candidateSet = candidateSet
         result.scorer = scorer
@@ -237,6 +226,8 @@ public enum Matcher {
         var chosen: [Int]
         /// The closing search's stages, once it has run.
         var searched: [StageReport]?
+        /// The run's clock and debug lines.
+        var instruments: Instruments
     }
 
     /// The stages on the pairing network (`NetworkStages`) and their bounds. The first stage short
@@ -245,15 +236,16 @@ public enum Matcher {
     /// stages is left to `confirm`.
     private static func solveByNetwork(_ model: PairingModel, config: MatchingConfig, keepModels: Bool,
                                        reports: inout [StageReport], pending: inout PendingCheck?,
-                                       reusing earlier: NetworkStages.Settled?, search: Bool) throws(MatchingError) -> [Int] {
-        let stages = NetworkStages(model: model)
+                                       reusing earlier: NetworkStages.Settled?, search: Bool,
+                                       instruments: Instruments) throws(MatchingError) -> [Int] {
+        let stages = NetworkStages(model: model, instruments: instruments)
         var (final, relaxation, passes, settled) = stages.solve(reusing: earlier)
         let bounds = stages.bounds(final: final, relaxation: &relaxation)
         settled?.relaxation = relaxation
         let open = model.stages.first { stage in bounds[stage].map { final.values[stage]! < $0 } ?? true }
-        DebugLog.write("network: bounds \(bounds.map { "\($0.key.rawValue)=\($0.value)" }.sorted()), first open stage \(open?.rawValue ?? "none")")
+        instruments.debug("network: bounds \(bounds.map { "\($0.key.rawValue)=\($0.value)" }.sorted()), first open stage \(open?.rawValue ?? "none")")
         var check = PendingCheck(model: model, final: final, relaxation: relaxation, passes: passes, settled: settled,
-                                 bounds: bounds, chosen: final.chosen)
+                                 bounds: bounds, chosen: final.chosen, instruments: instruments)
         if let open, model.candidates.count <= MatchingLimits.searchCandidates { check.searchFrom = open }
         if search { try runSearch(&check, config: config, keepModels: keepModels) }
         pending = check
@@ -268,7 +260,7 @@ public enum Matcher {
         for stage in check.model.stages.prefix(while: { $0 != first }) where [PairingModel.Stage.overdue, .coverage, .waiting].contains(stage) {
             floors[stage] = check.final.values[stage].map(Double.init)
         }
-        let outcome = try ClosingSearch(model: check.model, config: config, keepModels: keepModels)
+        let outcome = try ClosingSearch(model: check.model, config: config, keepModels: keepModels, instruments: check.instruments)
             .run(from: first, floors: floors, floor: check.final.floor, start: check.final.chosen, bounds: check.bounds)
         check.chosen = outcome.chosen
         check.searched = outcome.reports
@@ -349,10 +341,12 @@ public enum Matcher {
         }
         let outcomes = ResultSlots<Result<Solution, MatchingError>>(count: jobs.count)
         let allJobs = jobs
+        let instruments = pending.instruments
         DispatchQueue.concurrentPerform(iterations: allJobs.count) { k in
             let job = allJobs[k]
             outcomes.set(k, Result { () throws(MatchingError) -> Solution in
-                try NetworkStages.prove(job.network, stage: job.stage, keep: job.keep, timeLimit: config.solverTimeLimitSeconds)
+                try NetworkStages.prove(job.network, stage: job.stage, keep: job.keep, timeLimit: config.solverTimeLimitSeconds,
+                                        instruments: instruments)
             })
         }
         var solutions = outcomes.values()[...]

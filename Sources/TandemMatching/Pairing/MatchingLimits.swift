@@ -4,12 +4,12 @@
 enum MatchingLimits {
     /// Pairs are given back to people left unpaired by pruning only while (people concerned) ×
     /// (applicants) stays under this: each of them has every allowed pair scored, about a minute or
-    /// two of scoring on two cores at the limit (`MatchingResult.restoreSkipped` says when).
+    /// two of scoring on two cores at the limit (`GivingBack.skipped` says when).
     static let restoreWork = 200_000_000
 
     /// Overdue applicants left unpaired get all their allowed pairs back while that keeps the model
     /// within this many times its size; beyond it each person gets their best pairs only, as many
-    /// as this many times `candidates_per_person` (`MatchingResult.restoredPerPerson`).
+    /// as this many times `candidates_per_person` (`GivingBack.perPerson`).
     static let restoreGrowth = 3
 
     /// The closing search's whole budget in (candidate pairs × branch-and-bound nodes): about two

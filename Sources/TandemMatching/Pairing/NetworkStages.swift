@@ -31,6 +31,8 @@ struct NetworkStages {
     }
 
     let model: PairingModel
+    /// The run's clock and debug lines.
+    let instruments: Instruments
     var tiers: [Stage] { model.overdue.isEmpty ? [.coverage, .waiting] : [.overdue, .coverage, .waiting] }
 
     /// Overdue, coverage and waiting in turn on the network with `roles` fixed, above `floor`.
@@ -38,18 +40,17 @@ struct NetworkStages {
     /// after which each stage in turn starts from a tree that is already optimal for it, which
     /// takes about half the time of three solves from scratch.
     func priorities(roles: [Int: PairingNetwork.Role], floor: Int?, into pass: inout Pass) -> PairingNetwork {
-        let clock = ContinuousClock()
         var network = PairingNetwork(model: model, roles: roles, floor: floor)
-        var began = clock.now
+        var began = instruments.now()
         if let weights = foldWeights(network) {
             network.useFoldedCosts(weights)
             network.simplex.minimize()
         }
         for stage in tiers {
-            defer { began = clock.now }
+            defer { began = instruments.now() }
             pass.values[stage] = network.solve(stage)
             pass.networks[stage] = network
-            pass.seconds[stage, default: 0] += (clock.now - began).inSeconds
+            pass.seconds[stage, default: 0] += instruments.now() - began
         }
         return network
     }
@@ -76,7 +77,7 @@ struct NetworkStages {
     /// with the pairs it found, and (when the stages were folded) the network that keeps them.
     func keepsPriorities(roles: [Int: PairingNetwork.Role], floor: Int, target: Pass, weights: (overdue: Int, coverage: Int)?,
                          start: inout ProbeStart?) -> (keeps: Bool, chosen: [Int], network: PairingNetwork?) {
-        let began = ContinuousClock.now
+        let began = instruments.now()
         guard let weights else {
             var probe = PairingNetwork(model: model, roles: roles, floor: floor)
             // Compared in the stages' order: the first stage that differs decides.
@@ -100,7 +101,7 @@ struct NetworkStages {
         let goal = weights.overdue * (target.values[.overdue] ?? 0) + weights.coverage * target.values[.coverage]!
             + target.values[.waiting]!
         let keeps = -probe.simplex.totalCost >= goal
-        DebugLog.write("probe floor \(floor): \(keeps ? "keeps" : "loses"), \(probe.simplex.pivots - pivotsBefore) pivots, \((ContinuousClock.now - began).inSeconds)s")
+        instruments.debug("probe floor \(floor): \(keeps ? "keeps" : "loses"), \(probe.simplex.pivots - pivotsBefore) pivots, \(instruments.now() - began)s")
         if !keeps { start = ProbeStart(floor: floor, network: probe) }
         return (keeps, probe.chosen, keeps ? probe : nil)
     }
@@ -109,8 +110,7 @@ struct NetworkStages {
     /// an earlier round found) is probed first, then the next score above it: when the floor has
     /// not moved, two probes settle it instead of a dozen.
     func scores(roles: [Int: PairingNetwork.Role], into pass: inout Pass, hint: Int? = nil) -> PairingNetwork {
-        let clock = ContinuousClock()
-        let began = clock.now
+        let began = instruments.now()
         let points = { (chosen: [Int]) in chosen.map { model.pointsOf[$0] }.min() }
         let unfloored = pass.networks[tiers.last!]!
         var lowest = points(unfloored.chosen)
@@ -160,17 +160,16 @@ struct NetworkStages {
     /// Records the floor and its network (the priority stages solved at it) in `pass`, then solves
     /// the total score on that network and records it: the end of both ways to the floor.
     private func settle(_ pass: inout Pass, floor: Int?, network: PairingNetwork,
-                        since began: ContinuousClock.Instant) -> PairingNetwork {
-        let clock = ContinuousClock()
+                        since began: Double) -> PairingNetwork {
         var network = network
         pass.floor = floor
         pass.values[.minimumScore] = floor ?? 0
         pass.networks[.minimumScore] = network
-        pass.seconds[.minimumScore] = (clock.now - began).inSeconds
-        let total = clock.now
+        pass.seconds[.minimumScore] = instruments.now() - began
+        let total = instruments.now()
         pass.values[.totalScore] = network.solve(.totalScore)
         pass.networks[.totalScore] = network
-        pass.seconds[.totalScore] = (clock.now - total).inSeconds
+        pass.seconds[.totalScore] = instruments.now() - total
         pass.chosen = network.chosen
         return network
     }
@@ -182,8 +181,7 @@ struct NetworkStages {
     /// and the unfloored priority stages for the price of about one solve. nil when the floor has
     /// moved (the caller then bisects as usual) or the stages cannot be folded into one objective.
     func scoresAtHint(_ hint: Int, roles: [Int: PairingNetwork.Role]) -> Pass? {
-        let clock = ContinuousClock()
-        let began = clock.now
+        let began = instruments.now()
         let thresholds = model.floorThresholds
         guard let i = thresholds.firstIndex(of: hint) else { return nil }
         let above: Int? = i + 1 < thresholds.count ? thresholds[i + 1] : nil
@@ -202,9 +200,9 @@ struct NetworkStages {
         network.simplex.minimize()
         let target = -network.simplex.totalCost
         let probes = above == nil ? 1 : 2
-        DebugLog.write("network: floor \(hint) of the earlier round \(valueAtHint == target ? "keeps" : "loses"), "
+        instruments.debug("network: floor \(hint) of the earlier round \(valueAtHint == target ? "keeps" : "loses"), "
             + "\(above.map { "\($0) \(valueAbove < target ? "loses" : "keeps")" } ?? "no score above"), "
-            + "\((clock.now - began).inSeconds)s")
+            + "\(instruments.now() - began)s")
         guard valueAtHint == target, above == nil || valueAbove < target else { return nil }
 
         // The unfloored stages (for GLPK's checks), each from a tree already optimal for it.
@@ -259,7 +257,7 @@ struct NetworkStages {
         roles.merge(network.settledRoles(), uniquingKeysWith: { fixed, _ in fixed })
         var pass = Pass()
         let settled = priorities(roles: roles, floor: nil, into: &pass)
-        DebugLog.write("network: priority stages only, \(roles.count) roles fixed")
+        instruments.debug("network: priority stages only, \(roles.count) roles fixed")
         return (settled.chosen, Settled(roles: roles, relaxation: relaxation, floor: nil, priorities: pass))
     }
 
@@ -279,8 +277,8 @@ struct NetworkStages {
     /// needed no roles: it was the optimum itself).
     func solve(reusing earlier: Settled? = nil) -> (final: Pass, relaxation: Pass, passes: Int, settled: Settled?) {
         if let earlier {
-            let began = ContinuousClock.now
-            defer { DebugLog.write("network: later round in \((ContinuousClock.now - began).inSeconds)s") }
+            let began = instruments.now()
+            defer { instruments.debug("network: later round in \(instruments.now() - began)s") }
             var final = Pass()
             if earlier.priorities == nil, let hint = earlier.floor, let pass = scoresAtHint(hint, roles: earlier.roles) {
                 final = pass
@@ -288,18 +286,17 @@ struct NetworkStages {
                 if let solved = earlier.priorities { final = solved } else { _ = priorities(roles: earlier.roles, floor: nil, into: &final) }
                 _ = scores(roles: earlier.roles, into: &final, hint: earlier.floor)
             }
-            DebugLog.write("network: roles and bound of the earlier round, \(final.probes) probes, values \(final.values.map { "\($0.key.rawValue)=\($0.value)" }.sorted())")
+            instruments.debug("network: roles and bound of the earlier round, \(final.probes) probes, values \(final.values.map { "\($0.key.rawValue)=\($0.value)" }.sorted())")
             var settled = earlier
             settled.floor = final.floor
             settled.priorities = nil
             return (final, earlier.relaxation, 2, settled)
         }
         var roles = mustPairRoles
-        let clock = ContinuousClock()
-        var began = clock.now
+        var began = instruments.now()
         func lap(_ what: String) {
-            DebugLog.write("network: \(what) in \((clock.now - began).inSeconds)s")
-            began = clock.now
+            instruments.debug("network: \(what) in \(instruments.now() - began)s")
+            began = instruments.now()
         }
         var relaxation = Pass()
         var network = priorities(roles: roles, floor: nil, into: &relaxation)
@@ -327,19 +324,21 @@ struct NetworkStages {
         }
         if passes == 1 { relaxation = current }
         let settled = passes == 1 ? nil : Settled(roles: roles, relaxation: relaxation, floor: current.floor, priorities: nil)
-        DebugLog.write("network: \(passes) passes, \(roles.count) roles fixed, values \(current.values.map { "\($0.key.rawValue)=\($0.value)" }.sorted()), bound \(relaxation.values.map { "\($0.key.rawValue)=\($0.value)" }.sorted()), probes \(current.probes)")
+        instruments.debug("network: \(passes) passes, \(roles.count) roles fixed, values \(current.values.map { "\($0.key.rawValue)=\($0.value)" }.sorted()), bound \(relaxation.values.map { "\($0.key.rawValue)=\($0.value)" }.sorted()), probes \(current.probes)")
         return (current, relaxation, passes, settled)
     }
 
     /// GLPK's check of one stage's network LP, from the network's tree.
-    static func prove(_ network: PairingNetwork, stage: Stage, keep: Bool, timeLimit: Double) throws(MatchingError) -> Solution {
-        let began = ContinuousClock.now
+    static func prove(_ network: PairingNetwork, stage: Stage, keep: Bool, timeLimit: Double,
+                      instruments: Instruments) throws(MatchingError) -> Solution {
+        let began = instruments.now()
         let (lp, basis) = network.glpkModel(stage == .minimumScore ? .waiting : stage, named: keep)
-        let built = ContinuousClock.now
+        let built = instruments.now()
         do {
-            let solution = try Solver.solve(lp, options: SolveOptions(timeLimit: timeLimit, startingBasis: basis,
+            var solution = try Solver.solve(lp, options: SolveOptions(timeLimit: timeLimit, startingBasis: basis,
                                                                       keepLPText: keep, keepPrintedSolution: keep))
-            DebugLog.write("GLPK check \(stage.rawValue): build \((built - began).inSeconds)s, solve \(solution.seconds)s, \(lp.columns.count) columns, \(solution.status)")
+            solution.seconds = instruments.seconds(since: built) // on the run's clock, like every other stage
+            instruments.debug("GLPK check \(stage.rawValue): build \(built - began)s, solve \(solution.seconds)s, \(lp.columns.count) columns, \(solution.status)")
             return solution
         } catch {
             throw .solver(error.description)
@@ -451,7 +450,7 @@ extension NetworkStages {
             var trial = Pass()
             let trialNetwork = priorities(roles: trialRoles, floor: nil, into: &trial)
             let better = tiers.first { trial.values[$0] != pass.values[$0] }.map { trial.values[$0]! > pass.values[$0]! } ?? false
-            DebugLog.write("network: role repair round \(round), \(best.count) people, \(better ? "kept" : "undone"): "
+            instruments.debug("network: role repair round \(round), \(best.count) people, \(better ? "kept" : "undone"): "
                 + tiers.map { "\($0.rawValue) \(pass.values[$0]!)→\(trial.values[$0]!)" }.joined(separator: ", "))
             guard better else { return }
             roles = trialRoles

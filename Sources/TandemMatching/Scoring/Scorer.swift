@@ -35,11 +35,14 @@ public struct Scorer: Sendable {
     /// `pool.pairsMadeBefore` and `pool.unschedulable` by index pair (`orderedKey(senior, junior)`).
     let madeBefore: Set<Int64>
     private(set) var unschedulable: [Int64: String]
+    /// The run's clock and debug lines.
+    let instruments: Instruments
 
     /// - Throws: when the configuration lists more than 64 areas (the scorer keeps areas in bitmasks).
-    public init(pool: Pool, config: SchemeConfig) throws(MatchingError) {
-        let started = ContinuousClock.now
-        defer { DebugLog.write("scorer: ready in \((ContinuousClock.now - started).inSeconds)s") }
+    public init(pool: Pool, config: SchemeConfig, instruments: Instruments = .system) throws(MatchingError) {
+        let started = instruments.now()
+        defer { instruments.debug("scorer: ready in \(instruments.seconds(since: started))s") }
+        self.instruments = instruments
         self.pool = pool
         self.config = config.matching
         let applicants = pool.applicants
@@ -153,11 +156,11 @@ public struct Scorer: Sendable {
         unschedulable = Self.indexed(pool.unschedulable, of: applicants)
 
         grid = AvailabilityGrid(applicants: applicants, firstMonth: pool.firstMonth)
-        let began = ContinuousClock.now
+        let began = instruments.now()
         patterns = MonthlyPatterns(applicants: applicants, canBeSenior: seniorBlock.map { $0 == nil },
                                    canBeJunior: juniorBlock.map { $0 == nil }, firstMonth: pool.firstMonth,
                                    sessions: config.sessions, blackouts: pool.blackoutDays)
-        DebugLog.write("scorer: monthly patterns in \((ContinuousClock.now - began).inSeconds)s, \(patterns.classCount) zone classes")
+        instruments.debug("scorer: monthly patterns in \(instruments.seconds(since: began))s, \(patterns.classCount) zone classes")
         text = TextProfiles(applicants: applicants)
     }
 
@@ -300,11 +303,11 @@ public struct Scorer: Sendable {
     /// `candidates(extraPairs:)`, with the search's knobs set (the result does not depend on them).
     func candidates(extraPairs: [(Int, Int)], tuning: CandidateSearch.Tuning) -> CandidateSet {
         let applicants = pool.applicants
-        let began = ContinuousClock.now
+        let began = instruments.now()
         let search = CandidateSearch(scorer: self, tuning: tuning)
-        let prepared = ContinuousClock.now
+        let prepared = instruments.now()
         let best = search.run()
-        DebugLog.write("scorer: search prepared in \((prepared - began).inSeconds)s, run in \((ContinuousClock.now - prepared).inSeconds)s")
+        instruments.debug("scorer: search prepared in \(prepared - began)s, run in \(instruments.seconds(since: prepared))s")
         var keys = best.pairs // allowed by construction
         let byKey = Dictionary(applicants.enumerated().map { ($0.element.email.key, $0.offset) }, uniquingKeysWith: { a, _ in a })
         for must in pool.overrides.mustPair {
