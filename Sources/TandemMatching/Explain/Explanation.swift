@@ -72,7 +72,7 @@ struct Explainer {
     init(pool: Pool, config: SchemeConfig, result: MatchingResult) throws {
         self.pool = pool
         self.config = config
-        scorer = try Scorer(pool: pool, config: config, instruments: result.scorer?.instruments ?? .system)
+        scorer = try Scorer(pool: pool, config: config, instruments: result.carry.scorer?.instruments ?? .system)
         let index = Dictionary(pool.applicants.enumerated().map { ($0.element.email.key, $0.offset) }, uniquingKeysWith: { a, _ in a })
         self.index = index
         var candidates = scorer.candidates().candidates

@@ -65,12 +65,18 @@ public struct MatchingResult: Sendable {
     /// (`role-model-STAGE.lp`; `role-model-minimum-score-above.lp` is the floor one score higher,
     /// infeasible when the floor is optimal), for an independent solver to check the stages against.
     public var roleModels: [(name: String, text: String)] = []
-    /// Set until `Matcher.confirm` has had GLPK check the network's result.
-    var pendingCheck: Matcher.PendingCheck?
-    /// The scorer, for the next round.
-    var scorer: Scorer?
-    /// The candidate pairs solved, pairs given back included: the next round starts from them.
-    var candidateSet = CandidateSet(candidates: [], allowedPairs: 0, hasAllowedPartner: [])
+    /// What the next round, `Matcher.search` and `Matcher.confirm` take over; not part of the result.
+    var carry = Carry()
+
+    /// The matcher's working state kept apart from what it found.
+    struct Carry: Sendable {
+        /// Set until `Matcher.confirm` has had GLPK check the network's result.
+        var pendingCheck: Matcher.PendingCheck?
+        /// The scorer, for the next round.
+        var scorer: Scorer?
+        /// The candidate pairs solved, pairs given back included: the next round starts from them.
+        var candidateSet = CandidateSet(candidates: [], allowedPairs: 0, hasAllowedPartner: [])
+    }
 }
 
 /// Chooses the month's pairs: scores the pool, prunes, then solves the lexicographic stages of
@@ -102,14 +108,14 @@ public enum Matcher {
                              confirm: Bool = true, previous: MatchingResult? = nil,
                              search: Bool = true, instruments given: Instruments = .system) throws(MatchingError) -> MatchingResult {
         let scorer: Scorer
-        if let earlier = previous?.scorer {
+        if let earlier = previous?.carry.scorer {
             scorer = earlier.ruling(out: pool.unschedulable)
         } else {
             scorer = try Scorer(pool: pool, config: config, instruments: given)
         }
         let instruments = scorer.instruments
         let started = instruments.now()
-        var candidateSet = previous.map { scorer.without(ruledOut: $0.candidateSet) } ?? scorer.candidates()
+        var candidateSet = previous.map { scorer.without(ruledOut: $0.carry.candidateSet) } ?? scorer.candidates()
         let scored = instruments.now()
         let overdue = overdueApplicants(pool, config: config)
         var givingBack = GivingBack(after: previous)
@@ -119,7 +125,7 @@ public enum Matcher {
         }
         var model = try pairingModel(of: candidateSet)
         // A later round has only fewer pairs: the roles and bound its first solve settled still serve.
-        var settled = previous?.pendingCheck?.settled
+        var settled = previous?.carry.pendingCheck?.settled
         if !givingBack.done {
             // Whom to give pairs back to is read off the priority stages alone; the score stages
             // wait until the candidate pairs are final.
@@ -148,9 +154,7 @@ public enum Matcher {
                               allowedPairs: candidateSet.allowedPairs, candidatePairs: candidateSet.candidates.count,
                               givingBack: givingBack,
                               scoringSeconds: scored - started, solvingSeconds: solved - scored)
-        result.pendingCheck = pending
-        result.candidateSet = candidateSet
-        result.scorer = scorer
+        result.carry = MatchingResult.Carry(pendingCheck: pending, scorer: scorer, candidateSet: candidateSet)
         if confirm { try Self.confirm(&result, config: config, models: models) }
         return result
     }
@@ -269,11 +273,11 @@ public enum Matcher {
     /// Runs the closing search that `match(search: false)` left for later, on the result the
     /// scheduler accepted: returns whether the pairs changed (the caller schedules them again).
     public static func search(_ result: inout MatchingResult, config: SchemeConfig, models: ModelFiles) throws(MatchingError) -> Bool {
-        guard var check = result.pendingCheck, check.searchFrom != nil, check.searched == nil, let scorer = result.scorer else { return false }
+        guard var check = result.carry.pendingCheck, check.searchFrom != nil, check.searched == nil, let scorer = result.carry.scorer else { return false }
         let keep = models.keeps(candidatePairs: check.model.candidates.count)
         let before = check.chosen
         try runSearch(&check, config: config.matching, keepModels: keep)
-        result.pendingCheck = check
+        result.carry.pendingCheck = check
         result.stages = try checkedReports(check, config: config.matching, keepModels: keep, check: false)
         guard check.chosen != before else { return false }
         (result.pairs, result.unmatched) = try outcome(check.chosen, model: check.model, scorer: scorer,
@@ -285,11 +289,11 @@ public enum Matcher {
     /// relaxation's bound where it bounds a stage). `tandem run` calls this once the month's
     /// pairing is final, so that rounds discarded for scheduling are not checked in vain.
     public static func confirm(_ result: inout MatchingResult, config: SchemeConfig, models: ModelFiles) throws(MatchingError) {
-        guard let pending = result.pendingCheck else { return }
+        guard let pending = result.carry.pendingCheck else { return }
         result.stages = try checkedReports(pending, config: config.matching,
                                            keepModels: models.keeps(candidatePairs: pending.model.candidates.count), check: true)
         if models == .always { result.roleModels = try roleModels(pending.model, chosen: pending.chosen) }
-        result.pendingCheck = nil
+        result.carry.pendingCheck = nil
     }
 
     /// The full role model of each stage at the values `chosen` reaches (see `MatchingResult.roleModels`).
