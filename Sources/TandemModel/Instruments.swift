@@ -36,13 +36,6 @@ public struct Instruments: Sendable {
     public func seconds(since start: Double) -> Double {
         now() - start
     }
-
-    /// The body's result and its wall time in seconds.
-    public func timed<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> (T, seconds: Double) {
-        let start = now()
-        let value = try body()
-        return (value, now() - start)
-    }
 }
 
 private let systemClock = ContinuousClock()

@@ -107,14 +107,14 @@ public enum Matcher {
     public static func match(_ pool: Pool, config: SchemeConfig, models: ModelFiles = .automatic,
                              confirm: Bool = true, previous: MatchingResult? = nil,
                              search: Bool = true, instruments given: Instruments = .system) throws(MatchingError) -> MatchingResult {
+        let instruments = previous?.carry.scorer?.instruments ?? given
+        let started = instruments.now()
         let scorer: Scorer
         if let earlier = previous?.carry.scorer {
             scorer = earlier.ruling(out: pool.unschedulable)
         } else {
-            scorer = try Scorer(pool: pool, config: config, instruments: given)
+            scorer = try Scorer(pool: pool, config: config, instruments: instruments)
         }
-        let instruments = scorer.instruments
-        let started = instruments.now()
         var candidateSet = previous.map { scorer.without(ruledOut: $0.carry.candidateSet) } ?? scorer.candidates()
         let scored = instruments.now()
         let overdue = overdueApplicants(pool, config: config)
