@@ -83,4 +83,60 @@ import TandemModel
             reached = reached && final.values[stage] == bound
         }
     }
+
+    /// The network's own answer (no closing search): roles chosen with the scores in view
+    /// (`NetworkStages.improveScores`) against roles by rule alone, on pools larger than the
+    /// matcher test's. Both must be valid pairings, neither above brute force; the scored roles
+    /// never worse than the rule's (stages compared in order), and at the optimum more often.
+    @Test func scoredRolesAgainstRuleAndBruteForce() throws {
+        var config = SchemeConfig()
+        config.matching.candidatesPerPerson = 1000
+        var (withRoles, atOptimumScored, atOptimumRule, scoredBetter) = (0, 0, 0, 0)
+        for seed in 0..<120 {
+            var rng = SeededGenerator(seed: UInt64(seed) &* 104_729 &+ 3)
+            let pool = Pool(applicants: RandomPools.applicants(Int.random(in: 6...9, using: &rng), rng: &rng),
+                            firstMonth: YearMonth(year: 2026, month: 12))
+            let candidates = try Scorer(pool: pool, config: config).candidates().candidates
+            guard !candidates.isEmpty else { continue }
+            let model = PairingModel(pool: pool, candidates: candidates, mustPairs: [], overdue: Matcher.overdueApplicants(pool, config: config))
+            let scored = NetworkStages(model: model, instruments: .system).solve()
+            guard scored.passes > 1 else { continue } // the relaxation was the optimum: no roles to choose
+            withRoles += 1
+            let rule = NetworkStages(model: model, instruments: .system, scoresRoles: false).solve()
+            let target = config.matching.waitingTargetMonths
+            let optimum = Self.bruteForce(candidates, pool: pool, target: target)
+            var values: [Objectives] = []
+            for pass in [scored.final, rule.final] {
+                let chosen = pass.chosen.map { candidates[$0] }
+                #expect(Self.violations(chosen, pool: pool).isEmpty, "seed \(seed): \(Self.violations(chosen, pool: pool))")
+                let value = Self.objectives(chosen, pool: pool, target: target)
+                #expect(!optimum.lexicographicallyPrecedes(value), "seed \(seed): \(value) above brute force \(optimum)")
+                values.append(value)
+            }
+            #expect(!values[0].lexicographicallyPrecedes(values[1]), "seed \(seed): scored roles \(values[0]) below the rule's \(values[1])")
+            if values[0] == optimum { atOptimumScored += 1 }
+            if values[1] == optimum { atOptimumRule += 1 }
+            if values[1].lexicographicallyPrecedes(values[0]) { scoredBetter += 1 }
+        }
+        #expect(withRoles >= 20, "only \(withRoles) pools needed roles chosen")
+        #expect(atOptimumScored > atOptimumRule, "scored roles at the optimum in \(atOptimumScored) pools, the rule's in \(atOptimumRule)")
+        print("scored roles: \(withRoles) pools needed roles; at the optimum: scored \(atOptimumScored), rule \(atOptimumRule); scored better in \(scoredBetter)")
+    }
+
+    /// Broken hard rules among `chosen`: a junior twice, a senior past their places, anyone in both roles.
+    static func violations(_ chosen: [Candidate], pool: Pool) -> [String] {
+        var asJunior: [Int: Int] = [:], asSenior: [Int: Int] = [:]
+        for c in chosen {
+            asJunior[c.junior, default: 0] += 1
+            asSenior[c.senior, default: 0] += 1
+        }
+        var found: [String] = []
+        for (j, n) in asJunior where n > 1 { found.append("junior \(j) in \(n) pairs") }
+        for (s, n) in asSenior {
+            let places = pool.applicants[s].capacity - (pool.capacityInUse[pool.applicants[s].email.key] ?? 0)
+            if n > places { found.append("senior \(s) in \(n) pairs, \(places) places") }
+            if asJunior[s] != nil { found.append("\(s) in both roles") }
+        }
+        return found
+    }
 }

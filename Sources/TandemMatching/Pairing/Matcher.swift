@@ -84,7 +84,8 @@ public struct MatchingResult: Sendable {
 /// 1. **Network.** With every role known the model is a flow network, solved exactly by our network
 ///    simplex (`NetworkStages`): first with every "either" applicant free on both sides (the
 ///    relaxation, which allows every valid pairing and more), then, if it used someone both ways,
-///    with each "either" applicant's role set by rule from it.
+///    with each "either" applicant's role set by rule from it, then chosen again with the pair
+///    scores in view (`NetworkStages.scoredRoles`), whichever gives the better stages.
 /// 2. **Bounds.** Each stage's value is measured against a valid upper bound
 ///    (`NetworkStages.bounds`): counts (nobody is paired twice) and the relaxation's own values.
 ///    A stage that reaches its bound, after every stage before it did, is proven optimal.
@@ -393,7 +394,7 @@ public enum Matcher {
                 : stage == .totalScore ? model.objectiveValue(.totalScore, chosen: pending.final.chosen) / 100
                 : model.objectiveValue(stage, chosen: pending.final.chosen)
             let status = !check ? "not yet checked by GLPK"
-                : proven ? "optimal" : "not proven: \"either\" applicants' roles were chosen by rule"
+                : proven ? "optimal" : "not proven: \"either\" applicants' roles were chosen by a heuristic"
             reports.append(StageReport(
                 name: stage.rawValue, status: status, objective: objective, gap: gap, seconds: seconds,
                 solves: solves + (stage == .minimumScore ? final.probes : 0),

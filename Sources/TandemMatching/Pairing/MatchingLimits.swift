@@ -28,4 +28,9 @@ enum MatchingLimits {
     /// and 5 more of the people the rule's roles left out (coverage 9,734 → 9,851 of a bound of
     /// 9,852, every overdue applicant with a partner paired); a fourth and fifth paired nobody more.
     static let roleRepairRounds = 3
+
+    /// Solves of `NetworkStages.scoredRoles`' price loop. Each price doubles its step while its
+    /// person is still used in both roles, so within about 40 solves it passes any pair's worth;
+    /// at 2,000 and 10,000 applicants the loop ended with nobody in both roles after 7 and 16.
+    static let scoredRoleSolves = 60
 }

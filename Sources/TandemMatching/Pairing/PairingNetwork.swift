@@ -184,6 +184,11 @@ struct PairingNetwork {
         pairArcs.filter { simplex.flow[$0.arc] > 0 }.map(\.candidate).sorted()
     }
 
+    /// The arcs of `p`'s places as a senior (the first place first); empty when p has no senior copy.
+    func seniorPlaceArcs(_ p: Int) -> Range<Int> {
+        seniorFirstArc[p] < 0 ? 0..<0 : seniorFirstArc[p]..<(seniorFirstArc[p] + max(1, model.remainingCapacity(p)))
+    }
+
     /// Either-applicants with flow on both of their copies: not a valid pairing.
     var bothRoles: [Int] {
         juniorArc.indices.filter { p in
