@@ -23,11 +23,12 @@ enum MatchingLimits {
     /// linearly). Their open stages keep the network's pairs and report the gap to the bound.
     static let searchCandidates = 20_000
 
-    /// Rounds of `NetworkStages.repairRoles`, each one more solve of the priority stages (about 0.6 s
-    /// at 10,000 applicants). On the 10,000-applicant benchmark pool the three rounds paired 86, 26
-    /// and 5 more of the people the rule's roles left out (coverage 9,734 → 9,851 of a bound of
-    /// 9,852, every overdue applicant with a partner paired); a fourth and fifth paired nobody more.
-    static let roleRepairRounds = 3
+    /// Rounds of `NetworkStages.repairRoles`, each one more solve of the priority stages (about
+    /// 0.6 s at 10,000 applicants, 7 s at 100,000); the repair stops at the first round that does not
+    /// improve them. On the 10,000-applicant benchmark pool the rounds paired 86, 26 and 5 more of
+    /// the people the rule's roles left out; at 100,000 the second round was the last kept (overdue
+    /// paired 58,280 → 60,104), and on the priority stages alone at 10,000 the fourth was undone.
+    static let roleRepairRounds = 5
 
     /// Solves of `NetworkStages.scoredRoles`' price loop. Each price doubles its step while its
     /// person is still used in both roles, so within about 40 solves it passes any pair's worth;
@@ -36,8 +37,8 @@ enum MatchingLimits {
 
     /// Floors `NetworkStages.improveScores` probes with scored roles, each a third of a pass or so
     /// (about 3 s at 10,000 applicants). The first is the floor's count bound, which held at 2,000
-    /// and 10,000 applicants; on the small pools of `BruteForceTests` (the network alone, no
-    /// closing search) four probes reached the optimum in 54 of 88 pools that needed roles, one
-    /// probe in 53, the rule alone in 43.
+    /// applicants; on the small pools of `BruteForceTests` (the network alone, no closing search)
+    /// the scored roles reached the optimum in 60 of the 88 pools that needed roles, the rule alone
+    /// in 43.
     static let scoredFloorProbes = 4
 }

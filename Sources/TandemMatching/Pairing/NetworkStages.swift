@@ -508,12 +508,12 @@ extension NetworkStages {
     /// `current` and `network`) when the stages come out better, compared in order, than `current`,
     /// the rule's pass. Each probe scores the roles at a floor, repairs them there (`repairRoles`)
     /// and must keep every priority stage's value: first at the floor's count bound, then a short
-    /// bisection down to the rule's floor, else the rule's floor itself. The stages are then solved
-    /// with the roles of the highest floor that held: at 10,000 applicants one probe, about 3 s.
+    /// bisection down to the rule's floor; without a count bound, the rule's floor alone. The
+    /// stages are then solved with the roles of the highest floor that held. At 10,000 applicants
+    /// one probe and the stages take 3–5 s; at 100,000, 58 s, and pair 2,346 more people.
     func improveScores(_ roles: inout [Int: PairingNetwork.Role], current: inout Pass, network: inout PairingNetwork) {
-        // Only where everyone waiting who has a partner is paired: then the priority stages are
-        // proven, and the floor has a count bound to aim at.
-        guard let bound = floorCountBound(coverage: current.values[.coverage]) else { return }
+        // Where everyone waiting who has a partner is paired, the floor has a count bound to aim at.
+        let bound = floorCountBound(coverage: current.values[.coverage])
         let began = instruments.now()
         var probes = 0
         // Roles scored at `floor` and repaired there, when they keep every priority stage.
@@ -529,7 +529,8 @@ extension NetworkStages {
         // bisection down to the rule's floor (each probe costs about a third of a pass).
         let thresholds = model.floorThresholds
         var low = thresholds.firstIndex { $0 > current.floor ?? Int.min } ?? thresholds.count
-        var high = thresholds.lastIndex { $0 <= bound } ?? -1
+        // Without a count bound, only the rule's floor.
+        var high = bound.map { b in thresholds.lastIndex { $0 <= b } ?? -1 } ?? -1
         var best = current.floor
         var bestRoles: [Int: PairingNetwork.Role]?
         var mid = high
