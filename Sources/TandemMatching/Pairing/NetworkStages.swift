@@ -461,7 +461,7 @@ extension NetworkStages {
         let score = network.gains(.totalScore), person = network.gains(.coverage)
         let top = max(1, model.pointsOf.max() ?? 1)
         // Measured at 2,000 applicants over weights 1–4 × top and first steps 0.05–1 × top: every
-        // choice reached the same floor, with totals within 1.5 % of each other.
+        // choice reached the same floor, with totals within 2 % of each other.
         let weight = 2 * top + 1, firstStep = top / 4 + 1
         let base = score.indices.map { -(score[$0] + weight * person[$0]) }
         let n = model.pool.applicants.count
