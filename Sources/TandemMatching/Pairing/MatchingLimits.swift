@@ -38,7 +38,7 @@ enum MatchingLimits {
     /// Floors `NetworkStages.improveScores` probes with scored roles, each a third of a pass or so
     /// (about 3 s at 10,000 applicants). The first is the floor's count bound, which held at 2,000
     /// applicants; on the small pools of `BruteForceTests` (the network alone, no closing search)
-    /// the scored roles reached the optimum in 60 of the 88 pools that needed roles, the rule alone
+    /// the scored roles reached the optimum in 58 of the 88 pools that needed roles, the rule alone
     /// in 43.
     static let scoredFloorProbes = 4
 }

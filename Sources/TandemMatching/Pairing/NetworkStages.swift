@@ -448,8 +448,8 @@ extension NetworkStages {
     /// A Lagrangian heuristic on "one role per person": the network with every "either" applicant
     /// free on both sides, only pairs scoring `floor` or more, maximises Σ c_e x_e + w · (waiting
     /// people paired), with w twice the highest pair score so that pairing people comes first.
-    /// Whoever the flow uses in both roles then pays a price λ_p per unit of flow on each of their
-    /// copies (their multiplier on x_junior(p) + x_senior(p)/cap_p ≤ 1, scaled), raised by a step
+    /// Whoever the flow uses in both roles then pays a price λ_p (their multiplier on
+    /// x_senior(p) + cap_p · x_junior(p) ≤ cap_p, cap_p their places), raised by a step
     /// that doubles each time they are still used both ways, and the network is solved again from
     /// its last tree; when nobody is used both ways, the roles are the flow's. The first solve is
     /// from scratch, the rest warm: 7 solves in 0.07 s at 2,000 applicants, 16 in 2 s at 10,000.
@@ -471,8 +471,11 @@ extension NetworkStages {
         while true {
             var costs = base
             for p in 0..<n where price[p] > 0 {
-                if network.juniorArc[p] >= 0 { costs[network.juniorArc[p]] += price[p] }
-                for arc in network.seniorPlaceArcs(p) { costs[arc] += price[p] }
+                // λ_p on x_S(p) + places_p · x_J(p) ≤ places_p: per place as a senior, per place
+                // given up as a junior (pricing both sides alike would also tax a senior's second junior).
+                let places = network.seniorPlaceArcs(p)
+                if network.juniorArc[p] >= 0 { costs[network.juniorArc[p]] += price[p] * places.count }
+                for arc in places { costs[arc] += price[p] }
             }
             network.simplex.setCosts(costs)
             network.simplex.minimize()
@@ -482,7 +485,8 @@ extension NetworkStages {
             if both.isEmpty || solves == MatchingLimits.scoredRoleSolves { break }
             for p in both {
                 price[p] += step[p]
-                step[p] = min(step[p] * 2, NetworkSimplex.unbounded / 1024)
+                // Capped far above any pair's worth, and far below overflow once times a senior's places.
+                step[p] = min(step[p] * 2, NetworkSimplex.unbounded >> 20)
             }
         }
         instruments.debug("network: scored roles at floor \(floor.map(String.init) ?? "none") in \(solves) solves, \(instruments.now() - began)s")
