@@ -514,7 +514,7 @@ extension NetworkStages {
     /// and must keep every priority stage's value: first at the floor's count bound, then a short
     /// bisection down to the rule's floor; without a count bound, the rule's floor alone. The
     /// stages are then solved with the roles of the highest floor that held. At 10,000 applicants
-    /// one probe and the stages take 3–5 s; at 100,000, 58 s, and pair 2,346 more people.
+    /// one probe and the stages take 3–6 s; at 100,000 about 60 s, and pair 2,700 more people.
     func improveScores(_ roles: inout [Int: PairingNetwork.Role], current: inout Pass, network: inout PairingNetwork) {
         // Where everyone waiting who has a partner is paired, the floor has a count bound to aim at.
         let bound = floorCountBound(coverage: current.values[.coverage])
