@@ -261,8 +261,7 @@ struct NetworkStages {
         guard !network.bothRoles.isEmpty else { return (network.chosen, nil) }
         roles.merge(network.settledRoles(), uniquingKeysWith: { fixed, _ in fixed })
         var pass = Pass()
-        var settled = priorities(roles: roles, floor: nil, into: &pass)
-        repairRoles(&roles, pass: &pass, network: &settled)
+        let settled = priorities(roles: roles, floor: nil, into: &pass)
         instruments.debug("network: priority stages only, \(roles.count) roles fixed")
         return (settled.chosen, Settled(roles: roles, relaxation: relaxation, floor: nil, priorities: pass))
     }
@@ -290,12 +289,17 @@ struct NetworkStages {
             if earlier.priorities == nil, let hint = earlier.floor, let pass = scoresAtHint(hint, roles: earlier.roles) {
                 final = pass
             } else {
-                if let solved = earlier.priorities { final = solved } else { _ = priorities(roles: earlier.roles, floor: nil, into: &final) }
-                var network = scores(roles: earlier.roles, into: &final, hint: earlier.floor)
-                if earlier.priorities != nil, scoresRoles {
-                    // The first solve of this model (after `priorityPairs`): its roles are the rule's, repaired.
-                    improveScores(&roles, current: &final, network: &network)
+                if var solved = earlier.priorities {
+                    // The first solve of this model (after `priorityPairs`): its roles are the rule's,
+                    // repaired here rather than there, since giving back pairs would make that work moot.
+                    var network = solved.networks[tiers.last!]!
+                    repairRoles(&roles, pass: &solved, network: &network)
+                    final = solved
+                } else {
+                    _ = priorities(roles: roles, floor: nil, into: &final)
                 }
+                var network = scores(roles: roles, into: &final, hint: earlier.floor)
+                if earlier.priorities != nil, scoresRoles { improveScores(&roles, current: &final, network: &network) }
             }
             instruments.debug("network: roles and bound of the earlier round, \(final.probes) probes, values \(final.values.map { "\($0.key.rawValue)=\($0.value)" }.sorted())")
             var settled = earlier
