@@ -27,7 +27,7 @@ enum MatchingLimits {
     /// 0.6 s at 10,000 applicants, 7 s at 100,000); the repair stops at the first round that does not
     /// improve them. On the 10,000-applicant benchmark pool the rounds paired 86, 26 and 5 more of
     /// the people the rule's roles left out; at 100,000 the second round was the last kept (overdue
-    /// paired 58,280 → 60,104), and on the priority stages alone at 10,000 the fourth was undone.
+    /// paired 58,280 → 60,104, the third undone).
     static let roleRepairRounds = 5
 
     /// Solves of `NetworkStages.scoredRoles`' price loop. Each price doubles its step while its
