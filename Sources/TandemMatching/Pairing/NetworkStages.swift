@@ -30,6 +30,12 @@ struct NetworkStages {
         var chosen: [Int] = []
         var probes = 0
         var seconds: [Stage: Double] = [:]
+
+        /// Whether this pass is better than `other` over `stages`, compared in order: the first
+        /// stage where they differ decides.
+        func isBetter(than other: Pass, over stages: [Stage]) -> Bool {
+            stages.first { values[$0] != other.values[$0] }.map { values[$0]! > other.values[$0]! } ?? false
+        }
     }
 
     let model: PairingModel
@@ -495,18 +501,15 @@ extension NetworkStages {
         }
         instruments.debug("network: scored roles at floor \(floor.map(String.init) ?? "none") in \(solves) solves, \(instruments.now() - began)s")
         var roles = mustPairRoles.merging(network.settledRoles(), uniquingKeysWith: { must, _ in must })
-        // Whoever has pairs above the floor in one role only is absent from the network's other
-        // side: that role. Whoever has none there takes the role of most of their pairs, as the rule does.
-        var aboveAsSenior = [Bool](repeating: false, count: n)
+        // Whoever has pairs above the floor in one role only has one copy in the network: that
+        // role. Whoever has none there takes the role of most of their pairs, as the rule does.
         var pairsAsSenior = [Int](repeating: 0, count: n), pairsAsJunior = [Int](repeating: 0, count: n)
         for e in model.pointsOf.indices {
-            if floor == nil || model.pointsOf[e] >= floor! { aboveAsSenior[model.seniorOf[e]] = true }
             pairsAsSenior[model.seniorOf[e]] += 1
             pairsAsJunior[model.juniorOf[e]] += 1
         }
         for p in model.eitherRole where roles[p] == nil {
-            let hasCopy = network.seniorFirstArc[p] >= 0 || network.juniorArc[p] >= 0
-            let senior = hasCopy ? aboveAsSenior[p] : pairsAsSenior[p] >= pairsAsJunior[p]
+            let senior = network.seniorFirstArc[p] >= 0 || (network.juniorArc[p] < 0 && pairsAsSenior[p] >= pairsAsJunior[p])
             roles[p] = senior ? .senior : .junior
         }
         return roles
@@ -565,7 +568,7 @@ extension NetworkStages {
             _ = priorities(roles: trialRoles, floor: nil, into: &trial)
             trialNetwork = scores(roles: trialRoles, into: &trial, hint: best)
         }
-        let better = model.stages.first { trial.values[$0] != current.values[$0] }.map { trial.values[$0]! > current.values[$0]! } ?? false
+        let better = trial.isBetter(than: current, over: model.stages)
         instruments.debug("network: scored roles \(better ? "kept" : "not kept"), floor \(best ?? -1) after \(probes) probes, "
             + model.stages.map { "\($0.rawValue) \(current.values[$0] ?? -1)→\(trial.values[$0] ?? -1)" }.joined(separator: ", ")
             + " in \(instruments.now() - began)s")
@@ -602,7 +605,7 @@ extension NetworkStages {
             for (_, flip) in best.sorted(by: { $0.key < $1.key }) { trialRoles[flip.partner] = flip.role }
             var trial = Pass()
             let trialNetwork = priorities(roles: trialRoles, floor: floor, into: &trial)
-            let better = tiers.first { trial.values[$0] != pass.values[$0] }.map { trial.values[$0]! > pass.values[$0]! } ?? false
+            let better = trial.isBetter(than: pass, over: tiers)
             instruments.debug("network: role repair round \(round), \(best.count) people, \(better ? "kept" : "undone"): "
                 + tiers.map { "\($0.rawValue) \(pass.values[$0]!)→\(trial.values[$0]!)" }.joined(separator: ", "))
             guard better else { return }
