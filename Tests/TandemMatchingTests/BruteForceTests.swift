@@ -122,4 +122,38 @@ import TandemModel
         #expect(atOptimumScored > atOptimumRule, "scored roles at the optimum in \(atOptimumScored) pools, the rule's in \(atOptimumRule)")
         print("scored roles: \(withRoles) pools needed roles; at the optimum: scored \(atOptimumScored), rule \(atOptimumRule); scored better in \(scoredBetter)")
     }
+
+    /// Weak duality, checked: the total-score bound (`NetworkStages.totalScoreBound`) at the
+    /// optimum's floor is never below brute force's total score, whatever multipliers it ends on
+    /// or starts from (random ones, one solve), and the multiplier loop's bound is never above the
+    /// bound with no prices at all (everyone free on both sides, which it starts from).
+    @Test func totalScoreBoundHoldsAgainstBruteForce() throws {
+        var config = SchemeConfig()
+        config.matching.candidatesPerPerson = 1000
+        var checked = 0, tight = 0
+        for seed in 0..<120 {
+            var rng = SeededGenerator(seed: UInt64(seed) &* 7_561 &+ 11)
+            let pool = Pool(applicants: RandomPools.applicants(Int.random(in: 5...9, using: &rng), rng: &rng),
+                            firstMonth: YearMonth(year: 2026, month: 12))
+            let scorer = try Scorer(pool: pool, config: config)
+            let candidates = scorer.candidates().candidates
+            guard !candidates.isEmpty else { continue }
+            let model = PairingModel(pool: pool, candidates: candidates, mustPairs: [], overdue: Matcher.overdueApplicants(pool, config: config))
+            guard !model.eitherRole.isEmpty else { continue }
+            let optimum = Self.bruteForce(candidates, pool: pool, target: config.matching.waitingTargetMonths)
+            let stages = NetworkStages(model: model, instruments: .system)
+            let bound = stages.totalScoreBound(floor: optimum[3], reached: 0)
+            #expect(bound.bound >= optimum[4], "seed \(seed): bound \(bound.bound) below the optimum \(optimum[4])")
+            let unpriced = stages.totalScoreBound(floor: optimum[3], reached: 0, solves: 1)
+            #expect(bound.bound <= unpriced.bound, "seed \(seed): \(bound.bound) above the unpriced bound \(unpriced.bound)")
+            var random = unpriced
+            random.prices = Dictionary(uniqueKeysWithValues: model.eitherRole.map { ($0, Int.random(in: 0...20_000, using: &rng)) })
+            let priced = stages.totalScoreBound(floor: optimum[3], reached: 0, from: random, solves: 1)
+            #expect(priced.bound >= optimum[4], "seed \(seed): bound \(priced.bound) at random prices below the optimum \(optimum[4])")
+            checked += 1
+            if bound.bound == optimum[4] { tight += 1 }
+        }
+        #expect(checked >= 40, "only \(checked) pools had either applicants")
+        print("total-score bound: \(checked) pools, equal to the optimum in \(tight)")
+    }
 }

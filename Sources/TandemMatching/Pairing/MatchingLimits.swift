@@ -30,15 +30,19 @@ enum MatchingLimits {
     /// paired 58,280 → 60,104, the third undone).
     static let roleRepairRounds = 5
 
-    /// Solves of `NetworkStages.scoredRoles`' price loop. Each price doubles its step while its
-    /// person is still used in both roles, so within about 40 solves it passes any pair's worth;
-    /// at 2,000 and 10,000 applicants the loop ended with nobody in both roles after 7 and 16.
-    static let scoredRoleSolves = 60
-
     /// Floors `NetworkStages.improveScores` probes with scored roles, each a third of a pass or so
-    /// (about 3 s at 10,000 applicants). The first is the floor's count bound, which held at 2,000
+    /// (about 6 s at 10,000 applicants, most of it the bound's first solve). The first is the floor's count bound, which held at 2,000
     /// applicants; on the small pools of `BruteForceTests` (the network alone, no closing search)
-    /// the scored roles reached the optimum in 58 of the 88 pools that needed roles, the rule alone
+    /// the scored roles reached the optimum in 77 of the 88 pools that needed roles, the rule alone
     /// in 43.
     static let scoredFloorProbes = 4
+
+    /// Solves of the total-score bound's multiplier loop (`NetworkStages.totalScoreBound`), each a
+    /// min-cost flow from the last tree: 0.2 s at 2,000 applicants, where 40 solves left the bound
+    /// 0.04 % higher and 160 only 0.001 % lower.
+    static let scoreBoundSolves = 60
+
+    /// Solves of its second run (`improveScores`), from the first run's best multipliers and aiming
+    /// at the pairing they gave: warm solves only, 0.07 s at 2,000 applicants.
+    static let scoreRefineSolves = 20
 }

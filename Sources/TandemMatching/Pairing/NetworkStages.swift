@@ -1,4 +1,3 @@
-import Foundation
 import GLPK
 import TandemModel
 
@@ -30,6 +29,8 @@ struct NetworkStages {
         var chosen: [Int] = []
         var probes = 0
         var seconds: [Stage: Double] = [:]
+        /// The total-score bound computed at this pass's floor, if one was (`totalScoreBound`).
+        var scoreBound: ScoreBound?
 
         /// Whether this pass is better than `other` over `stages`, compared in order: the first
         /// stage where they differ decides.
@@ -281,6 +282,8 @@ struct NetworkStages {
         var floor: Int?
         /// The priority stages already solved with them on this very model (`priorityPairs`).
         var priorities: Pass?
+        /// The total-score bound found with them: it still bounds a model with fewer pairs at its floor.
+        var scoreBound: ScoreBound? = nil
     }
 
     /// The final pass (nobody in both roles), the relaxation's priority stages it is measured
@@ -308,10 +311,12 @@ struct NetworkStages {
                 if earlier.priorities != nil, scoresRoles { improveScores(&roles, current: &final, network: &network) }
             }
             instruments.debug("network: roles and bound of the earlier round, \(final.probes) probes, values \(final.values.map { "\($0.key.rawValue)=\($0.value)" }.sorted())")
+            if final.scoreBound == nil { final.scoreBound = earlier.scoreBound }
             var settled = earlier
             settled.roles = roles
             settled.floor = final.floor
             settled.priorities = nil
+            settled.scoreBound = final.scoreBound
             return (final, earlier.relaxation, 2, settled)
         }
         var roles = mustPairRoles
@@ -346,7 +351,8 @@ struct NetworkStages {
             if scoresRoles { improveScores(&roles, current: &current, network: &network) }
         }
         if passes == 1 { relaxation = current }
-        let settled = passes == 1 ? nil : Settled(roles: roles, relaxation: relaxation, floor: current.floor, priorities: nil)
+        let settled = passes == 1 ? nil : Settled(roles: roles, relaxation: relaxation, floor: current.floor, priorities: nil,
+                                                    scoreBound: current.scoreBound)
         instruments.debug("network: \(passes) passes, \(roles.count) roles fixed, values \(current.values.map { "\($0.key.rawValue)=\($0.value)" }.sorted()), bound \(relaxation.values.map { "\($0.key.rawValue)=\($0.value)" }.sorted()), probes \(current.probes)")
         return (current, relaxation, passes, settled)
     }
@@ -399,7 +405,12 @@ extension NetworkStages {
             case .coverage: count = waiting.count
             case .waiting: count = waiting.reduce(0) { $0 + model.waitingOf[$1] }
             case .minimumScore: count = floorCountBound(coverage: final.values[.coverage])
-            case .totalScore: count = nil
+            case .totalScore:
+                // Reached only with every earlier stage proven, the floor included.
+                count = final.values[.totalScore].map { reached in
+                    (final.scoreBound?.floor == final.floor ? final.scoreBound : nil)?.bound
+                        ?? totalScoreBound(floor: final.floor, reached: reached).bound
+                }
             }
             if let count { bound = min(bound ?? count, count) }
             guard let bound, let value = final.values[stage] else { break }
@@ -451,68 +462,32 @@ extension NetworkStages {
         return best
     }
 
-    /// Roles chosen with the pair scores in view. The rule (`PairingNetwork.settledRoles`) reads
-    /// roles off the priority stages' flow, which is blind to scores, and makes too many "either"
-    /// applicants seniors: at 2,000 applicants its score stages came out 11 % below the optimum.
-    ///
-    /// A Lagrangian heuristic on "one role per person": the network with every "either" applicant
-    /// free on both sides, only pairs scoring `floor` or more, maximises Σ c_e x_e + w · (waiting
-    /// people paired), with w twice the highest pair score so that pairing people comes first.
-    /// Whoever the flow uses in both roles then pays a price λ_p (their multiplier on
-    /// x_senior(p) + cap_p · x_junior(p) ≤ cap_p, cap_p their places), raised by a step
-    /// that doubles each time they are still used both ways, and the network is solved again from
-    /// its last tree; when nobody is used both ways, the roles are the flow's. The first solve is
-    /// from scratch, the rest warm: 7 solves in 0.07 s at 2,000 applicants, 16 in 2 s at 10,000.
-    /// Anyone with pairs above the floor in one role only takes that role; anyone with none there,
-    /// the rule's.
-    func scoredRoles(floor: Int?) -> [Int: PairingNetwork.Role] {
-        let began = instruments.now()
-        var network = PairingNetwork(model: model, roles: mustPairRoles, floor: floor)
-        let score = network.gains(.totalScore), person = network.gains(.coverage)
-        let top = max(1, model.pointsOf.max() ?? 1)
-        // Measured at 2,000 applicants over weights 1–4 × top and first steps 0.05–1 × top: every
-        // choice reached the same floor, with totals within 2 % of each other.
-        let weight = 2 * top + 1, firstStep = top / 4 + 1
-        let base = score.indices.map { -(score[$0] + weight * person[$0]) }
+    /// Roles chosen with the pair scores in view, and the total-score bound at `floor` that chose
+    /// them (`totalScoreBound`; `reached`: the total score of the pairing in hand there). The rule
+    /// (`PairingNetwork.settledRoles`) reads roles off the priority stages' flow, which is blind to
+    /// scores, and makes too many "either" applicants seniors: at 2,000 applicants its score stages
+    /// came out 11 % below the optimum. Here each takes the side the bound's best flow used them
+    /// on; anyone with pairs above the floor in one role only, that role; anyone else (unused, or
+    /// used both ways) the role of most of their pairs, as the rule does.
+    func scoredRoles(floor: Int?, reached: Int) -> (roles: [Int: PairingNetwork.Role], bound: ScoreBound) {
+        let bound = totalScoreBound(floor: floor, reached: reached)
+        var roles = mustPairRoles.merging(bound.roles, uniquingKeysWith: { must, _ in must })
         let n = model.pool.applicants.count
-        var price = [Int](repeating: 0, count: n)
-        var step = [Int](repeating: firstStep, count: n)
-        var solves = 0
-        while true {
-            var costs = base
-            for p in 0..<n where price[p] > 0 {
-                // λ_p on x_S(p) + places_p · x_J(p) ≤ places_p: per place as a senior, per place
-                // given up as a junior (pricing both sides alike would also tax a senior's second junior).
-                let places = network.seniorPlaceArcs(p)
-                if network.juniorArc[p] >= 0 { costs[network.juniorArc[p]] += price[p] * places.count }
-                for arc in places { costs[arc] += price[p] }
-            }
-            network.simplex.setCosts(costs)
-            network.simplex.minimize()
-            solves += 1
-            let both = network.bothRoles
-            // The step doubles, so a price passes any pair's worth within about 40 solves.
-            if both.isEmpty || solves == MatchingLimits.scoredRoleSolves { break }
-            for p in both {
-                price[p] += step[p]
-                // Capped far above any pair's worth, and far below overflow once times a senior's places.
-                step[p] = min(step[p] * 2, NetworkSimplex.unbounded >> 20)
-            }
-        }
-        instruments.debug("network: scored roles at floor \(floor.map(String.init) ?? "none") in \(solves) solves, \(instruments.now() - began)s")
-        var roles = mustPairRoles.merging(network.settledRoles(), uniquingKeysWith: { must, _ in must })
-        // Whoever has pairs above the floor in one role only has one copy in the network: that
-        // role. Whoever has none there takes the role of most of their pairs, as the rule does.
         var pairsAsSenior = [Int](repeating: 0, count: n), pairsAsJunior = [Int](repeating: 0, count: n)
+        var aboveAsSenior = [Bool](repeating: false, count: n), aboveAsJunior = [Bool](repeating: false, count: n)
         for e in model.pointsOf.indices {
             pairsAsSenior[model.seniorOf[e]] += 1
             pairsAsJunior[model.juniorOf[e]] += 1
+            if floor == nil || model.pointsOf[e] >= floor! || model.isMust[e] {
+                aboveAsSenior[model.seniorOf[e]] = true
+                aboveAsJunior[model.juniorOf[e]] = true
+            }
         }
         for p in model.eitherRole where roles[p] == nil {
-            let senior = network.seniorFirstArc[p] >= 0 || (network.juniorArc[p] < 0 && pairsAsSenior[p] >= pairsAsJunior[p])
+            let senior = aboveAsSenior[p] != aboveAsJunior[p] ? aboveAsSenior[p] : pairsAsSenior[p] >= pairsAsJunior[p]
             roles[p] = senior ? .senior : .junior
         }
-        return roles
+        return (roles, bound)
     }
 
     /// The score stages again with `scoredRoles` in place of the rule's `roles`, kept (in `roles`,
@@ -528,10 +503,12 @@ extension NetworkStages {
         let began = instruments.now()
         var probes = 0
         // Roles scored at `floor` and repaired there, when they keep every priority stage.
+        var scoreBounds: [ScoreBound] = []
         func rolesKeeping(_ floor: Int?) -> [Int: PairingNetwork.Role]? {
             probes += 1
             var probe = Pass()
-            var probeRoles = scoredRoles(floor: floor)
+            var (probeRoles, bound) = scoredRoles(floor: floor, reached: current.values[.totalScore] ?? 0)
+            scoreBounds.append(bound)
             var probeNetwork = priorities(roles: probeRoles, floor: floor, into: &probe)
             repairRoles(&probeRoles, pass: &probe, network: &probeNetwork, floor: floor)
             return tiers.allSatisfy({ probe.values[$0]! >= current.values[$0]! }) ? probeRoles : nil
@@ -554,19 +531,24 @@ extension NetworkStages {
             }
             mid = (low + high) / 2
         }
-        guard let trialRoles = bestRoles ?? rolesKeeping(current.floor) else {
+        guard var trialRoles = bestRoles ?? rolesKeeping(current.floor) else {
             instruments.debug("network: scored roles lose a priority stage, \(probes) probes, \(instruments.now() - began)s")
             return
         }
-        // Most often the floor holds without the floor's pairs closed too: one warm solve says so.
-        var trial: Pass, trialNetwork: PairingNetwork
-        if let best, let atHint = scoresAtHint(best, roles: trialRoles) {
-            trial = atHint
-            trialNetwork = atHint.networks[.totalScore]!
-        } else {
-            trial = Pass()
-            _ = priorities(roles: trialRoles, floor: nil, into: &trial)
-            trialNetwork = scores(roles: trialRoles, into: &trial, hint: best)
+        var (trial, trialNetwork) = scoreStages(trialRoles, hint: best)
+        trial.scoreBound = scoreBounds.last { $0.floor == trial.floor }
+        // A second look from the best multipliers, aiming at the pairing just found: a tighter bound,
+        // and roles that often score higher still (at 2,000 applicants 6,839,521 → 6,844,521).
+        if let first = trial.scoreBound, let reached = trial.values[.totalScore] {
+            let refined = totalScoreBound(floor: trial.floor, reached: reached, from: first, solves: MatchingLimits.scoreRefineSolves)
+            let refinedRoles = trialRoles.merging(refined.roles, uniquingKeysWith: { _, refined in refined })
+            if refinedRoles != trialRoles {
+                let (alt, altNetwork) = scoreStages(refinedRoles, hint: best)
+                if alt.isBetter(than: trial, over: model.stages) {
+                    (trial, trialRoles, trialNetwork) = (alt, refinedRoles, altNetwork)
+                }
+            }
+            trial.scoreBound = [refined, first].filter { $0.floor == trial.floor }.min { $0.bound < $1.bound }
         }
         let better = trial.isBetter(than: current, over: model.stages)
         instruments.debug("network: scored roles \(better ? "kept" : "not kept"), floor \(best ?? -1) after \(probes) probes, "
@@ -576,6 +558,16 @@ extension NetworkStages {
         roles = trialRoles
         current = trial
         network = trialNetwork
+    }
+
+    /// Every stage with `roles`, the floor probed at `hint` first. Most often the floor holds
+    /// without the floor's pairs closed too: one warm solve says so (`scoresAtHint`).
+    private func scoreStages(_ roles: [Int: PairingNetwork.Role], hint: Int?) -> (Pass, PairingNetwork) {
+        if let hint, let atHint = scoresAtHint(hint, roles: roles) { return (atHint, atHint.networks[.totalScore]!) }
+        var pass = Pass()
+        _ = priorities(roles: roles, floor: nil, into: &pass)
+        let network = scores(roles: roles, into: &pass, hint: hint)
+        return (pass, network)
     }
 
     /// Roles by rule can leave people unpaired who had an "either" partner able to pair them in the
