@@ -30,9 +30,10 @@ enum MatchingLimits {
     /// paired 58,280 → 60,104, the third undone).
     static let roleRepairRounds = 5
 
-    /// Floors `NetworkStages.improveScores` probes with scored roles, each a third of a pass or so
-    /// (about 6 s at 10,000 applicants, most of it the bound's first solve). The first is the floor's count bound, which held at 2,000
-    /// applicants; on the small pools of `BruteForceTests` (the network alone, no closing search)
+    /// Floors `NetworkStages.improveScores` probes with scored roles, each about half a pass (6 s
+    /// at 10,000 applicants, most of it the bound's first solve, from scratch). The first is the
+    /// floor's count bound, which held at 2,000 and 10,000 applicants; on the small pools of
+    /// `BruteForceTests` (the network alone, no closing search)
     /// the scored roles reached the optimum in 77 of the 88 pools that needed roles, the rule alone
     /// in 43.
     static let scoredFloorProbes = 4

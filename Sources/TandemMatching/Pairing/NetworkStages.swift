@@ -10,11 +10,11 @@ import TandemModel
 ///    relaxation: its optimum bounds the true one, stage by stage. If its solution uses nobody in
 ///    both roles, it is the true optimum. Otherwise every either-applicant is given a role by
 ///    rule (`PairingNetwork.settledRoles`, then `repairRoles`) and the stages are solved once
-///    more; then again with roles chosen with the scores in view (`improveScores`), kept when
-///    they give better stages.
+///    more; then again with roles chosen with the scores in view (`improveScores`, by the
+///    Lagrangian relaxation of `ScoreBound.swift`), kept when they give better stages.
 /// 3. Each stage's value is measured against a valid bound (`bounds`): counts of the people who
-///    could be paired, and the relaxation's values. Stages up to the first short of its bound are
-///    proven; `ClosingSearch` takes the rest.
+///    could be paired, the relaxation's values, and for the total score the Lagrangian bound.
+///    Stages up to the first short of its bound are proven; `ClosingSearch` takes the rest.
 /// 4. GLPK re-solves each stage's LP of the final pass — and of the relaxation, where its value is
 ///    the bound — starting from the network simplex's final tree as its basis: GLPK, not our code,
 ///    says "optimal" for the network's stages.
@@ -469,8 +469,8 @@ extension NetworkStages {
     /// came out 11 % below the optimum. Here each takes the side the bound's best flow used them
     /// on; anyone with pairs above the floor in one role only, that role; anyone else (unused, or
     /// used both ways) the role of most of their pairs, as the rule does.
-    func scoredRoles(floor: Int?, reached: Int) -> (roles: [Int: PairingNetwork.Role], bound: ScoreBound) {
-        let bound = totalScoreBound(floor: floor, reached: reached)
+    func scoredRoles(floor: Int?, reached: Int, coverage: (weight: Int, reached: Int)? = nil) -> (roles: [Int: PairingNetwork.Role], bound: ScoreBound) {
+        let bound = totalScoreBound(floor: floor, reached: reached, coverage: coverage)
         var roles = mustPairRoles.merging(bound.roles, uniquingKeysWith: { must, _ in must })
         let n = model.pool.applicants.count
         var pairsAsSenior = [Int](repeating: 0, count: n), pairsAsJunior = [Int](repeating: 0, count: n)
@@ -504,11 +504,14 @@ extension NetworkStages {
         var probes = 0
         // Roles scored at `floor` and repaired there, when they keep every priority stage.
         var scoreBounds: [ScoreBound] = []
+        // Without a count bound not everyone waiting can be paired: the roles must pair as many
+        // as they can first, so the flow weighs each waiting person above any pair's score.
+        let coverage = bound != nil ? nil : current.values[.coverage].map { (weight: 2 * max(1, model.pointsOf.max() ?? 1) + 1, reached: $0) }
         func rolesKeeping(_ floor: Int?) -> [Int: PairingNetwork.Role]? {
             probes += 1
             var probe = Pass()
-            var (probeRoles, bound) = scoredRoles(floor: floor, reached: current.values[.totalScore] ?? 0)
-            scoreBounds.append(bound)
+            var (probeRoles, bound) = scoredRoles(floor: floor, reached: current.values[.totalScore] ?? 0, coverage: coverage)
+            if coverage == nil { scoreBounds.append(bound) }
             var probeNetwork = priorities(roles: probeRoles, floor: floor, into: &probe)
             repairRoles(&probeRoles, pass: &probe, network: &probeNetwork, floor: floor)
             return tiers.allSatisfy({ probe.values[$0]! >= current.values[$0]! }) ? probeRoles : nil

@@ -44,12 +44,25 @@ extension NetworkStages {
 
     /// The bound at `floor`; `reached` is the total score of a valid pairing at that floor
     /// (Polyak's target, and where the loop may stop: a bound that meets it proves it optimal).
+    ///
+    /// `coverage`: a weight μ per waiting person paired and the coverage of the pairing in hand,
+    /// C. The keep row coverage ≥ C* ≥ C then joins the relaxed rows at that fixed multiplier: the
+    /// value is still a bound (each pairing the stage allows gains μ · (its coverage − C) ≥ 0), a
+    /// loose one for large μ, but the flow pairs everyone it can first, so its roles keep the
+    /// coverage stage where the floor has no count bound to aim at (not everyone can be paired).
     func totalScoreBound(floor: Int?, reached: Int, from start: ScoreBound? = nil,
-                         solves limit: Int = MatchingLimits.scoreBoundSolves) -> ScoreBound {
+                         solves limit: Int = MatchingLimits.scoreBoundSolves,
+                         coverage: (weight: Int, reached: Int)? = nil) -> ScoreBound {
         let began = instruments.now()
         let scale = Self.boundScale
         var network = PairingNetwork(model: model, roles: mustPairRoles, floor: floor)
-        let base = network.gains(.totalScore).map { -$0 * scale }
+        var base = network.gains(.totalScore).map { -$0 * scale }
+        var constant = 0
+        if let coverage {
+            let person = network.gains(.coverage)
+            for arc in base.indices where person[arc] != 0 { base[arc] -= coverage.weight * person[arc] * scale }
+            constant = -coverage.weight * coverage.reached * scale
+        }
         let free = network.juniorArc.indices.filter { network.juniorArc[$0] >= 0 && network.seniorFirstArc[$0] >= 0 }
         let places = free.map { network.seniorPlaceArcs($0).count }
         var price = free.map { start?.prices[$0] ?? 0 }
@@ -57,7 +70,7 @@ extension NetworkStages {
         var theta = start == nil ? 1.0 : 0.5, sinceBetter = 0, solves = 0
         while solves < limit {
             var costs = base
-            var constant = 0
+            var constant = constant
             for (i, p) in free.enumerated() where price[i] > 0 {
                 costs[network.juniorArc[p]] += price[i] * places[i]
                 for arc in network.seniorPlaceArcs(p) { costs[arc] += price[i] }
