@@ -83,7 +83,7 @@ DEFINITIONS = """\
 - **Rule checks.** (a) one role at a time: nobody is a senior in one pair and a junior in another
   pair running during the same month. (b) capacity: no senior has more pairs running during a month
   than the capacity in their latest answers (`applicants.answers`, `capacity`). (c) no pair made
-  twice: the same senior and junior in two months' new pairs (`pairs.csv` of each run; the ledger's
+  twice: the same senior and junior in two months' new pairs (`pairs.csv` of each run, rows marked not scheduled left out: those pairs were not made; the ledger's
   key is unique), the same two people in swapped roles, or either after a pair of theirs ended.
   (d) no junior in two pairs running during the same month. (e) nobody has two scheduled sessions
   overlapping in time. (f) each pair has six scheduled sessions, numbered 1-6, one in each of the six
@@ -663,10 +663,13 @@ def rule_checks(d, pairs, sessions, run_months, month_pairs, running_during, hol
     checks["b_capacity"] = {"violations": viol, "people": len(people), "seniors_without_capacity": no_cap, "examples": examples}
 
     # (c) no pair made twice
+    # A row marked "not scheduled" was chosen but not made (the ledger does not hold it): only the
+    # pairs made count, or a pair turned away one month and made the next would count twice.
     formed_in = defaultdict(list)
     for m in sorted(month_pairs):
-        for s, j, _ in month_pairs[m] or []:
-            formed_in[(s, j)].append(m)
+        for s, j, slot in month_pairs[m] or []:
+            if not slot.startswith("not scheduled"):
+                formed_in[(s, j)].append(m)
     for p in pairs:
         if p["month_formed"] not in formed_in[(p["senior_key"], p["junior_key"])]:
             formed_in[(p["senior_key"], p["junior_key"])].append(p["month_formed"])

@@ -15,16 +15,17 @@
 /// The bound is the lowest L(λ) met while λ follows the subgradient (each row's excess
 /// x_S(p) + k_p x_J(p) − k_p) with Polyak's step towards the pairing in hand, every flow solved
 /// from the last tree. Its limit is the LP optimum of this relaxation: at 2,000 applicants
-/// 6,857,763 against HiGHS's integer optimum of 6,849,981 (0.11 % above), and the loop's 60
-/// solves reach 6,858,3xx in 0.2 s. Costs are the scores times `boundScale`, so multipliers can be
+/// 6,857,763 against HiGHS's integer optimum of 6,849,981 (0.11 % above); the loop's 60 solves
+/// reach 6,859,029 in 0.35 s, and 20 more from the best multipliers, aiming at the pairing they
+/// gave, 6,858,526 (the refinement in `improveScores`). Costs are the scores times `boundScale`, so multipliers can be
 /// fractions of a hundredth of a point, and L is rounded up: exact integer arithmetic throughout.
 /// (Keeping the priority rows with multipliers of their own would tighten the limit to 6,850,652,
 /// but the waiting stage's row, in days, made the loop's steps unstable: measured and left out.)
 ///
 /// At multipliers near the best, most "either" applicants are used on one side only: that side is
 /// the role this pass gives them (`ScoreBound.roles`), which scores far better than roles read off
-/// the priority stages' flow (at 2,000 applicants 6,840,046 against the rule's 6,110,062, 0.15 %
-/// below the optimum).
+/// the priority stages' flow (at 2,000 applicants 6,839,521 against the rule's 6,110,062; from the
+/// refined multipliers 6,844,521, 0.08 % below the optimum).
 extension NetworkStages {
     struct ScoreBound: Sendable {
         /// The floor it was computed at (it bounds the stage only there).
