@@ -495,18 +495,20 @@ extension NetworkStages {
     /// the rule's pass. Each probe scores the roles at a floor, repairs them there (`repairRoles`)
     /// and must keep every priority stage's value: first at the floor's count bound, then a short
     /// bisection down to the rule's floor; without a count bound, the rule's floor alone. The
-    /// stages are then solved with the roles of the highest floor that held. At 10,000 applicants
-    /// one probe and the stages take 3–6 s; at 100,000 about 60 s, and pair 2,700 more people.
+    /// stages are then solved with the roles of the highest floor that held, and once more with the
+    /// roles of the bound's refinement, the better kept. On this session's (slower) machine: at
+    /// 10,000 applicants one probe and the stages take about 13 s; at 100,000 about 165 s, and
+    /// pair 3,225 more people than the rule's roles.
     func improveScores(_ roles: inout [Int: PairingNetwork.Role], current: inout Pass, network: inout PairingNetwork) {
         // Where everyone waiting who has a partner is paired, the floor has a count bound to aim at.
         let bound = floorCountBound(coverage: current.values[.coverage])
         let began = instruments.now()
         var probes = 0
-        // Roles scored at `floor` and repaired there, when they keep every priority stage.
-        var scoreBounds: [ScoreBound] = []
         // Without a count bound not everyone waiting can be paired: the roles must pair as many
         // as they can first, so the flow weighs each waiting person above any pair's score.
         let coverage = bound != nil ? nil : current.values[.coverage].map { (weight: 2 * max(1, model.pointsOf.max() ?? 1) + 1, reached: $0) }
+        var scoreBounds: [ScoreBound] = [] // the unweighted ones: each bounds the stage at its floor
+        // Roles scored at `floor` and repaired there, when they keep every priority stage.
         func rolesKeeping(_ floor: Int?) -> [Int: PairingNetwork.Role]? {
             probes += 1
             var probe = Pass()
