@@ -49,6 +49,19 @@ import TandemModel
         return best
     }
 
+    /// A random pool of `sizes` applicants with every allowed pair kept (`config` keeps them all),
+    /// as the pairing model sees it; nil when it has no allowed pair.
+    static func randomModel(_ sizes: ClosedRange<Int>, rng: inout SeededGenerator,
+                            config: SchemeConfig) throws -> (scorer: Scorer, candidates: [Candidate], model: PairingModel)? {
+        let pool = Pool(applicants: RandomPools.applicants(Int.random(in: sizes, using: &rng), rng: &rng),
+                        firstMonth: YearMonth(year: 2026, month: 12))
+        let scorer = try Scorer(pool: pool, config: config)
+        let candidates = scorer.candidates().candidates
+        guard !candidates.isEmpty else { return nil }
+        return (scorer, candidates, PairingModel(pool: pool, candidates: candidates, mustPairs: [],
+                                                 overdue: Matcher.overdueApplicants(pool, config: config)))
+    }
+
     @Test(arguments: 0..<150)
     func matchesBruteForce(seed: Int) throws {
         var rng = SeededGenerator(seed: UInt64(seed) &* 7919 &+ 17)
@@ -94,12 +107,8 @@ import TandemModel
         var (withRoles, atOptimumScored, atOptimumRule, scoredBetter) = (0, 0, 0, 0)
         for seed in 0..<120 {
             var rng = SeededGenerator(seed: UInt64(seed) &* 104_729 &+ 3)
-            let pool = Pool(applicants: RandomPools.applicants(Int.random(in: 6...9, using: &rng), rng: &rng),
-                            firstMonth: YearMonth(year: 2026, month: 12))
-            let scorer = try Scorer(pool: pool, config: config)
-            let candidates = scorer.candidates().candidates
-            guard !candidates.isEmpty else { continue }
-            let model = PairingModel(pool: pool, candidates: candidates, mustPairs: [], overdue: Matcher.overdueApplicants(pool, config: config))
+            guard let (scorer, candidates, model) = try Self.randomModel(6...9, rng: &rng, config: config) else { continue }
+            let pool = model.pool
             let scored = NetworkStages(model: model, instruments: .system).solve()
             guard scored.passes > 1 else { continue } // the relaxation was the optimum: no roles to choose
             withRoles += 1
@@ -134,14 +143,8 @@ import TandemModel
         var checked = 0, tight = 0
         for seed in 0..<120 {
             var rng = SeededGenerator(seed: UInt64(seed) &* 7_561 &+ 11)
-            let pool = Pool(applicants: RandomPools.applicants(Int.random(in: 5...9, using: &rng), rng: &rng),
-                            firstMonth: YearMonth(year: 2026, month: 12))
-            let scorer = try Scorer(pool: pool, config: config)
-            let candidates = scorer.candidates().candidates
-            guard !candidates.isEmpty else { continue }
-            let model = PairingModel(pool: pool, candidates: candidates, mustPairs: [], overdue: Matcher.overdueApplicants(pool, config: config))
-            guard !model.eitherRole.isEmpty else { continue }
-            let optimum = Self.bruteForce(candidates, pool: pool, target: config.matching.waitingTargetMonths)
+            guard let (_, candidates, model) = try Self.randomModel(5...9, rng: &rng, config: config), !model.eitherRole.isEmpty else { continue }
+            let optimum = Self.bruteForce(candidates, pool: model.pool, target: config.matching.waitingTargetMonths)
             let stages = NetworkStages(model: model, instruments: .system)
             let bound = stages.totalScoreBound(floor: optimum[3], reached: 0)
             #expect(bound.bound >= optimum[4], "seed \(seed): bound \(bound.bound) below the optimum \(optimum[4])")
@@ -152,7 +155,7 @@ import TandemModel
             let priced = stages.totalScoreBound(floor: optimum[3], reached: 0, from: random, solves: 1)
             #expect(priced.bound >= optimum[4], "seed \(seed): bound \(priced.bound) at random prices below the optimum \(optimum[4])")
             // With the coverage row priced too (a fixed weight, at the optimum's coverage).
-            let weighted = stages.totalScoreBound(floor: optimum[3], reached: 0, coverage: (weight: 2 * (model.pointsOf.max() ?? 1) + 1, reached: optimum[1]))
+            let weighted = stages.totalScoreBound(floor: optimum[3], reached: 0, coverage: (weight: stages.coverageWeight, reached: optimum[1]))
             #expect(weighted.bound >= optimum[4], "seed \(seed): coverage-weighted bound \(weighted.bound) below the optimum \(optimum[4])")
             checked += 1
             if bound.bound == optimum[4] { tight += 1 }

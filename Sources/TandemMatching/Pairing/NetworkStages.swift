@@ -506,7 +506,7 @@ extension NetworkStages {
         var probes = 0
         // Without a count bound not everyone waiting can be paired: the roles must pair as many
         // as they can first, so the flow weighs each waiting person above any pair's score.
-        let coverage = bound != nil ? nil : current.values[.coverage].map { (weight: 2 * max(1, model.pointsOf.max() ?? 1) + 1, reached: $0) }
+        let coverage = bound != nil ? nil : current.values[.coverage].map { (weight: coverageWeight, reached: $0) }
         var scoreBounds: [ScoreBound] = [] // the unweighted ones: each bounds the stage at its floor
         // Roles scored at `floor` and repaired there, when they keep every priority stage.
         func rolesKeeping(_ floor: Int?) -> [Int: PairingNetwork.Role]? {

@@ -17,8 +17,9 @@
 /// from the last tree. Its limit is the LP optimum of this relaxation: at 2,000 applicants
 /// 6,857,763 against HiGHS's integer optimum of 6,849,981 (0.11 % above); the loop's 60 solves
 /// reach 6,859,029 in 0.35 s, and 20 more from the best multipliers, aiming at the pairing they
-/// gave, 6,858,526 (the refinement in `improveScores`). Costs are the scores times `boundScale`, so multipliers can be
-/// fractions of a hundredth of a point, and L is rounded up: exact integer arithmetic throughout.
+/// gave, 6,858,526 (the refinement in `improveScores`). Costs are the scores times `boundScale`,
+/// so multipliers can be fractions of a hundredth of a point, and L is rounded up: exact integer
+/// arithmetic throughout.
 /// (Keeping the priority rows with multipliers of their own would tighten the limit to 6,850,652,
 /// but the waiting stage's row, in days, made the loop's steps unstable: measured and left out.)
 ///
@@ -32,7 +33,6 @@ extension NetworkStages {
         var floor: Int?
         /// In hundredths of a point, like the stage's value.
         var bound: Int
-        var solves: Int
         /// The side each "either" applicant was used on by the flow of the best multipliers (none
         /// for whoever was unused, or used both ways, there).
         var roles: [Int: PairingNetwork.Role]
@@ -42,6 +42,10 @@ extension NetworkStages {
 
     /// Costs are the scores times this, so that multipliers can be fractions of a hundredth of a point.
     static let boundScale = 16
+
+    /// A weight per waiting person paired above any pair's score, so that a flow pairs everyone it
+    /// can before it weighs scores (the `coverage:` of `totalScoreBound`).
+    var coverageWeight: Int { 2 * max(1, model.pointsOf.max() ?? 1) + 1 }
 
     /// The bound at `floor`; `reached` is the total score of a valid pairing at that floor
     /// (Polyak's target, and where the loop may stop: a bound that meets it proves it optimal).
@@ -58,11 +62,11 @@ extension NetworkStages {
         let scale = Self.boundScale
         var network = PairingNetwork(model: model, roles: mustPairRoles, floor: floor)
         var base = network.gains(.totalScore).map { -$0 * scale }
-        var constant = 0
+        var offset = 0 // the relaxed rows' constant terms, before the prices'
         if let coverage {
             let person = network.gains(.coverage)
             for arc in base.indices where person[arc] != 0 { base[arc] -= coverage.weight * person[arc] * scale }
-            constant = -coverage.weight * coverage.reached * scale
+            offset = -coverage.weight * coverage.reached * scale
         }
         let free = network.juniorArc.indices.filter { network.juniorArc[$0] >= 0 && network.seniorFirstArc[$0] >= 0 }
         let places = free.map { network.seniorPlaceArcs($0).count }
@@ -71,7 +75,7 @@ extension NetworkStages {
         var theta = start == nil ? 1.0 : 0.5, sinceBetter = 0, solves = 0
         while solves < limit {
             var costs = base
-            var constant = constant
+            var constant = offset
             for (i, p) in free.enumerated() where price[i] > 0 {
                 costs[network.juniorArc[p]] += price[i] * places[i]
                 for arc in network.seniorPlaceArcs(p) { costs[arc] += price[i] }
@@ -113,6 +117,6 @@ extension NetworkStages {
             }
         }
         instruments.debug("network: total-score bound \(best) at floor \(floor ?? -1) (pairing in hand \(reached)) in \(solves) solves, \(instruments.now() - began)s")
-        return ScoreBound(floor: floor, bound: best, solves: solves, roles: bestRoles, prices: bestPrices)
+        return ScoreBound(floor: floor, bound: best, roles: bestRoles, prices: bestPrices)
     }
 }
