@@ -20,16 +20,22 @@ import TandemModel
 
     /// Every feasible set of pairs: each junior-capable person picks a senior or nobody.
     static func bruteForce(_ candidates: [Candidate], pool: Pool, target: Int) -> Objectives {
+        bestPairing(candidates, pool: pool, target: target).objectives
+    }
+
+    /// The lexicographic optimum and one pairing that reaches it.
+    static func bestPairing(_ candidates: [Candidate], pool: Pool, target: Int) -> (objectives: Objectives, pairs: [Candidate]) {
         let byJunior = Dictionary(grouping: candidates, by: \.junior)
         let juniors = byJunior.keys.sorted()
         var best: Objectives = [-1]
+        var bestPairs: [Candidate] = []
         var chosen: [Candidate] = []
         var load: [Int: Int] = [:]
         func remaining(_ s: Int) -> Int { pool.applicants[s].capacity - (pool.capacityInUse[pool.applicants[s].email.key] ?? 0) }
         func visit(_ k: Int) {
             if k == juniors.count {
                 let value = objectives(chosen, pool: pool, target: target)
-                if value.lexicographicallyPrecedes(best) == false && value != best { best = value }
+                if value.lexicographicallyPrecedes(best) == false && value != best { (best, bestPairs) = (value, chosen) }
                 return
             }
             let j = juniors[k]
@@ -46,7 +52,7 @@ import TandemModel
             }
         }
         visit(0)
-        return best
+        return (best, bestPairs)
     }
 
     /// A random pool of `sizes` applicants with every allowed pair kept (`config` keeps them all),
@@ -84,7 +90,7 @@ import TandemModel
         guard !candidates.isEmpty else { return }
         let stages = NetworkStages(model: model, instruments: .system)
         var (final, relaxation, _, _) = stages.solve()
-        let bounds = stages.bounds(final: final, relaxation: &relaxation)
+        let bounds = stages.bounds(final: &final, relaxation: &relaxation)
         let order: [PairingModel.Stage] = [.overdue, .coverage, .waiting, .minimumScore, .totalScore]
         var reached = true
         for (k, stage) in order.enumerated() {
@@ -162,5 +168,46 @@ import TandemModel
         }
         #expect(checked >= 40, "only \(checked) pools had either applicants")
         print("total-score bound: \(checked) pools, equal to the optimum in \(tight)")
+    }
+
+    /// Where the optimum pairs everyone waiting, the bound that also prices "everyone waiting is
+    /// paired" (`everyonePaired:`) still holds, at its own multipliers and at random ones, and is
+    /// never above the bound without it; and its reduced-cost fixing (`ScoreBound.fixedPairs`) at
+    /// the optimum's score keeps the optimal pairing: every pair it makes is in it, none it leaves
+    /// out is — the rule the closing search's priced-down models rest on.
+    @Test func everyonePairedBoundAndFixingHoldAgainstBruteForce() throws {
+        var config = SchemeConfig()
+        config.matching.candidatesPerPerson = 1000
+        var checked = 0, tighter = 0, fixedSome = 0
+        for seed in 0..<160 {
+            var rng = SeededGenerator(seed: UInt64(seed) &* 6_007 &+ 5)
+            guard let (_, candidates, model) = try Self.randomModel(5...9, rng: &rng, config: config), !model.eitherRole.isEmpty else { continue }
+            let (optimum, best) = Self.bestPairing(candidates, pool: model.pool, target: config.matching.waitingTargetMonths)
+            let chosen = Set(best.map { c in candidates.firstIndex(of: c)! })
+            let stages = NetworkStages(model: model, instruments: .system)
+            guard stages.pairsEveryone(coverage: Int(model.objectiveValue(.coverage, chosen: Array(chosen)))) else { continue }
+            checked += 1
+            let plain = stages.totalScoreBound(floor: optimum[3], reached: optimum[4])
+            let bound = stages.totalScoreBound(floor: optimum[3], reached: optimum[4], everyonePaired: true)
+            #expect(bound.bound >= optimum[4], "seed \(seed): bound \(bound.bound) below the optimum \(optimum[4])")
+            if bound.bound < plain.bound { tighter += 1 }
+            var random = bound
+            random.prices = Dictionary(uniqueKeysWithValues: model.eitherRole.map { ($0, Int.random(in: 0...20_000, using: &rng)) })
+            random.rewards = Dictionary(uniqueKeysWithValues: model.people.map { ($0, Int.random(in: -20_000...20_000, using: &rng)) })
+            let priced = stages.totalScoreBound(floor: optimum[3], reached: optimum[4], from: random, solves: 1, everyonePaired: true)
+            #expect(priced.bound >= optimum[4], "seed \(seed): bound \(priced.bound) at random multipliers below the optimum \(optimum[4])")
+            for result in [plain, bound, priced] {
+                let fixed = result.fixedPairs(reaching: optimum[4])
+                #expect(fixed.count == candidates.count, "seed \(seed)")
+                for (e, value) in fixed.enumerated() {
+                    if value == true { #expect(chosen.contains(e), "seed \(seed): pair \(e) made by the fixing, not in the optimum") }
+                    if value == false { #expect(!chosen.contains(e), "seed \(seed): pair \(e) of the optimum left out by the fixing") }
+                }
+                if fixed.contains(where: { $0 != nil }) { fixedSome += 1 }
+            }
+        }
+        #expect(checked >= 30, "only \(checked) pools paired everyone with either applicants among them")
+        #expect(tighter > 0 && fixedSome > 0, "never tighter (\(tighter)) or never fixing (\(fixedSome))")
+        print("everyone-paired bound: \(checked) pools, tighter than without in \(tighter); fixings made in \(fixedSome) of \(3 * checked) bounds")
     }
 }

@@ -245,13 +245,17 @@ public enum Matcher {
                                        instruments: Instruments) throws(MatchingError) -> [Int] {
         let stages = NetworkStages(model: model, instruments: instruments)
         var (final, relaxation, passes, settled) = stages.solve(reusing: earlier)
-        let bounds = stages.bounds(final: final, relaxation: &relaxation)
+        let bounds = stages.bounds(final: &final, relaxation: &relaxation)
         settled?.relaxation = relaxation
+        settled?.scoreBound = final.scoreBound
         let open = model.stages.first { stage in bounds[stage].map { final.values[stage]! < $0 } ?? true }
         instruments.debug("network: bounds \(bounds.map { "\($0.key.rawValue)=\($0.value)" }.sorted()), first open stage \(open?.rawValue ?? "none")")
         var check = PendingCheck(model: model, final: final, relaxation: relaxation, passes: passes, settled: settled,
                                  bounds: bounds, chosen: final.chosen, instruments: instruments)
-        if let open, model.candidates.count <= MatchingLimits.searchCandidates { check.searchFrom = open }
+        // The total-score stage is searched at any size, priced down to a small model (`ClosingSearch.totalScore`).
+        if let open, model.candidates.count <= MatchingLimits.searchCandidates || (open == .totalScore && final.scoreBound != nil) {
+            check.searchFrom = open
+        }
         if search { try runSearch(&check, config: config, keepModels: keepModels) }
         pending = check
         reports = try checkedReports(check, config: config, keepModels: keepModels, check: false)
@@ -266,7 +270,8 @@ public enum Matcher {
             floors[stage] = check.final.values[stage].map(Double.init)
         }
         let outcome = try ClosingSearch(model: check.model, config: config, keepModels: keepModels, instruments: check.instruments)
-            .run(from: first, floors: floors, floor: check.final.floor, start: check.final.chosen, bounds: check.bounds)
+            .run(from: first, floors: floors, floor: check.final.floor, start: check.final.chosen, bounds: check.bounds,
+                 scoreBound: check.final.scoreBound)
         check.chosen = outcome.chosen
         check.searched = outcome.reports
     }

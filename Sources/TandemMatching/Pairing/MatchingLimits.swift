@@ -12,16 +12,29 @@ enum MatchingLimits {
     /// as this many times `candidates_per_person` (`GivingBack.perPerson`).
     static let restoreGrowth = 3
 
-    /// The closing search's whole budget in (candidate pairs × branch-and-bound nodes): about two
-    /// seconds of GLPK's branch-and-bound on this project's 2-core machine at any model size, and
-    /// counted in nodes, not seconds, so that the same export gives the same pairs on any machine.
+    /// The closing search's whole budget in (candidate pairs × branch-and-bound nodes), shared by
+    /// its solves (at least 50 nodes of the whole model): about two seconds of GLPK's
+    /// branch-and-bound on this project's 2-core machine at any model size, and counted in nodes,
+    /// not seconds, so that the same export gives the same pairs on any machine.
     static let searchWork = 2_000_000
 
-    /// Models with more candidate pairs are not searched: building GLPK's copy of the full model
-    /// and solving its root LP alone would take longer than the network's whole solve (2.4 s at
-    /// 11,751 columns for the 1,000-applicant total-score stage; GLPK's simplex grows faster than
-    /// linearly). Their open stages keep the network's pairs and report the gap to the bound.
+    /// No model GLPK searches has more candidate pairs: building GLPK's copy and solving its root
+    /// LP alone would take longer than the network's whole solve (2.4 s at 11,751 columns for the
+    /// 1,000-applicant total-score stage; GLPK's simplex grows faster than linearly). An open
+    /// priority stage is searched only on models up to this size; the total-score stage at any
+    /// size, on models priced down to it (`ClosingSearch.totalScore`). What is not searched keeps
+    /// the network's pairs and reports the gap to the bound.
     static let searchCandidates = 20_000
+
+    /// Pairs left free by the closing search's first priced-down model of the total-score stage
+    /// (`ClosingSearch.totalScore`): GLPK's branch-and-bound settles a model this size in about a
+    /// second; each next model has twice as many.
+    static let pricedPairs = 3_000
+
+    /// The largest priced-down model searched: GLPK's root LP alone grows faster than the pairs
+    /// (0.26 s at 3,314 pairs, 5.3 s at 12,023 for a 2,058-applicant month); beyond it the stage
+    /// keeps the best pairing found and reports its gap to the bound the targets left.
+    static let pricedPairsLimit = 7_000
 
     /// Rounds of `NetworkStages.repairRoles`, each one more solve of the priority stages (about
     /// 0.6 s at 10,000 applicants, 7 s at 100,000); the repair stops at the first round that does not
@@ -38,8 +51,8 @@ enum MatchingLimits {
     static let scoredFloorProbes = 4
 
     /// Solves of the total-score bound's multiplier loop (`NetworkStages.totalScoreBound`), each a
-    /// min-cost flow from the last tree: 0.2 s at 2,000 applicants, where 40 solves left the bound
-    /// 0.04 % higher and 160 only 0.001 % lower.
+    /// min-cost flow from the last tree: 0.17 s at 2,000 applicants and 2.9 s at 10,000, where 30
+    /// solves left the bound 0.2 % higher and 90 only 0.015 % lower.
     static let scoreBoundSolves = 60
 
     /// Solves of its second run (`improveScores`), from the first run's best multipliers and aiming

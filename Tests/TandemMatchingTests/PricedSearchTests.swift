@@ -1,0 +1,70 @@
+import TandemTestSupport
+import Testing
+@testable import TandemMatching
+import TandemModel
+
+/// The closing search's total-score stage on priced-down models (`ClosingSearch.totalScore`)
+/// against GLPK's branch-and-bound on the whole model, on generated pools large enough for the
+/// ladder of targets to take several steps.
+@Suite(.enabled(if: GeneratedPools.available, "needs python3 and ../shared/tools/gen-applications"))
+struct PricedSearchTests {
+    @Test func pricedSearchMatchesWholeModel() throws {
+        var compared = 0, laddersProven = 0
+        for seed in [3, 11, 19, 23, 29, 31, 37, 41, 43, 47] where try compare(seed: seed, laddersProven: &laddersProven) { compared += 1 }
+        #expect(compared >= 3, "only \(compared) pools had the total score open and the whole model proven")
+        #expect(laddersProven >= 1, "no ladder of several targets ended proven")
+        print("priced search: \(compared) pools compared with the whole model, \(laddersProven) proven by a ladder of targets")
+    }
+
+    /// Whether the searches were compared: the total score was open and the whole model proven.
+    func compare(seed: Int, laddersProven: inout Int) throws -> Bool {
+        let config = SchemeConfig()
+        let pool = Pool(applicants: try GeneratedPools.applicants(n: 300, seed: seed), firstMonth: GeneratedPools.firstMonth)
+        let scorer = try Scorer(pool: pool, config: config)
+        let model = PairingModel(pool: pool, candidates: scorer.candidates().candidates, mustPairs: [],
+                                 overdue: Matcher.overdueApplicants(pool, config: config))
+        let stages = NetworkStages(model: model, instruments: .system)
+        var (final, relaxation, _, _) = stages.solve()
+        let bounds = stages.bounds(final: &final, relaxation: &relaxation)
+        let open = model.stages.first { stage in bounds[stage].map { final.values[stage]! < $0 } ?? true }
+        // Where the network proves every stage there is nothing to search.
+        guard open == .totalScore else { return false }
+        try #require(final.scoreBound != nil, "seed \(seed): no total-score bound")
+        var floors: [PairingModel.Stage: Double] = [:]
+        for stage in [PairingModel.Stage.overdue, .coverage, .waiting] where model.stages.contains(stage) {
+            floors[stage] = Double(final.values[stage]!)
+        }
+        func search(priced: Bool, ladder: Bool = false) throws -> (report: StageReport, chosen: [Int]) {
+            var search = ClosingSearch(model: model, config: config.matching, keepModels: false, instruments: .system)
+            if ladder {
+                // Targets from near the bound down, none of whose models may have half the pairs.
+                search.firstPricedPairs = 50
+                search.pricedPairsLimit = model.candidates.count / 2
+            }
+            let outcome = try search.run(from: .totalScore, floors: floors, floor: final.floor, start: final.chosen, bounds: bounds,
+                                         scoreBound: priced ? final.scoreBound : nil)
+            return (outcome.reports.last!, outcome.chosen)
+        }
+        let whole = try search(priced: false), priced = try search(priced: true), ladder = try search(priced: true, ladder: true)
+        // A pool on which GLPK's budget proves neither (seed 19) still gets valid pairings below.
+        if whole.report.provenOptimal {
+            #expect(priced.report.provenOptimal, "seed \(seed): the priced-down search was not proven (\(priced.report.status))")
+            #expect(priced.report.objective == whole.report.objective, "seed \(seed): priced \(priced.report.objective) vs whole \(whole.report.objective)")
+            #expect(ladder.report.objective <= whole.report.objective, "seed \(seed): the ladder's \(ladder.report.objective) above the optimum")
+            if ladder.report.provenOptimal {
+                #expect(ladder.report.objective == whole.report.objective, "seed \(seed): ladder \(ladder.report.objective) vs whole \(whole.report.objective)")
+                if ladder.report.solves > 1 { laddersProven += 1 }
+            }
+        }
+        // Its bound is valid: a gap of g below the bound b means b = objective / (1 − g) ≥ the optimum.
+        if let gap = ladder.report.gap, gap < 1, whole.report.provenOptimal {
+            #expect(ladder.report.objective / (1 - gap) >= whole.report.objective - 0.01, "seed \(seed): the ladder's bound is below the optimum")
+        }
+        for pairs in [priced.chosen, ladder.chosen] {
+            try Matcher.verify(pairs: pairs, model: model, scorer: scorer)
+            for (stage, value) in floors { #expect(model.objectiveValue(stage, chosen: pairs) >= value, "seed \(seed): \(stage.rawValue)") }
+            #expect(Int(model.objectiveValue(.minimumScore, chosen: pairs)) >= final.floor ?? 0)
+        }
+        return whole.report.provenOptimal
+    }
+}
