@@ -177,13 +177,13 @@ struct ClosingSearch {
             let fixed = priced?.fixedPairs(reaching: target) ?? []
             let part = fixed.isEmpty ? nil : self.part(fixed)
             let last = target == low
-            let (solution, chosen) = try solve(.totalScore, floor, keepModels && last, last ? incumbent : [], part)
+            let (solution, chosen) = try solve(.totalScore, floor, keepModels, last ? incumbent : [], part)
             solves += 1
             let value = chosen.isEmpty ? Int.min : Int(model.objectiveValue(.totalScore, chosen: chosen))
             instruments.debug("search total-score at least \(target): \(part?.kept.count ?? model.candidates.count) pairs, "
                 + "\(solution.status), found \(chosen.isEmpty ? "none" : String(value)), bound \(high)")
             if value > low { (incumbent, low) = (chosen, value) }
-            if last { kept.printed = solution.printedSolution }
+            kept.printed = solution.printedSolution // of the solve that settles the stage, if one does
             guard solution.isProvenOptimal || solution.status == .infeasible else {
                 stopped = solution
                 break
@@ -192,7 +192,7 @@ struct ClosingSearch {
             high = min(high, value >= target ? value : target - 1)
         }
         if keepModels {
-            // The stage's whole model, for anyone to re-solve; GLPK's solution is of the part it searched last.
+            // The stage's whole model, for anyone to re-solve; GLPK's solution is of the part searched last.
             do { kept.lpText = try Solver.lpText(model.build(stage: .totalScore, floors: floors, minimumPoints: floor).model) }
             catch { throw .solver(error.description) }
         }
