@@ -64,7 +64,9 @@ extension Tandem {
                     if !earlier.isEmpty { say(earlier.joined(separator: "\n") + "\n") }
                 }
                 do {
-                    say(try Explanation.explain(emails: people, pool: month.pool, config: input.config, result: month.matching))
+                    let notMade = Dictionary(month.schedule.unscheduled.map { ($0.pair.key, $0.explanation) }, uniquingKeysWith: { a, _ in a })
+                    say(try Explanation.explain(emails: people, pool: month.pool, config: input.config, result: month.matching,
+                                                notMade: notMade))
                 } catch {
                     throw Failure("\(error)")
                 }

@@ -25,6 +25,27 @@ struct ExplanationTests {
         }
     }
 
+    /// A pair the matching chose but the scheduler could not fit is shown as chosen and not made,
+    /// with the scheduler's reason, for both partners; the other pairs are not touched.
+    @Test func aChosenPairTheSchedulerCouldNotFit() throws {
+        let base = try Fixture.baseline()
+        let pair = try #require(base.result.pairs.first { $0.junior.role == .junior })
+        let other = try #require(base.result.pairs.first { $0.junior.role == .junior && $0.senior.email != pair.senior.email })
+        let reason = "every slot both partners marked is taken by another new pair"
+        let notMade = [pair.senior.email.key + "|" + pair.junior.email.key: reason]
+        let junior = try Explanation.explain(emails: [pair.junior.email.text], pool: base.pool, config: Fixture.config,
+                                             result: base.result, notMade: notMade)
+        #expect(junior.contains("Chosen as the junior partner of a pair that was not made:\n  \(pair.senior.name) <\(pair.senior.email)>: score "))
+        #expect(junior.contains("Chosen, but not made: the scheduler could not fit the pair (\(reason)); both are considered again next month."))
+        #expect(!junior.contains("Paired as the junior partner with:"))
+        let senior = try Explanation.explain(emails: [pair.senior.email.text], pool: base.pool, config: Fixture.config,
+                                             result: base.result, notMade: notMade)
+        #expect(senior.contains("Chosen, but not made: the scheduler could not fit the pair (\(reason))"))
+        let unaffected = try Explanation.explain(emails: [other.junior.email.text], pool: base.pool, config: Fixture.config,
+                                                 result: base.result, notMade: notMade)
+        #expect(unaffected.contains("Paired as the junior partner with:") && !unaffected.contains("not made"))
+    }
+
     /// One senior with one place; two juniors whose only allowed senior is that one, the first
     /// waiting longer. `withFallback` gives the first junior a second senior to fall back on.
     func scarceSenior(withFallback: Bool) throws -> (pool: Pool, result: MatchingResult, senior: Applicant, fallback: Applicant,

@@ -31,9 +31,13 @@ public enum Explanation {
     public static let alternativesShown = 5
     public static let whatIfsPerPerson = 3
 
-    public static func explain(emails: [String], pool: Pool, config: SchemeConfig, result: MatchingResult) throws -> String {
+    /// - Parameter notMade: pairs of `result` the scheduler could not fit, by `senior-key|junior-key`,
+    ///   with its explanation: chosen, but not made (their people wait for next month).
+    public static func explain(emails: [String], pool: Pool, config: SchemeConfig, result: MatchingResult,
+                               notMade: [String: String] = [:]) throws -> String {
         guard !emails.isEmpty else { throw ExplanationError.noEmails }
-        let explainer = try Explainer(pool: pool, config: config, result: result)
+        var explainer = try Explainer(pool: pool, config: config, result: result)
+        explainer.notMade = notMade
         let people = try emails.map { email throws(ExplanationError) -> Int in
             guard let i = explainer.index[EmailAddress(email).key] else { throw .notInPool(EmailAddress(email).text) }
             return i
@@ -58,6 +62,8 @@ struct Explainer {
     let candidateIndex: [Int64: Int]
     let chosen: [Int]
     let mustPairs: Set<Int>
+    /// Pairs chosen but not made, by `senior-key|junior-key` (`Explanation.explain`).
+    var notMade: [String: String] = [:]
     let overdue: Set<Int>
     let model: PairingModel
     /// The result's value for each stage, in stage order.
@@ -136,7 +142,8 @@ struct Explainer {
             out.append("")
             out.append(contentsOf: try alternatives(for: p, asSenior: true, budget: &budget))
         } else if let s = seniorOf[p] {
-            out.append("Paired as the junior partner with:")
+            let made = notMade[pool.applicants[s].email.key + "|" + pool.applicants[p].email.key] == nil
+            out.append(made ? "Paired as the junior partner with:" : "Chosen as the junior partner of a pair that was not made:")
             out += describePair(senior: s, junior: p, subject: p)
             out.append("")
             out.append(contentsOf: try alternatives(for: p, asSenior: false, budget: &budget))
@@ -205,6 +212,10 @@ struct Explainer {
         var head = subject == nil ? "  Score \(number(b.total))" : "  \(full(subject == s ? j : s)): score \(number(b.total))"
         if forced.contains(Self.key(s, j)) { head += "; made because the coordinator's overrides say so" }
         lines.append(head)
+        if let reason = notMade[pool.applicants[s].email.key + "|" + pool.applicants[j].email.key] {
+            lines.append("    Chosen, but not made: the scheduler could not fit the pair (\(reason)); "
+                + "both are considered again next month.")
+        }
         for part in breakdown(senior: s, junior: j, b) { lines.append("    - \(part)") }
         return lines
     }
