@@ -21,8 +21,8 @@ import TandemModel
 ///
 /// Why a node limit and not a time limit: the same export must give the same pairs on every
 /// machine, and where GLPK stops on a clock depends on the machine. The budget is counted in
-/// candidate pairs × nodes (`MatchingLimits.searchWork`), so the search costs about the same few
-/// seconds whatever the size of the models it solves (at most `MatchingLimits.searchCandidates`
+/// nodes × (candidate pairs)^1.5 (`MatchingLimits.searchWork`), so the search costs about the same
+/// few seconds whatever the size of the models it solves (at most `MatchingLimits.searchCandidates`
 /// pairs each).
 struct ClosingSearch {
     typealias Stage = PairingModel.Stage
@@ -54,9 +54,10 @@ struct ClosingSearch {
         var floors = given
         var incumbent = start
         var reports: [StageReport] = []
-        // The budget in (candidate pairs × nodes), so that a search priced down to a small model
-        // (`totalScore`) may take more nodes.
-        var workLeft = max(MatchingLimits.searchWork, 50 * model.candidates.count)
+        // The budget in nodes × (candidate pairs)^1.5 (`MatchingLimits.searchWork`): a search priced
+        // down to a small model (`totalScore`) may take more nodes, each cheaper.
+        var workLeft = MatchingLimits.searchWork
+        func nodeCost(_ pairs: Int) -> Int { max(1, Int(Double(max(1, pairs)) * Double(max(1, pairs)).squareRoot())) }
         var open = false // a stage stopped unproven: the later ones keep the incumbent, unproven
         var floorPoints = first == .totalScore ? floor : nil
 
@@ -65,14 +66,14 @@ struct ClosingSearch {
             let inPart = part.map { part in start.compactMap { part.index[$0] } } ?? start
             let built = searched.build(stage: stage, floors: floors, minimumPoints: floor)
             var options = SolveOptions(timeLimit: config.solverTimeLimitSeconds, mipGap: config.mipGap,
-                                       nodeLimit: max(1, workLeft / max(1, searched.candidates.count)),
+                                       nodeLimit: max(1, workLeft / nodeCost(searched.candidates.count)),
                                        keepLPText: keep, keepPrintedSolution: keep)
             options.startingSolution = start.isEmpty ? nil : Self.startingValues(built, chosen: inPart, model: searched, floor: floor)
             var solution: Solution
             let began = instruments.now()
             do { solution = try Solver.solve(built.model, options: options) } catch { throw .solver(error.description) }
             solution.seconds = instruments.seconds(since: began) // on the run's clock, like every other stage
-            workLeft -= max(1, solution.nodes) * max(1, searched.candidates.count)
+            workLeft -= max(1, solution.nodes) * nodeCost(searched.candidates.count)
             instruments.debug("search \(stage.rawValue) floor=\(floor ?? -1) cols=\(built.model.columns.count) \(solution.status) "
                 + "\(solution.seconds)s, \(solution.nodes) nodes, work left \(workLeft)")
             let chosen = solution.values == nil ? [] : built.pairVariables.indices.filter { solution.value(built.pairVariables[$0]) > 0.5 }
@@ -148,10 +149,9 @@ struct ClosingSearch {
         let priced = scoreBound.flatMap { carried -> NetworkStages.ScoreBound? in
             guard carried.floor == floor, !incumbent.isEmpty else { return nil }
             if carried.pairSlack.count == model.candidates.count { return carried }
-            let waiting = model.people.count { model.isWaiting[$0] }
-            return NetworkStages(model: model, instruments: instruments)
-                .totalScoreBound(floor: floor, reached: low, from: carried, solves: MatchingLimits.scoreRefineSolves,
-                                 everyonePaired: floors[.coverage].map { Int($0) == waiting } ?? false)
+            let stages = NetworkStages(model: model, instruments: instruments)
+            return stages.totalScoreBound(floor: floor, reached: low, from: carried, solves: MatchingLimits.scoreRefineSolves,
+                                          rows: stages.priorityRows(floors.mapValues { Int($0) }))
         }
         if let priced { high = min(high, priced.bound) }
         let slacks = priced?.pairSlack.filter { $0 >= 0 }.sorted() ?? []

@@ -12,11 +12,13 @@ enum MatchingLimits {
     /// as this many times `candidates_per_person` (`GivingBack.perPerson`).
     static let restoreGrowth = 3
 
-    /// The closing search's whole budget in (candidate pairs × branch-and-bound nodes), shared by
-    /// its solves (at least 50 nodes of the whole model): about two seconds of GLPK's
-    /// branch-and-bound on this project's 2-core machine at any model size, and counted in nodes,
-    /// not seconds, so that the same export gives the same pairs on any machine.
-    static let searchWork = 2_000_000
+    /// The closing search's whole budget in branch-and-bound nodes × (candidate pairs)^1.5, shared
+    /// by its solves: a node of GLPK's search costs more than its model's size (6 ms at 3,035 pairs,
+    /// 17 ms at 6,085 on this project's 2-core machine), so this allows about 490 nodes at 3,000
+    /// pairs, 170 at 6,000 and 60 at 12,000 — two to three seconds at any size. Counted in nodes,
+    /// not seconds, so that the same export gives the same pairs on any machine. (The 1,000-
+    /// applicant benchmark pool's total score takes 295 nodes at 3,035 pairs.)
+    static let searchWork = 80_000_000
 
     /// No model GLPK searches has more candidate pairs: building GLPK's copy and solving its root
     /// LP alone would take longer than the network's whole solve (2.4 s at 11,751 columns for the

@@ -411,7 +411,7 @@ extension NetworkStages {
                 if let reached = final.values[.totalScore] {
                     if final.scoreBound?.floor != final.floor {
                         final.scoreBound = totalScoreBound(floor: final.floor, reached: reached,
-                                                           everyonePaired: pairsEveryone(coverage: final.values[.coverage]))
+                                                           rows: priorityRows(final.values))
                     }
                     count = final.scoreBound?.bound
                 } else {
@@ -425,12 +425,6 @@ extension NetworkStages {
             if value < bound { break }
         }
         return bounds
-    }
-
-    /// Whether `coverage` (a proven value of the stage) pairs everyone waiting: then so does every
-    /// pairing the later stages allow.
-    func pairsEveryone(coverage: Int?) -> Bool {
-        coverage == model.people.count { model.isWaiting[$0] }
     }
 
     /// The floor's bound by counting, when coverage (`coverage`, the stage's proven value) pairs
@@ -482,8 +476,8 @@ extension NetworkStages {
     /// on; anyone with pairs above the floor in one role only, that role; anyone else (unused, or
     /// used both ways) the role of most of their pairs, as the rule does.
     func scoredRoles(floor: Int?, reached: Int, coverage: (weight: Int, reached: Int)? = nil,
-                     everyonePaired: Bool = false) -> (roles: [Int: PairingNetwork.Role], bound: ScoreBound) {
-        let bound = totalScoreBound(floor: floor, reached: reached, coverage: coverage, everyonePaired: everyonePaired)
+                     rows: PriorityRows = PriorityRows()) -> (roles: [Int: PairingNetwork.Role], bound: ScoreBound) {
+        let bound = totalScoreBound(floor: floor, reached: reached, coverage: coverage, rows: rows)
         var roles = mustPairRoles.merging(bound.roles, uniquingKeysWith: { must, _ in must })
         let n = model.pool.applicants.count
         var pairsAsSenior = [Int](repeating: 0, count: n), pairsAsJunior = [Int](repeating: 0, count: n)
@@ -521,14 +515,14 @@ extension NetworkStages {
         // as they can first, so the flow weighs each waiting person above any pair's score.
         let coverage = bound != nil ? nil : current.values[.coverage].map { (weight: coverageWeight, reached: $0) }
         // Otherwise everyone waiting is paired in every pairing the stage allows: the bound prices that too.
-        let everyonePaired = bound != nil
+        let rows = bound != nil ? priorityRows(current.values) : PriorityRows()
         var scoreBounds: [ScoreBound] = [] // the unweighted ones: each bounds the stage at its floor
         // Roles scored at `floor` and repaired there, when they keep every priority stage.
         func rolesKeeping(_ floor: Int?) -> [Int: PairingNetwork.Role]? {
             probes += 1
             var probe = Pass()
             var (probeRoles, bound) = scoredRoles(floor: floor, reached: current.values[.totalScore] ?? 0, coverage: coverage,
-                                                  everyonePaired: everyonePaired)
+                                                  rows: rows)
             if coverage == nil { scoreBounds.append(bound) }
             var probeNetwork = priorities(roles: probeRoles, floor: floor, into: &probe)
             repairRoles(&probeRoles, pass: &probe, network: &probeNetwork, floor: floor)
@@ -562,7 +556,7 @@ extension NetworkStages {
         // and roles that often score higher still (at 2,000 applicants 6,839,521 → 6,844,521).
         if let first = trial.scoreBound, let reached = trial.values[.totalScore] {
             let refined = totalScoreBound(floor: trial.floor, reached: reached, from: first, solves: MatchingLimits.scoreRefineSolves,
-                                          everyonePaired: everyonePaired)
+                                          rows: rows)
             let refinedRoles = trialRoles.merging(refined.roles, uniquingKeysWith: { _, refined in refined })
             // Tried at the floor found only (one warm solve): refined roles that do not keep it are
             // left, as is a floor above it (rare: it mostly sits at its count bound already). A full

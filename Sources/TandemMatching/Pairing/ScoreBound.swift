@@ -44,8 +44,10 @@ extension NetworkStages {
         var roles: [Int: PairingNetwork.Role]
         /// The multipliers of the best bound, per pool index: where a refinement starts.
         var prices: [Int: Int] = [:]
-        /// The multipliers of "everyone waiting is paired" (`everyonePaired`), per pool index.
+        /// The multipliers of the priority rows (`PriorityRows`): per person paired exactly once
+        /// (pool index), and per group paired at least so many (in `PriorityRows.atLeast`'s order).
         var rewards: [Int: Int] = [:]
+        var groupRewards: [Int] = []
         /// L(λ) at the best multipliers before rounding up, in points × `boundScale`.
         var scaled = Int.max
         /// Per candidate pair of the model it was computed on: whether the best multipliers' flow
@@ -83,6 +85,34 @@ extension NetworkStages {
         }
     }
 
+    /// What the priority stages' proven values make every pairing of the later stages do, as rows
+    /// the total-score bound can price (`totalScoreBound(rows:)`, `priorityRows`).
+    struct PriorityRows: Sendable {
+        struct Group: Sendable {
+            var people: [Int]
+            var count: Int
+        }
+        /// People paired exactly once each.
+        var paired: [Int] = []
+        /// Groups of people of whom at least `count` are paired.
+        var atLeast: [Group] = []
+    }
+
+    /// The rows the proven `values` of the priority stages give: everyone waiting paired when the
+    /// coverage pairs them all; otherwise everyone overdue when the first stage pairs them all, or
+    /// at least its value of them, and at least the coverage's value of those waiting.
+    func priorityRows(_ values: [Stage: Int]) -> PriorityRows {
+        let waiting = model.people.filter { model.isWaiting[$0] }
+        if let coverage = values[.coverage], coverage == waiting.count { return PriorityRows(paired: waiting) }
+        var rows = PriorityRows()
+        let overdue = model.people.filter { model.isOverdue[$0] }
+        if let count = values[.overdue], !overdue.isEmpty {
+            if count == overdue.count { rows.paired = overdue } else if count > 0 { rows.atLeast.append(.init(people: overdue, count: count)) }
+        }
+        if let count = values[.coverage], count > 0 { rows.atLeast.append(.init(people: waiting, count: count)) }
+        return rows
+    }
+
     /// Costs are the scores times this, so that multipliers can be fractions of a hundredth of a point.
     static let boundScale = 16
 
@@ -99,15 +129,17 @@ extension NetworkStages {
     /// loose one for large μ, but the flow pairs everyone it can first, so its roles keep the
     /// coverage stage where the floor has no count bound to aim at (not everyone can be paired).
     ///
-    /// `everyonePaired`: the proven coverage pairs everyone waiting (`floorCountBound` exists), so
-    /// every pairing the stage allows pairs each of them exactly once: y_p = 1, where y_p is p's
-    /// flow from the source plus their first place's (places fill in order). These rows join the
-    /// relaxed ones with free multipliers μ_p (a reward on those two arcs, each row's excess
-    /// y_p − 1 its subgradient): the bound then sees most of the priority stages' rows, and at
-    /// 2,000 applicants comes within 0.01 % of the optimum (0.12 % without).
+    /// `rows`: what the priority stages' proven values make every pairing the stage allows do
+    /// (`priorityRows`), y_p being p's flow from the source plus their first place's (places fill
+    /// in order). A person paired exactly once, y_p = 1, joins the relaxed rows with a free
+    /// multiplier μ_p (a reward on those two arcs, 1 − y_p its subgradient); a group paired at
+    /// least K times, Σ y_p ≥ K, with one multiplier ≥ 0 (its subgradient divided by the group's
+    /// size, so that one row does not swamp the step). Where everyone waiting must be paired the
+    /// bound then sees most of the priority stages' rows, and at 2,000 applicants comes within
+    /// 0.01 % of the optimum (0.12 % without).
     func totalScoreBound(floor: Int?, reached: Int, from start: ScoreBound? = nil,
                          solves limit: Int = MatchingLimits.scoreBoundSolves,
-                         coverage: (weight: Int, reached: Int)? = nil, everyonePaired: Bool = false) -> ScoreBound {
+                         coverage: (weight: Int, reached: Int)? = nil, rows: PriorityRows = PriorityRows()) -> ScoreBound {
         let began = instruments.now()
         let scale = Self.boundScale
         var network = PairingNetwork(model: model, roles: mustPairRoles, floor: floor)
@@ -121,9 +153,17 @@ extension NetworkStages {
         let free = network.juniorArc.indices.filter { network.juniorArc[$0] >= 0 && network.seniorFirstArc[$0] >= 0 }
         let places = free.map { network.seniorPlaceArcs($0).count }
         var price = free.map { start?.prices[$0] ?? 0 }
-        let waiting = everyonePaired ? model.people.filter { model.isWaiting[$0] && (network.juniorArc[$0] >= 0 || network.seniorFirstArc[$0] >= 0) } : []
+        func inNetwork(_ p: Int) -> Bool { network.juniorArc[p] >= 0 || network.seniorFirstArc[p] >= 0 }
+        let waiting = rows.paired.filter(inNetwork)
         var reward = waiting.map { start?.rewards[$0] ?? 0 }
-        var bestRewards: [Int: Int] = [:]
+        let groups = rows.atLeast.map { group in (people: group.people.filter(inNetwork), count: group.count) }
+        var groupReward = start?.groupRewards.count == groups.count ? start!.groupRewards : [Int](repeating: 0, count: groups.count)
+        var bestRewards: [Int: Int] = [:], bestGroupRewards: [Int] = []
+        // y_p under the current flow.
+        func paired(_ p: Int) -> Int {
+            (network.juniorArc[p] >= 0 ? network.simplex.flow[network.juniorArc[p]] : 0)
+                + (network.seniorFirstArc[p] >= 0 ? network.simplex.flow[network.seniorFirstArc[p]] : 0)
+        }
         // How often each was used on each side lately (exponentially weighted): the side of whoever
         // the best flow uses both ways or not at all.
         var usedAsSenior = [Double](repeating: 0, count: free.count), usedAsJunior = [Double](repeating: 0, count: free.count)
@@ -138,10 +178,17 @@ extension NetworkStages {
                 for arc in network.seniorPlaceArcs(p) { costs[arc] += price[i] }
                 constant += price[i] * places[i]
             }
+            func rewardArcs(of p: Int, _ amount: Int) {
+                if network.juniorArc[p] >= 0 { costs[network.juniorArc[p]] -= amount }
+                if network.seniorFirstArc[p] >= 0 { costs[network.seniorFirstArc[p]] -= amount }
+            }
             for (i, p) in waiting.enumerated() where reward[i] != 0 {
-                if network.juniorArc[p] >= 0 { costs[network.juniorArc[p]] -= reward[i] }
-                if network.seniorFirstArc[p] >= 0 { costs[network.seniorFirstArc[p]] -= reward[i] }
+                rewardArcs(of: p, reward[i])
                 constant -= reward[i]
+            }
+            for (g, group) in groups.enumerated() where groupReward[g] > 0 {
+                for p in group.people { rewardArcs(of: p, groupReward[g]) }
+                constant -= groupReward[g] * group.count
             }
             network.simplex.setCosts(costs)
             network.simplex.minimize()
@@ -159,10 +206,14 @@ extension NetworkStages {
             // Each equality row's shortfall 1 − y_p (the multiplier may take either sign).
             var shortfall = [Int](repeating: 0, count: waiting.count)
             for (i, p) in waiting.enumerated() {
-                let junior = network.juniorArc[p] >= 0 ? network.simplex.flow[network.juniorArc[p]] : 0
-                let senior = network.seniorFirstArc[p] >= 0 ? network.simplex.flow[network.seniorFirstArc[p]] : 0
-                shortfall[i] = 1 - junior - senior
+                shortfall[i] = 1 - paired(p)
                 norm += Double(shortfall[i] * shortfall[i])
+            }
+            // Each group row's shortfall K − Σ y_p, per person in the group.
+            var groupShortfall = [Double](repeating: 0, count: groups.count)
+            for (g, group) in groups.enumerated() {
+                groupShortfall[g] = Double(group.count - group.people.reduce(0) { $0 + paired($1) }) / Double(max(1, group.people.count))
+                if groupShortfall[g] > 0 || groupReward[g] > 0 { norm += groupShortfall[g] * groupShortfall[g] * Double(group.people.count) }
             }
             for (i, p) in free.enumerated() {
                 usedAsSenior[i] = 0.85 * usedAsSenior[i] + 0.15 * Double(network.simplex.flow[network.seniorFirstArc[p]])
@@ -176,6 +227,7 @@ extension NetworkStages {
                 bestRoles = [:]
                 bestPrices = Dictionary(uniqueKeysWithValues: zip(free, price))
                 bestRewards = Dictionary(uniqueKeysWithValues: zip(waiting, reward))
+                bestGroupRewards = groupReward
                 for p in free {
                     let senior = network.simplex.flow[network.seniorFirstArc[p]] > 0
                     let junior = network.simplex.flow[network.juniorArc[p]] > 0
@@ -195,12 +247,15 @@ extension NetworkStages {
             for i in waiting.indices {
                 reward[i] += Int((step * Double(shortfall[i])).rounded())
             }
+            for g in groups.indices {
+                groupReward[g] = max(0, groupReward[g] + Int((step * groupShortfall[g]).rounded()))
+            }
         }
         for (i, p) in free.enumerated() where bestRoles[p] == nil && usedAsSenior[i] != usedAsJunior[i] {
             bestRoles[p] = usedAsSenior[i] > usedAsJunior[i] ? .senior : .junior
         }
         instruments.debug("network: total-score bound \(best) at floor \(floor ?? -1) (pairing in hand \(reached)) in \(solves) solves, \(instruments.now() - began)s")
-        return ScoreBound(floor: floor, bound: best, roles: bestRoles, prices: bestPrices, rewards: bestRewards,
+        return ScoreBound(floor: floor, bound: best, roles: bestRoles, prices: bestPrices, rewards: bestRewards, groupRewards: bestGroupRewards,
                           scaled: coverage == nil ? bestScaled : Int.max, pairUsed: bestUsed, pairSlack: bestSlack)
     }
 
