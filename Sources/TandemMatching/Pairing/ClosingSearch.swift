@@ -61,19 +61,22 @@ struct ClosingSearch {
         var open = false // a stage stopped unproven: the later ones keep the incumbent, unproven
         var floorPoints = first == .totalScore ? floor : nil
 
-        func solve(_ stage: Stage, floor: Int?, keep: Bool, from start: [Int], on part: Part? = nil) throws(MatchingError) -> (Solution, [Int]) {
+        // `recordOnly`: a solve only to keep the model and the pairs in hand as GLPK's solution: one
+        // node, not charged to the budget.
+        func solve(_ stage: Stage, floor: Int?, keep: Bool, from start: [Int], on part: Part? = nil,
+                   recordOnly: Bool = false) throws(MatchingError) -> (Solution, [Int]) {
             let searched = part?.model ?? model
             let inPart = part.map { part in start.compactMap { part.index[$0] } } ?? start
             let built = searched.build(stage: stage, floors: floors, minimumPoints: floor)
             var options = SolveOptions(timeLimit: config.solverTimeLimitSeconds, mipGap: config.mipGap,
-                                       nodeLimit: max(1, workLeft / nodeCost(searched.candidates.count)),
+                                       nodeLimit: recordOnly ? 1 : max(1, workLeft / nodeCost(searched.candidates.count)),
                                        keepLPText: keep, keepPrintedSolution: keep)
             options.startingSolution = start.isEmpty ? nil : Self.startingValues(built, chosen: inPart, model: searched, floor: floor)
             var solution: Solution
             let began = instruments.now()
             do { solution = try Solver.solve(built.model, options: options) } catch { throw .solver(error.description) }
             solution.seconds = instruments.seconds(since: began) // on the run's clock, like every other stage
-            workLeft -= max(1, solution.nodes) * nodeCost(searched.candidates.count)
+            if !recordOnly { workLeft -= max(1, solution.nodes) * nodeCost(searched.candidates.count) }
             instruments.debug("search \(stage.rawValue) floor=\(floor ?? -1) cols=\(built.model.columns.count) \(solution.status) "
                 + "\(solution.seconds)s, \(solution.nodes) nodes, work left \(workLeft)")
             let chosen = solution.values == nil ? [] : built.pairVariables.indices.filter { solution.value(built.pairVariables[$0]) > 0.5 }
@@ -88,8 +91,13 @@ struct ClosingSearch {
             switch stage {
             case .overdue, .coverage, .waiting:
                 let (solution, chosen) = try solve(stage, floor: nil, keep: keepModels, from: incumbent)
-                let better = !chosen.isEmpty && model.objectiveValue(stage, chosen: chosen) >= model.objectiveValue(stage, chosen: incumbent)
-                if better { incumbent = networkPairs(withRolesOf: chosen, upTo: stage) ?? chosen }
+                if !chosen.isEmpty && model.objectiveValue(stage, chosen: chosen) >= model.objectiveValue(stage, chosen: incumbent) {
+                    // Kept only when at least as good over every stage, later ones included: where GLPK
+                    // merely matches the pairs in hand here, theirs may have the better floor.
+                    let found = networkPairs(withRolesOf: chosen, upTo: stage) ?? chosen
+                    let values = { (pairs: [Int]) in model.stages.map { model.objectiveValue($0, chosen: pairs) } }
+                    if !values(found).lexicographicallyPrecedes(values(incumbent)) { incumbent = found }
+                }
                 let achieved = model.objectiveValue(stage, chosen: incumbent)
                 let proven = solution.isProvenOptimal || bounds[stage].map { Double($0) <= achieved } == true
                 floors[stage] = achieved
@@ -103,13 +111,20 @@ struct ClosingSearch {
                     bound = NetworkStages(model: model, instruments: instruments).floorBound(
                         reaching: targets, from: Int(model.objectiveValue(.minimumScore, chosen: incumbent)), below: bound)
                 }
-                let (report, floor) = try minimumScore(bound: bound, incumbent: &incumbent, solve: { (stage, floor, keep, start) throws(MatchingError) in try solve(stage, floor: floor, keep: keep, from: start) })
+                let (report, floor) = try minimumScore(bound: bound, incumbent: &incumbent, solve: { (stage, floor, keep, start) throws(MatchingError) in
+                    try solve(stage, floor: floor, keep: keep, from: start, recordOnly: keep)
+                })
                 floorPoints = floor
                 open = !report.provenOptimal
                 reports.append(report)
+                // GLPK's pairs at the floor are arbitrary in the total score; with their roles the
+                // network finds the best total score at that floor, the total-score search's start.
+                if !open, let polished = networkPairs(withRolesOf: incumbent, upTo: .minimumScore) { incumbent = polished }
             case .totalScore:
                 reports.append(try totalScore(floor: floorPoints, floors: floors, incumbent: &incumbent, bound: bounds[.totalScore],
-                                              scoreBound: scoreBound, solve: solve))
+                                              scoreBound: scoreBound, solve: { (stage, floor, keep, start, part) throws(MatchingError) in
+                                                  try solve(stage, floor: floor, keep: keep, from: start, on: part)
+                                              }))
             }
         }
         return Outcome(chosen: incumbent, reports: reports)
@@ -145,14 +160,20 @@ struct ClosingSearch {
         var solves = 0
         var stopped: Solution?
         var kept: (lpText: String?, printed: String?) = (nil, nil)
-        // Multipliers for this very model: the network's, or from them when it found them on a
-        // model with more pairs (a round before the scheduler turned some away).
-        let priced = scoreBound.flatMap { carried -> NetworkStages.ScoreBound? in
-            guard carried.floor == floor, !incumbent.isEmpty else { return nil }
-            if carried.pairSlack.count == model.candidates.count { return carried }
-            let stages = NetworkStages(model: model, instruments: instruments)
-            return stages.totalScoreBound(floor: floor, reached: low, from: carried, solves: MatchingLimits.scoreRefineSolves,
-                                          rows: stages.priorityRows(floors.mapValues { Int($0) }))
+        // Multipliers for this very model at this floor: the network's; from them, when it found them
+        // on a model with more pairs (a round before the scheduler turned some away); or new ones,
+        // when an earlier stage's search moved the floor (only models of at most
+        // `MatchingLimits.searchCandidates` pairs are searched from an earlier stage: a fraction of a second).
+        let stages = NetworkStages(model: model, instruments: instruments)
+        let rows = stages.priorityRows(floors.mapValues { Int($0) })
+        let priced: NetworkStages.ScoreBound?
+        if incumbent.isEmpty {
+            priced = nil
+        } else if let carried = scoreBound, carried.floor == floor {
+            priced = carried.pairSlack.count == model.candidates.count ? carried
+                : stages.totalScoreBound(floor: floor, reached: low, from: carried, solves: MatchingLimits.scoreRefineSolves, rows: rows)
+        } else {
+            priced = stages.totalScoreBound(floor: floor, reached: low, rows: rows)
         }
         if let priced { high = min(high, priced.bound) }
         let slacks = priced?.pairSlack.filter { $0 >= 0 }.sorted() ?? []
@@ -186,6 +207,12 @@ struct ClosingSearch {
             if value > low { (incumbent, low) = (chosen, value) }
             kept.printed = solution.printedSolution // of the solve that settles the stage, if one does
             guard solution.isProvenOptimal || solution.status == .infeasible else {
+                // GLPK's bound on the part still bounds every pairing reaching the target (the
+                // objective is whole hundredths of a point, so its floor does too).
+                // (GLPK reports a huge bound when it has none yet: only one within Int's range is read.)
+                if let part = solution.bestBound, part.isFinite, abs(part) < 1e15 {
+                    high = min(high, max(target - 1, Int((part + 1e-6).rounded(.down))))
+                }
                 stopped = solution
                 break
             }

@@ -49,7 +49,7 @@ enum MatchingLimits {
     /// at 10,000 applicants, most of it the bound's first solve, from scratch). The first is the
     /// floor's count bound, which held at 2,000 and 10,000 applicants; on the small pools of
     /// `BruteForceTests` (the network alone, no closing search) the scored roles reached the
-    /// optimum in 72 of the 88 pools that needed roles, the rule alone in 43.
+    /// optimum in 75 of the 88 pools that needed roles, the rule alone in 43.
     static let scoredFloorProbes = 4
 
     /// Solves of the total-score bound's multiplier loop (`NetworkStages.totalScoreBound`), each a

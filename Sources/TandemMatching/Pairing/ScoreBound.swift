@@ -116,18 +116,8 @@ extension NetworkStages {
     /// Costs are the scores times this, so that multipliers can be fractions of a hundredth of a point.
     static let boundScale = 16
 
-    /// A weight per waiting person paired above any pair's score, so that a flow pairs everyone it
-    /// can before it weighs scores (the `coverage:` of `totalScoreBound`).
-    var coverageWeight: Int { 2 * max(1, model.pointsOf.max() ?? 1) + 1 }
-
     /// The bound at `floor`; `reached` is the total score of a valid pairing at that floor
     /// (Polyak's target, and where the loop may stop: a bound that meets it proves it optimal).
-    ///
-    /// `coverage`: a weight μ per waiting person paired and the coverage of the pairing in hand,
-    /// C. The keep row coverage ≥ C* ≥ C then joins the relaxed rows at that fixed multiplier: the
-    /// value is still a bound (each pairing the stage allows gains μ · (its coverage − C) ≥ 0), a
-    /// loose one for large μ, but the flow pairs everyone it can first, so its roles keep the
-    /// coverage stage where the floor has no count bound to aim at (not everyone can be paired).
     ///
     /// `rows`: what the priority stages' proven values make every pairing the stage allows do
     /// (`priorityRows`), y_p being p's flow from the source plus their first place's (places fill
@@ -139,17 +129,11 @@ extension NetworkStages {
     /// 0.01 % of the optimum (0.12 % without).
     func totalScoreBound(floor: Int?, reached: Int, from start: ScoreBound? = nil,
                          solves limit: Int = MatchingLimits.scoreBoundSolves,
-                         coverage: (weight: Int, reached: Int)? = nil, rows: PriorityRows = PriorityRows()) -> ScoreBound {
+                         rows: PriorityRows = PriorityRows()) -> ScoreBound {
         let began = instruments.now()
         let scale = Self.boundScale
         var network = PairingNetwork(model: model, roles: mustPairRoles, floor: floor)
-        var base = network.gains(.totalScore).map { -$0 * scale }
-        var offset = 0 // the relaxed rows' constant terms, before the prices'
-        if let coverage {
-            let person = network.gains(.coverage)
-            for arc in base.indices where person[arc] != 0 { base[arc] -= coverage.weight * person[arc] * scale }
-            offset = -coverage.weight * coverage.reached * scale
-        }
+        let base = network.gains(.totalScore).map { -$0 * scale }
         let free = network.juniorArc.indices.filter { network.juniorArc[$0] >= 0 && network.seniorFirstArc[$0] >= 0 }
         let places = free.map { network.seniorPlaceArcs($0).count }
         var price = free.map { start?.prices[$0] ?? 0 }
@@ -170,9 +154,15 @@ extension NetworkStages {
         var best = Int.max, bestRoles: [Int: PairingNetwork.Role] = [:], bestPrices: [Int: Int] = [:]
         var bestScaled = Int.max, bestUsed: [Bool] = [], bestSlack: [Int] = []
         var theta = start == nil ? 1.0 : 0.5, sinceBetter = 0, solves = 0
+        // No multiplier needs to exceed the largest arc cost many times over; kept within that, the
+        // flow's costs stay far inside Int (a step divided by a tiny norm could otherwise overflow).
+        let cap = Double(64 * scale * max(1, model.pointsOf.max() ?? 1) * max(1, places.max() ?? 1))
+        func moved(_ multiplier: Int, by change: Double) -> Int {
+            Int(max(-cap, min(cap, Double(multiplier) + change.rounded())))
+        }
         while solves < limit {
             var costs = base
-            var constant = offset
+            var constant = 0 // the relaxed rows' constant terms
             for (i, p) in free.enumerated() where price[i] > 0 {
                 costs[network.juniorArc[p]] += price[i] * places[i]
                 for arc in network.seniorPlaceArcs(p) { costs[arc] += price[i] }
@@ -222,7 +212,7 @@ extension NetworkStages {
             if value < best {
                 best = value
                 bestScaled = scaled
-                if coverage == nil { (bestUsed, bestSlack) = slacks(network) } // a weighted bound fixes nothing
+                (bestUsed, bestSlack) = slacks(network)
                 sinceBetter = 0
                 bestRoles = [:]
                 bestPrices = Dictionary(uniqueKeysWithValues: zip(free, price))
@@ -242,13 +232,13 @@ extension NetworkStages {
             if norm == 0 || best <= reached { break }
             let step = theta * Double(max(scale, scaled - reached * scale)) / norm
             for i in free.indices {
-                price[i] = max(0, price[i] + Int((step * Double(excess[i])).rounded()))
+                price[i] = max(0, moved(price[i], by: step * Double(excess[i])))
             }
             for i in waiting.indices {
-                reward[i] += Int((step * Double(shortfall[i])).rounded())
+                reward[i] = moved(reward[i], by: step * Double(shortfall[i]))
             }
             for g in groups.indices {
-                groupReward[g] = max(0, groupReward[g] + Int((step * groupShortfall[g]).rounded()))
+                groupReward[g] = max(0, moved(groupReward[g], by: step * groupShortfall[g]))
             }
         }
         for (i, p) in free.enumerated() where bestRoles[p] == nil && usedAsSenior[i] != usedAsJunior[i] {
@@ -256,7 +246,7 @@ extension NetworkStages {
         }
         instruments.debug("network: total-score bound \(best) at floor \(floor ?? -1) (pairing in hand \(reached)) in \(solves) solves, \(instruments.now() - began)s")
         return ScoreBound(floor: floor, bound: best, roles: bestRoles, prices: bestPrices, rewards: bestRewards, groupRewards: bestGroupRewards,
-                          scaled: coverage == nil ? bestScaled : Int.max, pairUsed: bestUsed, pairSlack: bestSlack)
+                          scaled: bestScaled, pairUsed: bestUsed, pairSlack: bestSlack)
     }
 
     /// Per candidate pair, whether the optimal flow on `network` uses it, and its slack: |reduced
