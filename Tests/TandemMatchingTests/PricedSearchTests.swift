@@ -68,3 +68,18 @@ struct PricedSearchTests {
         return whole.report.provenOptimal
     }
 }
+
+/// Reading GLPK's bound needs no generated pool.
+@Suite struct GLPKBoundTests {
+    /// GLPK's bound is read as whole hundredths, and the huge or undefined values GLPK gives when it
+    /// has none are ignored, never converted (a conversion out of Int's range traps the process).
+    @Test func glpksBoundIsReadSafely() {
+        #expect(ClosingSearch.wholeBound(667_920.000_000_1) == 667_920)
+        #expect(ClosingSearch.wholeBound(667_919.999_999_9) == 667_920)
+        #expect(ClosingSearch.wholeBound(667_919.4) == 667_919)
+        for huge in [1.7976931348623157e308, -1e300, Double.infinity, -Double.infinity, Double.nan, 1e16] {
+            #expect(ClosingSearch.wholeBound(huge) == nil, "\(huge)")
+        }
+        #expect(ClosingSearch.wholeBound(nil) == nil)
+    }
+}

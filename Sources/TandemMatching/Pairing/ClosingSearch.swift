@@ -207,12 +207,8 @@ struct ClosingSearch {
             if value > low { (incumbent, low) = (chosen, value) }
             kept.printed = solution.printedSolution // of the solve that settles the stage, if one does
             guard solution.isProvenOptimal || solution.status == .infeasible else {
-                // GLPK's bound on the part still bounds every pairing reaching the target (the
-                // objective is whole hundredths of a point, so its floor does too).
-                // (GLPK reports a huge bound when it has none yet: only one within Int's range is read.)
-                if let part = solution.bestBound, part.isFinite, abs(part) < 1e15 {
-                    high = min(high, max(target - 1, Int((part + 1e-6).rounded(.down))))
-                }
+                // GLPK's bound on the part still bounds every pairing reaching the target.
+                if let part = Self.wholeBound(solution.bestBound) { high = min(high, max(target - 1, part)) }
                 stopped = solution
                 break
             }
@@ -231,6 +227,14 @@ struct ClosingSearch {
         return StageReport(name: Stage.totalScore.rawValue, status: status, objective: Double(low) / 100, gap: gap,
                            seconds: instruments.seconds(since: began), solves: solves, lpText: kept.lpText,
                            printedSolution: kept.printed, provenOptimal: proven)
+    }
+
+    /// GLPK's best bound of a search as a bound in whole hundredths of a point (the objective's
+    /// unit, so its floor bounds too), or nil: GLPK reports a huge value when it has no bound yet,
+    /// which must not be converted to Int (that traps; it once stopped three months of a run).
+    static func wholeBound(_ bound: Double?) -> Int? {
+        guard let bound, bound.isFinite, abs(bound) < 1e15 else { return nil }
+        return Int((bound + 1e-6).rounded(.down))
     }
 
     /// The part of the model with the pairs `fixed` does not leave out, those it makes made as must-pairs.
