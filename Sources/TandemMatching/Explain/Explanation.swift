@@ -142,8 +142,8 @@ struct Explainer {
             out.append("")
             out.append(contentsOf: try alternatives(for: p, asSenior: true, budget: &budget))
         } else if let s = seniorOf[p] {
-            let made = notMade[pool.applicants[s].email.key + "|" + pool.applicants[p].email.key] == nil
-            out.append(made ? "Paired as the junior partner with:" : "Chosen as the junior partner of a pair that was not made:")
+            out.append(notMadeReason(senior: s, junior: p) == nil ? "Paired as the junior partner with:"
+                : "Chosen as the junior partner of a pair that was not made:")
             out += describePair(senior: s, junior: p, subject: p)
             out.append("")
             out.append(contentsOf: try alternatives(for: p, asSenior: false, budget: &budget))
@@ -204,6 +204,11 @@ struct Explainer {
         return lines
     }
 
+    /// Why the scheduler could not fit the pair of `s` and `j`, when it was chosen but not made.
+    func notMadeReason(senior s: Int, junior j: Int) -> String? {
+        notMade[Pool.pairKey(senior: pool.applicants[s].email.key, junior: pool.applicants[j].email.key)]
+    }
+
     /// One pair with its score, part by part.
     /// One pair with its score, part by part; `subject` is the person being explained (named once).
     func describePair(senior s: Int, junior j: Int, subject: Int?) -> [String] {
@@ -212,7 +217,7 @@ struct Explainer {
         var head = subject == nil ? "  Score \(number(b.total))" : "  \(full(subject == s ? j : s)): score \(number(b.total))"
         if forced.contains(Self.key(s, j)) { head += "; made because the coordinator's overrides say so" }
         lines.append(head)
-        if let reason = notMade[pool.applicants[s].email.key + "|" + pool.applicants[j].email.key] {
+        if let reason = notMadeReason(senior: s, junior: j) {
             lines.append("    Chosen, but not made: the scheduler could not fit the pair (\(reason)); "
                 + "both are considered again next month.")
         }

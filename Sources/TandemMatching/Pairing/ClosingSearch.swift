@@ -114,8 +114,7 @@ struct ClosingSearch {
                 if keepModels, let floor {
                     // The model at the floor found, so it can be re-checked elsewhere (written, not
                     // solved again: its root LP alone took 3.3 s at 1,791 applicants).
-                    do { report.lpText = try Solver.lpText(model.build(stage: .minimumScore, floors: floors, minimumPoints: floor).model) }
-                    catch { throw .solver(error.description) }
+                    report.lpText = try lpText(.minimumScore, floors: floors, floor: floor)
                 }
                 floorPoints = floor
                 open = !report.provenOptimal
@@ -125,9 +124,7 @@ struct ClosingSearch {
                 if !open, let polished = networkPairs(withRolesOf: incumbent, upTo: .minimumScore) { incumbent = polished }
             case .totalScore:
                 reports.append(try totalScore(floor: floorPoints, floors: floors, incumbent: &incumbent, bound: bounds[.totalScore],
-                                              scoreBound: scoreBound, solve: { (stage, floor, keep, start, part) throws(MatchingError) in
-                                                  try solve(stage, floor: floor, keep: keep, from: start, on: part)
-                                              }))
+                                              scoreBound: scoreBound, solve: solve))
             }
         }
         return Outcome(chosen: incumbent, reports: reports)
@@ -179,27 +176,29 @@ struct ClosingSearch {
             priced = stages.totalScoreBound(floor: floor, reached: low, rows: rows)
         }
         if let priced { high = min(high, priced.bound) }
-        let slacks = priced?.pairSlack.filter { $0 >= 0 }.sorted() ?? []
-        // How many pairs a pairing scoring `target` or more may use (the whole model without multipliers).
+        // The bound's slacks, when it has them for this model: without them the model is searched whole.
+        let pricing = priced.flatMap { $0.scaled == Int.max ? nil : $0 }
+        let slacks = pricing?.pairSlack.filter { $0 >= 0 }.sorted() ?? []
+        // How many pairs a pairing scoring `target` or more may use.
         func freePairs(_ target: Int) -> Int {
-            guard let priced, priced.scaled != Int.max else { return model.candidates.count }
-            let margin = priced.scaled - NetworkStages.boundScale * target
+            guard let pricing else { return model.candidates.count }
+            let margin = pricing.scaled - NetworkStages.boundScale * target
             return slacks.firstIndex { $0 > margin } ?? slacks.count
         }
-        let limit = priced?.scaled == Int.max || priced == nil ? MatchingLimits.searchCandidates : pricedPairsLimit
+        let limit = pricing == nil ? MatchingLimits.searchCandidates : pricedPairsLimit
         var size = firstPricedPairs
         while low < high {
             // The pairing in hand's score when its model is small enough (one search then settles the
             // stage), else the lowest target whose model has at most `size` pairs.
             var target = low
             if freePairs(low) > limit {
-                guard size <= limit, size < slacks.count, let priced else { break }
+                guard size <= limit, size < slacks.count, let pricing else { break }
                 let margin = slacks[size] - 1
-                target = (priced.scaled - margin + NetworkStages.boundScale - 1) / NetworkStages.boundScale
+                target = (pricing.scaled - margin + NetworkStages.boundScale - 1) / NetworkStages.boundScale
                 size *= 2
                 if target >= high { continue } // even the bound leaves more pairs free: nothing to search
             }
-            let fixed = priced?.fixedPairs(reaching: target) ?? []
+            let fixed = pricing?.fixedPairs(reaching: target) ?? []
             let part = fixed.isEmpty ? nil : self.part(fixed)
             let last = target == low
             let (solution, chosen) = try solve(.totalScore, floor, keepModels, last ? incumbent : [], part)
@@ -220,8 +219,7 @@ struct ClosingSearch {
         }
         if keepModels {
             // The stage's whole model, for anyone to re-solve; GLPK's solution is of the part searched last.
-            do { kept.lpText = try Solver.lpText(model.build(stage: .totalScore, floors: floors, minimumPoints: floor).model) }
-            catch { throw .solver(error.description) }
+            kept.lpText = try lpText(.totalScore, floors: floors, floor: floor)
         }
         let proven = low >= high
         let gap = proven ? 0 : high == Int.max || high <= 0 ? nil : Double(high - low) / Double(high)
@@ -230,6 +228,12 @@ struct ClosingSearch {
         return StageReport(name: Stage.totalScore.rawValue, status: status, objective: Double(low) / 100, gap: gap,
                            seconds: instruments.seconds(since: began), solves: solves, lpText: kept.lpText,
                            printedSolution: kept.printed, provenOptimal: proven)
+    }
+
+    /// A stage's whole model as CPLEX LP text, for the model files.
+    private func lpText(_ stage: Stage, floors: [Stage: Double], floor: Int?) throws(MatchingError) -> String {
+        do { return try Solver.lpText(model.build(stage: stage, floors: floors, minimumPoints: floor).model) }
+        catch { throw .solver(error.description) }
     }
 
     /// GLPK's best bound of a search as a bound in whole hundredths of a point (the objective's
