@@ -69,6 +69,24 @@ public struct Model: Sendable {
         for (column, value) in zip(columns, values) { total += column.objective * value }
         return total
     }
+
+    /// Whether `values` (one per variable) keep every bound, row and integrality within `tolerance`:
+    /// GLPK takes a solution offered to its search on trust (`glp_ios_heur_sol` checks nothing).
+    public func isFeasible(_ values: [Double], tolerance: Double = 1e-6) -> Bool {
+        guard values.count == columns.count else { return false }
+        for (column, value) in zip(columns, values) {
+            guard value.isFinite else { return false }
+            if let lower = column.lower, value < lower - tolerance { return false }
+            if let upper = column.upper, value > upper + tolerance { return false }
+            if column.kind != .continuous, abs(value - value.rounded()) > tolerance { return false }
+        }
+        for row in rows {
+            let total = row.terms.reduce(0.0) { $0 + $1.coefficient * values[$1.variable.index] }
+            if let lower = row.lower, total < lower - tolerance * max(1, abs(lower)) { return false }
+            if let upper = row.upper, total > upper + tolerance * max(1, abs(upper)) { return false }
+        }
+        return true
+    }
 }
 
 /// Why a model could not be handed to GLPK. GLPK aborts the whole process on such input,

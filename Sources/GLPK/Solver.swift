@@ -14,20 +14,36 @@ public struct SolveOptions: Sendable {
     public var presolve = true
     /// Mixed-integer rounding and cover cuts: models with role choices ("either") need them.
     public var cuts = true
-    /// A feasible solution (one value per variable) handed to branch-and-bound as its first incumbent.
+    /// A feasible solution (one value per variable) handed to branch-and-bound as its first incumbent
+    /// (checked against the model first: GLPK would take even an infeasible one on trust).
     public var startingSolution: [Double]? = nil
     /// A basis to start the simplex from (for example an optimal one found by a faster, special-
     /// purpose method, so that GLPK only has to check it). Turns the presolvers off.
     public var startingBasis: StartingBasis? = nil
+    /// Only solutions at least this good (in the objective's direction) are wanted. After the root
+    /// LP, every integer column whose reduced cost shows it cannot leave its bound in such a
+    /// solution is fixed there (reduced-cost fixing: moving it one unit would take the LP's bound
+    /// past the cutoff), which can shrink the search many times over; where the root LP itself
+    /// does not reach the cutoff, the result is `.infeasible`. A solution found below the cutoff,
+    /// even "optimal", then only shows that none reaches it. Turns the MIP presolver off.
+    public var cutoff: Double? = nil
+    /// A problem-specific heuristic, handed the LP solution (one value per variable) of the first
+    /// `heuristicNodes` nodes of branch-and-bound, the root first: a feasible solution it returns
+    /// is offered to GLPK as an incumbent (GLPK keeps it if it is better). The place for a rounding
+    /// that knows the model, such as fixing what the LP settled and solving the rest exactly. Not
+    /// called where GLPK's MIP presolver runs (its problem's variables are not the model's).
+    public var heuristic: (@Sendable ([Double]) -> [Double]?)? = nil
+    public var heuristicNodes = 1
     /// Keep the model in CPLEX LP format (`glp_write_lp`), so it can be re-solved elsewhere.
     public var keepLPText = false
     /// Keep GLPK's printable solution (`glp_print_mip` / `glp_print_sol`).
     public var keepPrintedSolution = false
 
     public init(timeLimit: Double? = nil, mipGap: Double = 0, nodeLimit: Int? = nil, presolve: Bool = true, cuts: Bool = true,
-                startingSolution: [Double]? = nil, startingBasis: StartingBasis? = nil,
+                startingSolution: [Double]? = nil, startingBasis: StartingBasis? = nil, cutoff: Double? = nil,
                 keepLPText: Bool = false, keepPrintedSolution: Bool = false) {
         self.startingBasis = startingBasis
+        self.cutoff = cutoff
         self.nodeLimit = nodeLimit
         self.timeLimit = timeLimit
         self.mipGap = mipGap
@@ -88,6 +104,8 @@ public struct Solution: Sendable {
     public var gap: Double?
     /// Branch-and-bound nodes made (0 for an LP, or a MIP settled before the search).
     public var nodes = 0
+    /// Integer columns fixed by the cutoff's reduced-cost fixing (`SolveOptions.cutoff`).
+    public var fixedByCutoff = 0
     public var seconds: Double
     /// GLPK's terminal output, captured instead of printed.
     public var log: String
@@ -247,7 +265,8 @@ public enum Solver {
     }
 
     private static func solveMIP(_ problem: Problem, model: Model, options: SolveOptions) throws(SolverError) -> Solution {
-        let search = SearchContext(startingSolution: options.startingSolution, nodeLimit: options.nodeLimit)
+        let search = SearchContext(model: model, startingSolution: options.startingSolution, nodeLimit: options.nodeLimit,
+                                   heuristic: options.heuristic, heuristicNodes: options.heuristicNodes)
         var parameters = glp_iocp()
         glp_init_iocp(&parameters)
         parameters.msg_lev = GLP_MSG_ERR
@@ -257,7 +276,7 @@ public enum Solver {
             parameters.mir_cuts = GLP_ON
             parameters.cov_cuts = GLP_ON
         }
-        let usePresolve = options.presolve && options.startingSolution == nil && options.startingBasis == nil
+        let usePresolve = options.presolve && options.startingSolution == nil && options.startingBasis == nil && options.cutoff == nil
         parameters.presolve = usePresolve ? GLP_ON : GLP_OFF
         if !usePresolve {
             var lp = glp_smcp()
@@ -287,6 +306,28 @@ public enum Solver {
             if code == GLP_ETMLIM { return Solution(status: .timeLimit, seconds: 0, log: "") }
             guard code == 0, status == GLP_OPT else { throw .glpk(ResultCode(rawValue: code)) }
         }
+        var fixed: [(column: Int32, type: Int32, lower: Double, upper: Double)] = []
+        if let cutoff = options.cutoff {
+            guard let columns = fixByReducedCost(problem, model: model, cutoff: cutoff) else {
+                return Solution(status: .infeasible, seconds: 0, log: "")
+            }
+            fixed = columns
+            if !fixed.isEmpty {
+                // The basis stays optimal (only nonbasic columns were fixed, at their values); the
+                // simplex confirms it, so that branch-and-bound has its optimal root.
+                var lp = glp_smcp()
+                glp_init_smcp(&lp)
+                lp.msg_lev = GLP_MSG_ERR
+                lp.presolve = GLP_OFF
+                lp.tm_lim = parameters.tm_lim
+                let code = glp_simplex(problem.pointer, &lp)
+                guard code == 0, glp_get_status(problem.pointer) == GLP_OPT else { throw .glpk(ResultCode(rawValue: code)) }
+            }
+        }
+        // The model as given again afterwards (its LP text, a printed solution's bounds).
+        defer {
+            for column in fixed { glp_set_col_bnds(problem.pointer, column.column, column.type, column.lower, column.upper) }
+        }
         let context = Unmanaged.passRetained(search)
         defer { context.release() }
         parameters.cb_info = context.toOpaque()
@@ -296,6 +337,7 @@ public enum Solver {
         }
 
         let code = glp_intopt(problem.pointer, &parameters)
+        search.fixed = fixed.count
         let status = glp_mip_status(problem.pointer)
         let hasSolution = status == GLP_OPT || status == GLP_FEAS
         var result: Solution
@@ -305,6 +347,7 @@ public enum Solver {
             result.gap = 0
             result.bestBound = result.objective
             result.nodes = search.nodes
+            result.fixedByCutoff = search.fixed
             return result
         case 0 where status == GLP_NOFEAS, GLP_ENOPFS:
             return Solution(status: .infeasible, seconds: 0, log: "")
@@ -324,7 +367,34 @@ public enum Solver {
         result.gap = search.gap
         result.bestBound = search.bestBound
         result.nodes = search.nodes
+        result.fixedByCutoff = search.fixed
         return result
+    }
+
+    /// Reduced-cost fixing at the optimal root LP (value z): moving a nonbasic integer column one
+    /// unit off its bound changes the LP's bound by its reduced cost d, so where z + d·(direction)
+    /// falls short of `cutoff`, no solution reaching the cutoff moves it: it is fixed at its bound.
+    /// Returns the columns fixed with their former bounds, or nil when z itself falls short.
+    private static func fixByReducedCost(_ problem: Problem, model: Model, cutoff: Double)
+        -> [(column: Int32, type: Int32, lower: Double, upper: Double)]? {
+        let maximize = model.sense == .maximize
+        let value = glp_get_obj_val(problem.pointer)
+        // How far the LP's bound may fall and still reach the cutoff, less a tolerance for rounding.
+        let room = (maximize ? value - cutoff : cutoff - value) + 1e-9 * max(1, abs(value))
+        guard room >= 0 else { return nil }
+        var fixed: [(column: Int32, type: Int32, lower: Double, upper: Double)] = []
+        for (i, column) in model.columns.enumerated() where column.kind != .continuous {
+            let j = Int32(i + 1)
+            let status = glp_get_col_stat(problem.pointer, j)
+            guard status == GLP_NL || status == GLP_NU else { continue }
+            // The bound's loss per unit moved off the bound, positive where moving hurts.
+            let loss = abs(glp_get_col_dual(problem.pointer, j))
+            guard loss > room + 1e-6 * max(1, loss) else { continue }
+            let at = status == GLP_NL ? glp_get_col_lb(problem.pointer, j) : glp_get_col_ub(problem.pointer, j)
+            fixed.append((j, glp_get_col_type(problem.pointer, j), glp_get_col_lb(problem.pointer, j), glp_get_col_ub(problem.pointer, j)))
+            glp_set_col_bnds(problem.pointer, j, GLP_FX, at, at)
+        }
+        return fixed
     }
 
     private static func read(
@@ -346,20 +416,49 @@ private final class SearchContext {
     var bestBound: Double?
     /// Nodes made so far (GLPK's count of every node the tree has had).
     var nodes = 0
+    /// Columns fixed by the cutoff before the search.
+    var fixed = 0
 
-    init(startingSolution: [Double]?, nodeLimit: Int?) {
+    let heuristic: (([Double]) -> [Double]?)?
+    var heuristicNodes: Int
+    let model: Model
+    var columns: Int { model.columns.count }
+
+    init(model: Model, startingSolution: [Double]?, nodeLimit: Int?, heuristic: (([Double]) -> [Double]?)? = nil, heuristicNodes: Int = 0) {
+        self.model = model
         self.startingSolution = startingSolution
         self.nodeLimit = nodeLimit
+        self.heuristic = heuristic
+        self.heuristicNodes = heuristicNodes
+    }
+
+    /// The node's LP solution to the heuristic, and what it returns (of the right size) to GLPK.
+    private func offerHeuristic(_ tree: OpaquePointer) {
+        guard let heuristic, heuristicNodes > 0 else { return }
+        heuristicNodes -= 1
+        let problem = glp_ios_get_prob(tree)
+        // The MIP presolver searches a problem of its own: its columns are not the model's.
+        guard glp_get_num_cols(problem) == Int32(columns) else { return }
+        let values = (0..<columns).map { glp_get_col_prim(problem, Int32($0 + 1)) }
+        if let proposal = heuristic(values) { offer(proposal, to: tree) }
+    }
+
+    /// A solution to GLPK as an incumbent, once it is checked against the model.
+    private func offer(_ solution: [Double], to tree: OpaquePointer) {
+        guard model.isFeasible(solution) else { return }
+        var values = solution
+        values.insert(0, at: 0) // GLPK arrays are 1-based
+        _ = glp_ios_heur_sol(tree, &values)
     }
 
     func callback(_ tree: OpaquePointer) {
         switch glp_ios_reason(tree) {
         case GLP_IHEUR:
-            if var start = startingSolution {
+            if let start = startingSolution {
                 startingSolution = nil
-                start.insert(0, at: 0) // GLPK arrays are 1-based
-                _ = glp_ios_heur_sol(tree, &start)
+                offer(start, to: tree)
             }
+            offerHeuristic(tree)
         case GLP_ISELECT, GLP_IBINGO:
             let node = glp_ios_best_node(tree)
             if node != 0 {

@@ -131,6 +131,94 @@ import Testing
         return model
     }
 
+    /// Reduced-cost fixing at a cutoff (`SolveOptions.cutoff`), against enumeration on random
+    /// assignment models with integer scores (4 items into 3 bins of random capacity, 12 binaries,
+    /// maximised and minimised): at any cutoff up to the optimum GLPK still proves the optimum; above
+    /// it, it finds nothing that reaches the cutoff; columns are fixed along the way; and the model
+    /// is left as given (its LP text equals the one of a solve without a cutoff).
+    @Test func aCutoffKeepsEveryOptimumThatReachesItAgainstEnumeration() throws {
+        var state: UInt64 = 11
+        func next(_ n: Int) -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int(state >> 33) % n }
+        var fixedSome = 0, checked = 0
+        for trial in 0..<40 {
+            let maximize = trial % 2 == 0
+            let (items, bins) = (4, 3)
+            var model = Model(name: "assign", sense: maximize ? .maximize : .minimize)
+            var score = [[Int]](), weight = [[Int]]()
+            var x: [[Model.Variable]] = []
+            for i in 0..<items {
+                score.append((0..<bins).map { _ in (maximize ? 1 : -1) * (1 + next(60)) })
+                weight.append((0..<bins).map { _ in 1 + next(5) })
+                x.append((0..<bins).map { j in model.addVariable("x_\(i)_\(j)", kind: .binary, objective: Double(score[i][j])) })
+            }
+            let capacity = (0..<bins).map { _ in 2 + next(5) }
+            for i in 0..<items { model.addConstraint("item\(i)", (0..<bins).map { (x[i][$0], 1.0) }, upper: 1) }
+            for j in 0..<bins { model.addConstraint("bin\(j)", (0..<items).map { (x[$0][j], Double(weight[$0][j])) }, upper: Double(capacity[j])) }
+            // Enumeration: each item in no bin or one of three.
+            var best = maximize ? Int.min : Int.max
+            for code in 0..<(0..<items).reduce(1, { total, _ in total * (bins + 1) }) {
+                var c = code, value = 0, load = [Int](repeating: 0, count: bins)
+                for i in 0..<items {
+                    let bin = c % (bins + 1) - 1
+                    c /= bins + 1
+                    if bin >= 0 { value += score[i][bin]; load[bin] += weight[i][bin] }
+                }
+                if zip(load, capacity).allSatisfy({ $0 <= $1 }) { best = maximize ? max(best, value) : min(best, value) }
+            }
+            let plain = try Solver.solve(model, options: SolveOptions(cuts: false, keepLPText: true))
+            #expect(plain.objective.map { Int($0.rounded()) } == best, "trial \(trial)")
+            let direction = maximize ? 1 : -1
+            for offset in [-40, -10, -1, 0, 1, 5] {
+                let cutoff = best + direction * offset // offset ≤ 0: the optimum reaches it
+                let reachable = maximize ? cutoff <= best : cutoff >= best
+                let solution = try Solver.solve(model, options: SolveOptions(cuts: false, cutoff: Double(cutoff), keepLPText: true))
+                checked += 1
+                if solution.fixedByCutoff > 0 { fixedSome += 1 }
+                #expect(solution.lpText == plain.lpText, "trial \(trial): the model was not restored")
+                if reachable {
+                    #expect(solution.isProvenOptimal && solution.objective.map { Int($0.rounded()) } == best,
+                            "trial \(trial), cutoff \(cutoff): \(solution.status) \(solution.objective ?? .nan), optimum \(best)")
+                } else {
+                    let found = solution.objective.map { Int($0.rounded()) }
+                    #expect(solution.status == .infeasible || found.map { maximize ? $0 < cutoff : $0 > cutoff } == true,
+                            "trial \(trial), cutoff \(cutoff) beyond the optimum \(best): \(solution.status) \(found ?? 0)")
+                }
+            }
+        }
+        #expect(checked == 240 && fixedSome > 20, "columns fixed in only \(fixedSome) of \(checked) solves")
+    }
+
+    /// A heuristic (`SolveOptions.heuristic`) sees the root's LP solution, and what it offers is
+    /// used only when it is feasible: GLPK itself would take any solution on trust. The same check
+    /// guards a starting solution.
+    @Test func aHeuristicsSolutionIsUsedOnlyWhenFeasible() throws {
+        let model = Self.knapsack(items: 60, capacity: 15_000.5, seed: 7)
+        let best = try Solver.solve(model, options: SolveOptions(presolve: false, cuts: false))
+        let optimum = try #require(best.values), bestValue = try #require(best.objective)
+        #expect(best.isProvenOptimal && model.isFeasible(optimum))
+        final class Calls: @unchecked Sendable { var sizes: [Int] = [] } // called on the solving thread only
+        let calls = Calls()
+        // Two nodes: GLPK counts the root before it solves it.
+        var options = SolveOptions(nodeLimit: 2, presolve: false, cuts: false)
+        options.heuristic = { values in calls.sizes.append(values.count); return optimum }
+        let alone = try Solver.solve(model, options: SolveOptions(nodeLimit: 2, presolve: false, cuts: false))
+        #expect(alone.objective.map { $0 < bestValue - 1e-6 } ?? true, "two nodes found the optimum without help: the test shows nothing")
+        let helped = try Solver.solve(model, options: options)
+        #expect(calls.sizes == [60], "called \(calls.sizes.count) times")
+        #expect(helped.status == .nodeLimit || helped.isProvenOptimal)
+        #expect(helped.objective.map { abs($0 - bestValue) < 1e-6 } == true, "the heuristic's optimum was not used")
+        // Everything packed: over the capacity, so it must not become the incumbent.
+        let overfull = [Double](repeating: 1, count: 60)
+        #expect(!model.isFeasible(overfull))
+        options.heuristic = { _ in overfull }
+        let refused = try Solver.solve(model, options: options)
+        #expect(refused.values.map { model.isFeasible($0) } ?? true)
+        #expect((refused.objective ?? 0) <= bestValue + 1e-6)
+        let started = try Solver.solve(model, options: SolveOptions(nodeLimit: 2, presolve: false, cuts: false, startingSolution: overfull))
+        #expect(started.values.map { model.isFeasible($0) } ?? true)
+        #expect((started.objective ?? 0) <= bestValue + 1e-6)
+    }
+
     @Test func timeLimitIsReportedNotMistakenForOptimal() throws {
         // A hard-ish knapsack with a tiny time limit; whatever GLPK reaches, the status is honest.
         let model = Self.knapsack(items: 300, capacity: 75_000.5, seed: 42)

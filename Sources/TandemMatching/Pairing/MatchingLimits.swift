@@ -28,6 +28,11 @@ enum MatchingLimits {
     /// the network's pairs and reports the gap to the bound.
     static let searchCandidates = 20_000
 
+    /// The closing search rounds the LP solutions of up to 10 nodes of each search by the network
+    /// (`ClosingSearch.roundedByNetwork`), fewer on larger models: calls × candidate pairs stays
+    /// within this (a call takes about 3 ms at 1,900 pairs, 50 ms at 6,000).
+    static let heuristicWork = 20_000
+
     /// Pairs left free by the closing search's first priced-down model of the total-score stage
     /// (`ClosingSearch.totalScore`): GLPK's branch-and-bound settles a model this size in about a
     /// second; each next model has twice as many.
