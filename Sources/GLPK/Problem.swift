@@ -73,6 +73,22 @@ final class Problem {
         for (j, status) in basis.columns.enumerated() { glp_set_col_stat(pointer, Int32(j + 1), code(status)) }
     }
 
+    /// Every row's and column's current basis status.
+    func basis() -> StartingBasis {
+        func status(_ code: Int32) -> StartingBasis.Status {
+            switch code {
+            case GLP_BS: return .basic
+            case GLP_NU: return .upper
+            case GLP_NS: return .fixed
+            case GLP_NF: return .free
+            default: return .lower
+            }
+        }
+        let rows = Int(glp_get_num_rows(pointer)), columns = Int(glp_get_num_cols(pointer))
+        return StartingBasis(rows: (0..<rows).map { status(glp_get_row_stat(pointer, Int32($0 + 1))) },
+                             columns: (0..<columns).map { status(glp_get_col_stat(pointer, Int32($0 + 1))) })
+    }
+
     deinit {
         glp_delete_prob(pointer)
     }

@@ -34,6 +34,9 @@ public struct SolveOptions: Sendable {
     /// called where GLPK's MIP presolver runs (its problem's variables are not the model's).
     public var heuristic: (@Sendable ([Double]) -> [Double]?)? = nil
     public var heuristicNodes = 1
+    /// Keep the root LP's optimal basis (`Solution.rootBasis`): a larger model that holds this one
+    /// can start its simplex from it (`startingBasis`).
+    public var keepRootBasis = false
     /// Keep the model in CPLEX LP format (`glp_write_lp`), so it can be re-solved elsewhere.
     public var keepLPText = false
     /// Keep GLPK's printable solution (`glp_print_mip` / `glp_print_sol`).
@@ -63,6 +66,30 @@ public struct StartingBasis: Sendable {
     public init(rows: [Status], columns: [Status]) {
         self.rows = rows
         self.columns = columns
+    }
+
+    /// `basis`, of `smaller`, carried over to `model`, which holds it (rows and columns matched by
+    /// name): what `model` has besides is a basic row or a column at its bound (a column fixed in
+    /// `smaller` and free here at the bound it was fixed at). That is a basis of `model` whenever
+    /// every row of `smaller` is in it, and primal feasible when the new columns' zeros keep `smaller`'s
+    /// solution feasible; nil where a row is missing (the counts would not add up).
+    public static func carried(_ basis: StartingBasis, of smaller: Model, to model: Model) -> StartingBasis? {
+        guard basis.rows.count == smaller.rows.count, basis.columns.count == smaller.columns.count else { return nil }
+        let oldRows = Dictionary(smaller.rows.indices.map { (smaller.rows[$0].name, $0) }, uniquingKeysWith: { first, _ in first })
+        let oldColumns = Dictionary(smaller.columns.indices.map { (smaller.columns[$0].name, $0) }, uniquingKeysWith: { first, _ in first })
+        let rows = model.rows.map { row in oldRows[row.name].map { basis.rows[$0] } ?? .basic }
+        let columns = model.columns.map { column -> Status in
+            let fixed = column.lower != nil && column.lower == column.upper
+            guard let j = oldColumns[column.name] else { return fixed ? .fixed : column.lower != nil ? .lower : column.upper != nil ? .upper : .free }
+            switch basis.columns[j] {
+            case .basic: return .basic
+            case _ where fixed: return .fixed
+            case .fixed: return smaller.columns[j].lower.map { $0 == column.upper } == true && column.upper != nil ? .upper : .lower
+            case let status: return status
+            }
+        }
+        let basic = rows.count { $0 == .basic } + columns.count { $0 == .basic }
+        return basic == model.rows.count ? StartingBasis(rows: rows, columns: columns) : nil
     }
 }
 
@@ -106,6 +133,8 @@ public struct Solution: Sendable {
     public var nodes = 0
     /// Integer columns fixed by the cutoff's reduced-cost fixing (`SolveOptions.cutoff`).
     public var fixedByCutoff = 0
+    /// The root LP's optimal basis, when asked for (`SolveOptions.keepRootBasis`).
+    public var rootBasis: StartingBasis?
     public var seconds: Double
     /// GLPK's terminal output, captured instead of printed.
     public var log: String
@@ -290,7 +319,19 @@ public enum Solver {
             // Should it fail, the primal simplex carries on from wherever it stopped.
             lp.meth = GLP_DUALP
             lp.r_test = GLP_RT_FLIP
+            if options.startingBasis != nil {
+                // A basis handed over is most often primal feasible (a smaller model's optimum, the
+                // new columns at zero): the primal simplex continues from it.
+                lp.meth = GLP_PRIMAL
+                lp.r_test = GLP_RT_HAR
+            }
             var code = glp_simplex(problem.pointer, &lp)
+            if options.startingBasis != nil && (code == GLP_EBADB || code == GLP_ESING || code == GLP_ECOND) {
+                // The basis handed over was not one after all: GLPK's own starting basis instead.
+                glp_adv_basis(problem.pointer, 0)
+                (lp.meth, lp.r_test) = (GLP_DUALP, GLP_RT_FLIP)
+                code = glp_simplex(problem.pointer, &lp)
+            }
             if code != 0 && code != GLP_ETMLIM && code != GLP_ENOPFS && code != GLP_ENODFS {
                 lp.meth = GLP_PRIMAL
                 lp.r_test = GLP_RT_HAR
@@ -306,10 +347,13 @@ public enum Solver {
             if code == GLP_ETMLIM { return Solution(status: .timeLimit, seconds: 0, log: "") }
             guard code == 0, status == GLP_OPT else { throw .glpk(ResultCode(rawValue: code)) }
         }
+        let rootBasis = options.keepRootBasis && !usePresolve ? problem.basis() : nil
         var fixed: [(column: Int32, type: Int32, lower: Double, upper: Double)] = []
         if let cutoff = options.cutoff {
             guard let columns = fixByReducedCost(problem, model: model, cutoff: cutoff) else {
-                return Solution(status: .infeasible, seconds: 0, log: "")
+                var none = Solution(status: .infeasible, seconds: 0, log: "")
+                none.rootBasis = rootBasis
+                return none
             }
             fixed = columns
             if !fixed.isEmpty {
@@ -348,9 +392,12 @@ public enum Solver {
             result.bestBound = result.objective
             result.nodes = search.nodes
             result.fixedByCutoff = search.fixed
+            result.rootBasis = rootBasis
             return result
         case 0 where status == GLP_NOFEAS, GLP_ENOPFS:
-            return Solution(status: .infeasible, seconds: 0, log: "")
+            var none = Solution(status: .infeasible, seconds: 0, log: "")
+            none.rootBasis = rootBasis
+            return none
         case GLP_ENODFS:
             return Solution(status: .unbounded, seconds: 0, log: "")
         case GLP_EMIPGAP where hasSolution:
@@ -368,6 +415,7 @@ public enum Solver {
         result.bestBound = search.bestBound
         result.nodes = search.nodes
         result.fixedByCutoff = search.fixed
+        result.rootBasis = rootBasis
         return result
     }
 

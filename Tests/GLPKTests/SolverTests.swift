@@ -219,6 +219,36 @@ import Testing
         #expect((started.objective ?? 0) <= bestValue + 1e-6)
     }
 
+    /// The root basis of a smaller model, carried to a larger one that holds it
+    /// (`StartingBasis.carried`), starts its search: same optimum as from scratch. A model that lacks
+    /// one of the smaller one's rows gets no basis (its counts would not add up).
+    @Test func aSmallerModelsRootBasisStartsALargerOne() throws {
+        let scores = [[9.0, 4, 7, 3], [2, 8, 6, 5], [7, 5, 9, 4], [3, 9, 2, 8]]
+        func assignment(_ allowed: (Int, Int) -> Bool, dropRow: String? = nil) -> Model {
+            var model = Model(name: "assign", sense: .maximize)
+            var x: [Int: [(Model.Variable, Double)]] = [:], y: [Int: [(Model.Variable, Double)]] = [:]
+            for i in 0..<4 { for j in 0..<4 where allowed(i, j) {
+                let v = model.addVariable("x_\(i)_\(j)", kind: .binary, objective: scores[i][j])
+                x[i, default: []].append((v, 1)); y[j, default: []].append((v, 1))
+                if "link_\(i)_\(j)" != dropRow { model.addConstraint("link_\(i)_\(j)", [(v, 2)], upper: 2) }
+            } }
+            for (i, terms) in x.sorted(by: { $0.key < $1.key }) where "row_\(i)" != dropRow { model.addConstraint("row_\(i)", terms, upper: 1) }
+            for (j, terms) in y.sorted(by: { $0.key < $1.key }) { model.addConstraint("col_\(j)", terms, upper: 1) }
+            return model
+        }
+        let small = assignment { i, j in (i + j) % 2 == 0 }, large = assignment { _, _ in true }
+        var keep = SolveOptions(presolve: false, cuts: false)
+        keep.keepRootBasis = true
+        let first = try Solver.solve(small, options: keep)
+        let basis = try #require(first.rootBasis)
+        #expect(basis.rows.count == small.rows.count && basis.columns.count == small.columns.count)
+        let carried = try #require(StartingBasis.carried(basis, of: small, to: large))
+        let cold = try Solver.solve(large, options: SolveOptions(presolve: false, cuts: false))
+        let warm = try Solver.solve(large, options: SolveOptions(presolve: false, cuts: false, startingBasis: carried))
+        #expect(cold.isProvenOptimal && warm.isProvenOptimal && cold.objective == warm.objective && cold.objective == 9 + 8 + 9 + 8)
+        #expect(StartingBasis.carried(basis, of: small, to: assignment({ _, _ in true }, dropRow: "row_0")) == nil)
+    }
+
     @Test func timeLimitIsReportedNotMistakenForOptimal() throws {
         // A hard-ish knapsack with a tiny time limit; whatever GLPK reaches, the status is honest.
         let model = Self.knapsack(items: 300, capacity: 75_000.5, seed: 42)
