@@ -18,14 +18,16 @@ public struct SolveOptions: Sendable {
     /// (checked against the model first: GLPK would take even an infeasible one on trust).
     public var startingSolution: [Double]? = nil
     /// A basis to start the simplex from (for example an optimal one found by a faster, special-
-    /// purpose method, so that GLPK only has to check it). Turns the presolvers off.
+    /// purpose method, so that GLPK only has to check it). The LP presolver is then off, and so is
+    /// the MIP presolver unless a `cutoff` has the root LP solved first.
     public var startingBasis: StartingBasis? = nil
     /// Only solutions at least this good (in the objective's direction) are wanted. After the root
     /// LP, every integer column whose reduced cost shows it cannot leave its bound in such a
     /// solution is fixed there (reduced-cost fixing: moving it one unit would take the LP's bound
     /// past the cutoff), which can shrink the search many times over; where the root LP itself
     /// does not reach the cutoff, the result is `.infeasible`. A solution found below the cutoff,
-    /// even "optimal", then only shows that none reaches it. Turns the MIP presolver off.
+    /// even "optimal", then only shows that none reaches it. The root LP is solved before GLPK's MIP
+    /// presolver runs (with no starting solution, it then takes the fixed columns out).
     public var cutoff: Double? = nil
     /// A problem-specific heuristic, handed the LP solution (one value per variable) of the first
     /// `heuristicNodes` nodes of branch-and-bound, the root first: a feasible solution it returns
@@ -356,7 +358,12 @@ public enum Solver {
                 return none
             }
             fixed = columns
-            if !fixed.isEmpty {
+            if options.presolve && options.startingSolution == nil {
+                // Nothing to start from: GLPK's MIP presolver takes the fixed columns out, and its
+                // search works on the smaller problem (at 3,331 pairs with 467 fixed, 417 nodes took
+                // 3.8 s without it).
+                parameters.presolve = GLP_ON
+            } else if !fixed.isEmpty {
                 // The basis stays optimal (only nonbasic columns were fixed, at their values); the
                 // simplex confirms it, so that branch-and-bound has its optimal root.
                 var lp = glp_smcp()
