@@ -900,10 +900,11 @@ def pruning_section(args, w, add):
         add(size, "pruning", "", "larger_overdue_restore_too_large", "yes" if s1.get("overdue_restore_too_large") else "no")
         add(size, "pruning", "", "default_rounds", s0.get("rounds"))
         add(size, "pruning", "", "larger_rounds", s1.get("rounds"))
-    w("The comparison is method for method. On pools this large, the roles of \"either\" applicants (who "
-      "offered to be a senior or a junior) are decided by a rule rather than searched (see the README's known "
-      "limits), and both runs use that same rule, so neither objective is necessarily the true optimum: the "
-      "loss measures only what the pruning changes. Both runs use the same export, month, binary and a fresh "
+    w("The comparison is method for method. Where a stage is not proven (on pools this large the roles of "
+      "\"either\" applicants, who offered to be a senior or a junior, are chosen by the network's bound and "
+      "searched only where few pairs could still change the total score: see the README's known limits), "
+      "neither objective is necessarily the true optimum, and the loss measures only what the pruning changes "
+      "under the same method. Both runs use the same export, month, binary and a fresh "
       "ledger; the objectives are as each run's `summary.md` shows them (scores in points), from the last "
       "round when pairs the scheduler could not fit were ruled out and the pairing solved again. *Solve* is the "
       "run's whole pairing time (every round and GLPK's check), without the scoring.\n")

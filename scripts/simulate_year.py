@@ -309,8 +309,10 @@ def simulate(args):
         json.dump({"runs": runs, "binary_sha256": binary_sha, "year_sha256": sha256_file(year_csv)},
                   open(marker, "w"), indent=1)
         if not args.keep:
-            shutil.rmtree(os.path.join(work, "reports"), ignore_errors=True)
-        shutil.rmtree(os.path.join(args.data, "trash"), ignore_errors=True)
+            # Into the trash too, which scripts/simulate-year empties once every size has run: deleted
+            # here, the next size's runs would create their files right after.
+            os.makedirs(trash, exist_ok=True)
+            os.rename(os.path.join(work, "reports"), os.path.join(trash, f"reports-n{args.size}.{os.getpid()}.{time.time_ns()}"))
     runs = json.load(open(marker))["runs"]
 
     ledger = os.path.join(work, "ledger.sqlite")

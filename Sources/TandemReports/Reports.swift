@@ -84,11 +84,7 @@ public enum Reports {
     /// Waiting first (past the target first, then the longest wait), then those in running pairs, then
     /// juniors whose pair completed.
     static func sortedUnmatched(_ list: [UnmatchedApplicant]) -> [UnmatchedApplicant] {
-        let rank: [Pool.Standing: Int] = [.waiting: 0, .inRunningPair: 1, .finished: 2]
-        return list.sorted { a, b in
-            (rank[a.standing]!, a.overdue ? 0 : 1, -a.waitingDays, a.applicant.email.key)
-                < (rank[b.standing]!, b.overdue ? 0 : 1, -b.waitingDays, b.applicant.email.key)
-        }
+        HTMLReport.unmatchedOrder(list).map { list[$0] }
     }
 
     /// What a coordinator reads first: counts, the solver's word on each stage, and the pairs.
