@@ -48,16 +48,25 @@ struct ExplanationTests {
 
     /// One senior with one place; two juniors whose only allowed senior is that one, the first
     /// waiting longer. `withFallback` gives the first junior a second senior to fall back on.
-    func scarceSenior(withFallback: Bool) throws -> (pool: Pool, result: MatchingResult, senior: Applicant, fallback: Applicant,
-                                                     first: Applicant, second: Applicant, refused: Applicant) {
+    /// Someone not asked about, as an explanation names them: with their address where another
+    /// applicant has the same name (the generated pools repeat names).
+    func named(_ person: Applicant, in pool: Pool) -> String {
+        pool.applicants.filter { $0.name == person.name }.count > 1 ? "\(person.name) <\(person.email)>" : person.name
+    }
+
+    /// `sharedName`: the senior and the fallback senior both called that (two people of one name).
+    func scarceSenior(withFallback: Bool, sharedName: String? = nil) throws -> (pool: Pool, result: MatchingResult, senior: Applicant,
+                                                                                fallback: Applicant, first: Applicant, second: Applicant,
+                                                                                refused: Applicant) {
         let base = try Fixture.baseline()
-        let senior = try base.plainPair(skip: 0).senior
-        let fallback = try #require(base.result.pairs.first { $0.senior.role == .senior && $0.senior.email != senior.email }).senior
+        var senior = try base.plainPair(skip: 0).senior
+        var fallback = try #require(base.result.pairs.first { $0.senior.role == .senior && $0.senior.email != senior.email }).senior
+        if let sharedName { (senior.name, fallback.name) = (sharedName, sharedName) }
         let juniors = base.result.pairs.map(\.junior).filter { $0.role == .junior }
         let first = juniors[1], second = juniors[2], refused = juniors[3]
         var applicants = base.applicants
         for s in [senior, fallback] {
-            applicants.modify(s) { $0.capacity = 1; $0.conflicts = []; $0.timeZone = senior.timeZone }
+            applicants.modify(s) { $0.capacity = 1; $0.conflicts = []; $0.timeZone = senior.timeZone; $0.name = s.name }
         }
         for junior in [first, second] {
             applicants.modify(junior) {
@@ -90,9 +99,10 @@ struct ExplanationTests {
         let text = try Explanation.explain(emails: [s.second.email.text], pool: s.pool, config: Fixture.config, result: s.result)
         #expect(text.contains("Applied on 2026-08-15 as a junior partner (mentee)"))
         #expect(text.contains("Waiting: 17 days by 2026-09-01, when this round's sessions start; within the scheme's 3-month target."))
-        #expect(text.contains("Not paired this month.\nWhy: 1 allowed partner (\(s.senior.name)), but that partner was placed elsewhere"))
-        #expect(text.contains("\(s.senior.name) is full: their place went to \(s.first.name) (score "))
-        #expect(text.contains("Pairing them would pair as many people, but not the same ones: \(s.first.name) (waiting 62 days) would be left unpaired so that \(s.second.name) (waiting 17 days) could be paired"))
+        let (senior, first) = (named(s.senior, in: s.pool), named(s.first, in: s.pool))
+        #expect(text.contains("Not paired this month.\nWhy: 1 allowed partner (\(senior)), but that partner was placed elsewhere"))
+        #expect(text.contains("\(senior) is full: their place went to \(first) (score "))
+        #expect(text.contains("Pairing them would pair as many people, but not the same ones: \(first) (waiting 62 days) would be left unpaired so that \(s.second.name) (waiting 17 days) could be paired"))
 
         let refused = try Explanation.explain(emails: [s.refused.email.text], pool: s.pool, config: Fixture.config, result: s.result)
         #expect(refused.contains("Cannot be paired in any role: did not consent to share their details."))
@@ -104,15 +114,28 @@ struct ExplanationTests {
         #expect(s.result.contains(senior: s.senior, junior: s.second))
         #expect(s.result.contains(senior: s.fallback, junior: s.first))
         let text = try Explanation.explain(emails: [s.first.email.text, s.senior.email.text], pool: s.pool, config: Fixture.config, result: s.result)
+        let (fallback, second) = (named(s.fallback, in: s.pool), named(s.second, in: s.pool))
         #expect(text.contains("They were not paired together."))
         #expect(text.contains("- \(s.first.name) as senior, \(s.senior.name) as junior: not allowed: \(s.first.name) cannot be a senior partner: applied as a junior partner."))
         #expect(text.contains("- \(s.senior.name) as senior, \(s.first.name) as junior: allowed, score "))
-        #expect(text.contains("What each got instead:\n- \(s.first.name): junior partner of \(s.fallback.name) (score "))
-        #expect(text.contains("- \(s.senior.name): senior partner for \(s.second.name) (score "))
-        #expect(text.contains("Why not \(s.senior.name) with \(s.first.name): \(s.senior.name) is full: their place went to \(s.second.name)"))
-        #expect(text.contains("\(s.first.name) was paired with \(s.fallback.name) instead"))
+        #expect(text.contains("What each got instead:\n- \(s.first.name): junior partner of \(fallback) (score "))
+        #expect(text.contains("- \(s.senior.name): senior partner for \(second) (score "))
+        #expect(text.contains("Why not \(s.senior.name) with \(s.first.name): \(s.senior.name) is full: their place went to \(second)"))
+        #expect(text.contains("\(s.first.name) was paired with \(fallback) instead"))
         #expect(text.contains("Pairing them would leave 2 more people unpaired"))
         #expect(text.contains("the chosen pairs keep more people paired (everyone else keeping the role this month's pairing gave them)."))
+    }
+
+    /// Someone who shares their name with a person asked about is told apart by their e-mail
+    /// address: "junior partner of Pat Quinn" must not read as the Pat Quinn the question was about.
+    @Test func aPartnerOfTheSameNameAsThePersonAskedAboutIsToldApart() throws {
+        let s = try scarceSenior(withFallback: true, sharedName: "Pat Quinn")
+        #expect(s.result.contains(senior: s.fallback, junior: s.first))
+        let text = try Explanation.explain(emails: [s.first.email.text, s.senior.email.text], pool: s.pool, config: Fixture.config, result: s.result)
+        #expect(text.hasPrefix("\(s.first.name) <\(s.first.email)> and Pat Quinn <\(s.senior.email)>"))
+        #expect(text.contains("What each got instead:\n- \(s.first.name): junior partner of Pat Quinn <\(s.fallback.email)> (score "))
+        #expect(text.contains("\n- Pat Quinn: senior partner for \(s.second.name) (score "))
+        #expect(!text.contains("of Pat Quinn (score"))
     }
 }
 

@@ -42,6 +42,7 @@ public enum Explanation {
             guard let i = explainer.index[EmailAddress(email).key] else { throw .notInPool(EmailAddress(email).text) }
             return i
         }
+        explainer.asked = Set(people)
         if people.count == 2 && people[0] != people[1] {
             return try explainer.explainPair(people[0], people[1])
         }
@@ -72,12 +73,20 @@ struct Explainer {
     let juniorsOf: [Int: [Int]]
     let forced: Set<Int64>
     let unmatchedReason: [Int: String]
+    /// Names two or more applicants share: anyone but the people asked about (named with their
+    /// address at the top) is then written with their e-mail address too, so that "junior partner of
+    /// Aisha Ahmed" cannot be read as the Aisha Ahmed the question was about.
+    let sharedNames: Set<String>
+    var asked: Set<Int> = []
 
     static func key(_ s: Int, _ j: Int) -> Int64 { Int64(s) << 32 | Int64(j) }
 
     init(pool: Pool, config: SchemeConfig, result: MatchingResult) throws {
         self.pool = pool
         self.config = config
+        var seen = Set<String>(), shared = Set<String>()
+        for a in pool.applicants where !a.name.isEmpty && !seen.insert(a.name).inserted { shared.insert(a.name) }
+        sharedNames = shared
         scorer = try Scorer(pool: pool, config: config, instruments: result.carry.scorer?.instruments ?? .system)
         let index = Dictionary(pool.applicants.enumerated().map { ($0.element.email.key, $0.offset) }, uniquingKeysWith: { a, _ in a })
         self.index = index
@@ -728,7 +737,8 @@ struct Explainer {
 
     func name(_ i: Int) -> String {
         let a = pool.applicants[i]
-        return a.name.isEmpty ? a.email.text : a.name
+        if a.name.isEmpty { return a.email.text }
+        return sharedNames.contains(a.name) && !asked.contains(i) ? "\(a.name) <\(a.email.text)>" : a.name
     }
 
     func full(_ i: Int) -> String {
