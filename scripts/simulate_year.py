@@ -308,7 +308,7 @@ def simulate(args):
             runs.append(r)
         json.dump({"runs": runs, "binary_sha256": binary_sha, "year_sha256": sha256_file(year_csv)},
                   open(marker, "w"), indent=1)
-        if not args.keep:
+        if not args.keep and os.path.exists(os.path.join(work, "reports")):
             # Into the trash too, which scripts/simulate-year empties once every size has run: deleted
             # here, the next size's runs would create their files right after.
             os.makedirs(trash, exist_ok=True)

@@ -408,15 +408,6 @@ public enum HTMLReport {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// The indices of `list` in unmatched.csv's order (`Reports.sortedUnmatched`), sorting small keys
-    /// rather than the applicants themselves (which cost a third of a second at 10,000 people).
-    static func unmatchedOrder(_ list: [UnmatchedApplicant]) -> [Int] {
-        let keys = list.map { u in
-            (u.standing == .waiting ? 0 : u.standing == .inRunningPair ? 1 : 2, u.overdue ? 0 : 1, -u.waitingDays, u.applicant.email.key)
-        }
-        return list.indices.sorted { keys[$0] < keys[$1] }
-    }
-
     /// What the coordinator can do about each kind of reason, where there is something to do.
     static let fixes: [String: String] = [
         rejectedKind: "Correct the row in the form's sheet (the detail says how; <code>tandem check</code> lists each problem) and run the month again.",
@@ -452,7 +443,7 @@ public enum HTMLReport {
             }
         }
         let unmatched = facts.summary.matching.unmatched
-        for u in unmatchedOrder(unmatched).lazy.map({ unmatched[$0] }) {
+        for u in Reports.unmatchedOrder(unmatched).lazy.map({ unmatched[$0] }) {
             let (kind, detail) = kind(of: u.reason)
             // Changed in place: a copy taken out of the dictionary would copy its details at every person.
             groups[kind, default: ReasonGroup(kind: kind)].people += 1

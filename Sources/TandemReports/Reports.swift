@@ -84,7 +84,16 @@ public enum Reports {
     /// Waiting first (past the target first, then the longest wait), then those in running pairs, then
     /// juniors whose pair completed.
     static func sortedUnmatched(_ list: [UnmatchedApplicant]) -> [UnmatchedApplicant] {
-        HTMLReport.unmatchedOrder(list).map { list[$0] }
+        unmatchedOrder(list).map { list[$0] }
+    }
+
+    /// The indices of `list` in that order (report.html lists them so too), sorting small keys rather
+    /// than comparing the applicants themselves (which cost a third of a second at 10,000 people).
+    static func unmatchedOrder(_ list: [UnmatchedApplicant]) -> [Int] {
+        let keys = list.map { u in
+            (u.standing == .waiting ? 0 : u.standing == .inRunningPair ? 1 : 2, u.overdue ? 0 : 1, -u.waitingDays, u.applicant.email.key)
+        }
+        return list.indices.sorted { keys[$0] < keys[$1] }
     }
 
     /// What a coordinator reads first: counts, the solver's word on each stage, and the pairs.

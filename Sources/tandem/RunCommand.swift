@@ -76,7 +76,8 @@ extension Tandem {
                 throw Failure(error.description)
             }
             lap("the ledger's history read")
-            let (input, configuration, kept) = try runInput(scheme: scheme, month: firstMonth, history: snapshot.history)
+            let (input, configuration, kept) = try runInput(scheme: scheme, month: firstMonth, history: snapshot.history,
+                                                            instruments: instruments)
             let output: RunOutput
             do {
                 output = try Progress.whileRunning { () throws(PipelineError) -> RunOutput in try MonthlyRun.run(input) }
@@ -101,11 +102,12 @@ extension Tandem {
 
         /// The month's inputs, read from disk; the bytes of configuration, overrides and holidays that the
         /// run's fingerprint covers; and what the ledger keeps of them for `tandem explain`.
-        private func runInput(scheme: SchemeFolder, month: YearMonth, history: SchemeHistory) throws -> (RunInput, [[UInt8]], RunInputs) {
+        private func runInput(scheme: SchemeFolder, month: YearMonth, history: SchemeHistory,
+                              instruments: Instruments) throws -> (RunInput, [[UInt8]], RunInputs) {
             var input = RunInput(applications: try Files.read(export.applications, what: "applications file"),
                                  applicationsFile: export.applications, config: scheme.config, firstMonth: month)
             input.encoding = Files.encoding(export.encoding)
-            input.instruments = .fromEnvironment()
+            input.instruments = instruments
             let (holidays, note) = Files.holidays(config: scheme.config, firstMonth: month)
             if let note { printError("tandem: \(note)") }
             input.holidays = holidays
@@ -125,7 +127,7 @@ extension Tandem {
         /// Each file is fingerprinted as it is written, so the outputs are not read a second time.
         private func write(_ output: RunOutput, to folder: String, input: RunInput, configuration: [[UInt8]], kept: RunInputs,
                            ledger: PlannedLedger, snapshot: LedgerSnapshot, month: YearMonth,
-                           lap: (String) -> Void = { _ in }) throws -> Ledger {
+                           lap: (String) -> Void) throws -> Ledger {
             let staged: Files.StagedFolder
             let fingerprinting = Fingerprinting()
             do {

@@ -98,8 +98,15 @@ import TandemPipeline
                                      appliedOn: LocalDate(year: 2026, month: 1 + i % 7, day: 1 + i % 5)),
                 waitingDays: 30 + (i * 37) % 11, overdue: standing == .waiting && i % 4 == 0, reason: "r", standing: standing, full: false)
         }
-        #expect(HTMLReport.unmatchedOrder(list).map { list[$0].applicant.email.key }
-            == Reports.sortedUnmatched(list).map(\.applicant.email.key))
+        // The rule written out on its own: waiting first (past the target first, then the longest
+        // wait), then those in running pairs, then juniors whose pair completed; then by e-mail key.
+        let rank: [Pool.Standing: Int] = [.waiting: 0, .inRunningPair: 1, .finished: 2]
+        let expected = list.sorted { a, b in
+            (rank[a.standing]!, a.overdue ? 0 : 1, -a.waitingDays, a.applicant.email.key)
+                < (rank[b.standing]!, b.overdue ? 0 : 1, -b.waitingDays, b.applicant.email.key)
+        }.map(\.applicant.email.key)
+        #expect(Reports.unmatchedOrder(list).map { list[$0].applicant.email.key } == expected)
+        #expect(Reports.sortedUnmatched(list).map(\.applicant.email.key) == expected)
     }
 
     @Test func trendCountsEarlierMonthsWithTheTarget() {
