@@ -157,10 +157,10 @@ struct ClosingSearch {
     /// pairs the multipliers leave free at T, and makes those they fix as made; so on the model of
     /// those pairs alone, GLPK either finds the best pairing scoring T or more — then it is the
     /// stage's optimum, whatever the rest of the model holds — or proves there is none, and T − 1
-    /// bounds the stage. The pairing in hand's score is the target as soon as its model is small
-    /// enough (`MatchingLimits.pricedPairsLimit`; searched from it, this settles the stage); until
-    /// then targets go down from near the bound, the first leaving at most
-    /// `MatchingLimits.pricedPairs` pairs free, each next one twice as many. A stage still open
+    /// bounds the stage. Targets go down from near the bound, the first leaving at most
+    /// `MatchingLimits.pricedPairs` pairs free, each next one twice as many, until the pairing in
+    /// hand's own score leaves at most 1.5 times as many and at most `MatchingLimits.pricedPairsLimit`
+    /// (searched from it, its model settles the stage). A stage still open
     /// after that keeps the best pairing found and the bound the targets left. At 1,000 applicants
     /// the first two targets left 1,636 and 3,035 of 10,590 pairs, and GLPK proved the optimum in
     /// 0.8 s, where the whole model took 3 to 5 s; at 2,000 a 3,275-pair model found the optimum
@@ -195,9 +195,10 @@ struct ClosingSearch {
             priced = nil
         } else if let carried = scoreBound, carried.floor == floor {
             priced = carried.pairSlack.count == model.candidates.count ? carried
-                : stages.totalScoreBound(floor: floor, reached: low, from: carried, solves: MatchingLimits.scoreRefineSolves, rows: rows)
+                : stages.totalScoreBound(floor: floor, reached: low, from: carried, solves: MatchingLimits.scoreRefineSolves, rows: rows,
+                                         pairing: incumbent)
         } else {
-            priced = stages.totalScoreBound(floor: floor, reached: low, rows: rows)
+            priced = stages.totalScoreBound(floor: floor, reached: low, rows: rows, pairing: incumbent)
         }
         if let priced { high = min(high, priced.bound) }
         // The bound's slacks, when it has them for this model: without them the model is searched whole.
@@ -214,25 +215,27 @@ struct ClosingSearch {
         if pricing != nil, low < high {
             instruments.debug("search total-score: \(freePairs(low)) pairs free at the pairing in hand's score, \(freePairs(high - 1)) just below the bound")
         }
-        var restarted = false, warmed = false
+        var restarted = false
         while low < high {
             // The pairing in hand's score when its model is small enough (one search then settles the
-            // stage), else the lowest target whose model has at most `size` pairs. A pairing in hand
-            // whose model has more than 1.5 times `firstPricedPairs` pairs goes after a smaller model
-            // first: its own best pairing is often far better, and its root basis starts the larger
-            // one's simplex. At 2,000 applicants a 3,275-pair model found the optimum in 0.42 s, whose
-            // own 6,461-pair model then proved it in 0.68 s, where the pairing in hand's 6,720-pair
-            // model alone took 1.28 s; in a month of the 24,000-a-year simulation 0.41 s and 0.99 s
-            // against 2.06 s (5,805 pairs).
+            // stage) and at most 1.5 times `size`, else the lowest target whose model has at most
+            // `size` pairs, `size` doubling each time. The smaller models go first because their own
+            // best pairing is often far better than the one in hand, and their root basis starts the
+            // larger one's simplex. At 2,000 applicants a 3,275-pair model found the optimum in 0.42 s,
+            // whose own 6,461-pair model then proved it in 0.68 s, where the pairing in hand's
+            // 6,720-pair model alone took 1.28 s; in a month of the 24,000-a-year simulation 0.41 s
+            // and 0.99 s against 2.06 s (5,805 pairs). At 1,000 applicants, where the 1,632-pair
+            // model held no better pairing, the 3,035-pair one found and proved the optimum in 0.7 s;
+            // going from the first straight to the pairing in hand's 6,570 pairs took 1.6 s.
             var target = low
             let free = freePairs(low)
-            if free > limit || (!warmed && 2 * free > 3 * size) {
-                guard size <= limit, size < slacks.count, let pricing else { break }
+            let smaller = size <= limit && size < slacks.count
+            if !smaller && free > limit { break }
+            if smaller, free > limit || 2 * free > 3 * size, let pricing {
                 let margin = slacks[size] - 1
                 target = (pricing.scaled - margin + NetworkStages.boundScale - 1) / NetworkStages.boundScale
                 size *= 2
                 if target >= high { continue } // even the bound leaves more pairs free: nothing to search
-                warmed = true
             }
             let fixed = pricing?.fixedPairs(reaching: target) ?? []
             let part = fixed.isEmpty ? nil : self.part(fixed)

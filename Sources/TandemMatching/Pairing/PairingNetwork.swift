@@ -40,7 +40,12 @@ struct PairingNetwork {
     ///   - floor: pairs scoring below it are left out (must-pairs never are: the matcher keeps floors at or below them).
     ///   - disabledBelow: pairs scoring below it are in the network but frozen at zero, so that
     ///     `enablePairs` can lower the floor later and the simplex continue from its tree.
-    init(model: PairingModel, roles: [Int: Role], floor: Int?, disabledBelow: Int? = nil) {
+    ///   - start: a pairing (candidate indices) the flow starts from instead of from nothing: each of
+    ///     its pairs that this network holds, in order, while its junior is free and its senior has a
+    ///     place left. A solution of a neighbouring problem (other roles, another floor or objective)
+    ///     saves about half of a solve's pivots, and more: at 10,000 applicants the priority stages
+    ///     with the rule's roles took 0.23 s from the relaxation's pairs, 0.88 s from nothing.
+    init(model: PairingModel, roles: [Int: Role], floor: Int?, disabledBelow: Int? = nil, start: [Int] = []) {
         self.model = model
         let n = model.pool.applicants.count
         simplex = NetworkSimplex(nodeCount: 0, arcs: []) // replaced once the arcs are known
@@ -110,6 +115,26 @@ struct PairingNetwork {
             for (s, count) in mustCount { for arc in placeArcs[s]!.prefix(count) { f[arc] = 1 } }
             f[0] = mustArcs.count
             flow = f
+        }
+        if !start.isEmpty {
+            // Each pair taken is one unit around source → junior → senior place → sink → source: a
+            // circulation, every arc on it at its bound of 1 except the return arc, which `treeArc` puts
+            // in the tree (as for must-pairs).
+            var f = flow ?? [Int](repeating: 0, count: arcs.count)
+            var arcOf: [Int: Int] = [:]
+            for (arc, e) in pairArcs { arcOf[e] = arc }
+            var used = [Int](repeating: 0, count: n) // places used per senior
+            for (s, count) in mustCount { used[s] = count }
+            for e in start where !model.isMust[e] && (disabledBelow == nil || model.pointsOf[e] >= disabledBelow!) {
+                let (s, j) = (model.seniorOf[e], model.juniorOf[e])
+                guard let arc = arcOf[e], f[juniorArc[j]] == 0, used[s] < max(1, model.remainingCapacity(s)) else { continue }
+                f[arc] = 1
+                f[juniorArc[j]] = 1
+                f[seniorFirstArc[s] + used[s]] = 1
+                used[s] += 1
+                f[0] += 1
+            }
+            flow = f[0] > 0 ? f : nil
         }
         simplex = NetworkSimplex(nodeCount: nodeLabels.count, arcs: arcs, initialFlow: flow,
                                  treeArc: flow == nil ? nil : (node: 1, arc: 0, parentNode: 0))

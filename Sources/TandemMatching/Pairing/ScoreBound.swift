@@ -55,6 +55,10 @@ extension NetworkStages {
         /// (-1: the pair is below the floor). See `fixedPairs`.
         var pairUsed: [Bool] = []
         var pairSlack: [Int] = []
+        /// The network of the loop's last flow: a second run on the same model at the same floor
+        /// (`improveScores`' refinement) continues from its tree instead of solving from nothing
+        /// (at 10,000 applicants its first solve took 234,000 pivots, 0.44 s, from nothing).
+        var lastFlow: PairingNetwork?
 
         /// Lagrangian reduced-cost fixing: the pairs that every pairing at this floor scoring at
         /// least `reached` makes (true) or leaves out (false), nil for the rest.
@@ -72,7 +76,7 @@ extension NetworkStages {
         /// bound there, but its per-pair slacks belong to this model's pairs.
         var carried: ScoreBound {
             var bound = self
-            (bound.scaled, bound.pairUsed, bound.pairSlack) = (Int.max, [], [])
+            (bound.scaled, bound.pairUsed, bound.pairSlack, bound.lastFlow) = (Int.max, [], [], nil)
             return bound
         }
 
@@ -127,12 +131,18 @@ extension NetworkStages {
     /// size, so that one row does not swamp the step). Where everyone waiting must be paired the
     /// bound then sees most of the priority stages' rows, and at 2,000 applicants comes within
     /// 0.01 % of the optimum (0.12 % without).
+    ///
+    /// `pairing`: where the first flow starts (`PairingNetwork.init(start:)`), usually the pairing in
+    /// hand; at 10,000 applicants its first solve took 126,000 pivots from it, 303,000 from nothing.
     func totalScoreBound(floor: Int?, reached: Int, from start: ScoreBound? = nil,
                          solves limit: Int = MatchingLimits.scoreBoundSolves,
-                         rows: PriorityRows = PriorityRows()) -> ScoreBound {
+                         rows: PriorityRows = PriorityRows(), pairing: [Int] = []) -> ScoreBound {
         let began = instruments.now()
         let scale = Self.boundScale
-        var network = PairingNetwork(model: model, roles: mustPairRoles, floor: floor)
+        // `start`'s last flow when it was on this model at this floor (its tree is as good a start as
+        // any); a network of its own otherwise.
+        var network = start.flatMap { $0.floor == floor ? $0.lastFlow : nil }
+            ?? PairingNetwork(model: model, roles: mustPairRoles, floor: floor, start: pairing)
         let base = network.gains(.totalScore).map { -$0 * scale }
         let free = network.juniorArc.indices.filter { network.juniorArc[$0] >= 0 && network.seniorFirstArc[$0] >= 0 }
         let places = free.map { network.seniorPlaceArcs($0).count }
@@ -246,7 +256,7 @@ extension NetworkStages {
         }
         instruments.debug("network: total-score bound \(best) at floor \(floor ?? -1) (pairing in hand \(reached)) in \(solves) solves, \(instruments.now() - began)s")
         return ScoreBound(floor: floor, bound: best, roles: bestRoles, prices: bestPrices, rewards: bestRewards, groupRewards: bestGroupRewards,
-                          scaled: bestScaled, pairUsed: bestUsed, pairSlack: bestSlack)
+                          scaled: bestScaled, pairUsed: bestUsed, pairSlack: bestSlack, lastFlow: network)
     }
 
     /// Per candidate pair, whether the optimal flow on `network` uses it, and its slack: |reduced
