@@ -127,6 +127,7 @@ public enum Matcher {
         var model = try pairingModel(of: candidateSet)
         // A later round has only fewer pairs: the roles and bound its first solve settled still serve.
         var settled = previous?.carry.pendingCheck?.settled
+        var start: [Int64] = [] // the pairs a solve of a model with pairs given back starts from
         if !givingBack.done {
             // Whom to give pairs back to is read off the priority stages alone; the score stages
             // wait until the candidate pairs are final.
@@ -137,6 +138,7 @@ public enum Matcher {
                 candidateSet = scorer.adding(extra, to: candidateSet)
                 model = try pairingModel(of: candidateSet)
                 settled = nil
+                start = early.relaxation
             }
         }
         var stages: [StageReport] = []
@@ -145,7 +147,7 @@ public enum Matcher {
         if !model.candidates.isEmpty {
             chosen = try solveByNetwork(model, config: config.matching,
                                         keepModels: models.keeps(candidatePairs: model.candidates.count), reports: &stages,
-                                        pending: &pending, reusing: settled, search: search, instruments: instruments)
+                                        pending: &pending, reusing: settled, start: start, search: search, instruments: instruments)
         }
         let solved = instruments.now()
         instruments.debug("matcher: scoring \(scored - started)s, solving and restoring \(solved - scored)s")
@@ -241,10 +243,10 @@ public enum Matcher {
     /// stages is left to `confirm`.
     private static func solveByNetwork(_ model: PairingModel, config: MatchingConfig, keepModels: Bool,
                                        reports: inout [StageReport], pending: inout PendingCheck?,
-                                       reusing earlier: NetworkStages.Settled?, search: Bool,
+                                       reusing earlier: NetworkStages.Settled?, start: [Int64], search: Bool,
                                        instruments: Instruments) throws(MatchingError) -> [Int] {
         let stages = NetworkStages(model: model, instruments: instruments)
-        var (final, relaxation, passes, settled) = stages.solve(reusing: earlier)
+        var (final, relaxation, passes, settled) = stages.solve(reusing: earlier, start: start)
         let bounds = stages.bounds(final: &final, relaxation: &relaxation)
         settled?.relaxation = relaxation
         settled?.scoreBound = final.scoreBound
