@@ -44,6 +44,14 @@ struct ExplanationTests {
         let unaffected = try Explanation.explain(emails: [other.junior.email.text], pool: base.pool, config: Fixture.config,
                                                  result: base.result, notMade: notMade)
         #expect(unaffected.contains("Paired as the junior partner with:") && !unaffected.contains("not made"))
+        // Asked about with someone else, the not-made pair is named as such there too.
+        let two = try Explanation.explain(emails: [pair.junior.email.text, other.senior.email.text], pool: base.pool,
+                                          config: Fixture.config, result: base.result, notMade: notMade)
+        let instead = try #require(two.split(separator: "\n").first { $0.hasPrefix("- \(pair.junior.name): ") })
+        #expect(instead.contains("junior partner of \(named(pair.senior, in: base.pool))") && instead.hasSuffix(", chosen but not made: both wait for next month)."))
+        let untouched = try Explanation.explain(emails: [other.junior.email.text, pair.senior.email.text], pool: base.pool,
+                                                config: Fixture.config, result: base.result)
+        #expect(!untouched.contains("not made"))
     }
 
     /// One senior with one place; two juniors whose only allowed senior is that one, the first

@@ -213,6 +213,12 @@ struct Explainer {
         return lines
     }
 
+    /// ", chosen but not made" for a pair the scheduler could not fit, to follow its score where
+    /// another person's explanation names it (their own says why, `describePair`).
+    func notMadeNote(_ s: Int, _ j: Int) -> String {
+        notMadeReason(senior: s, junior: j) == nil ? "" : ", chosen but not made: both wait for next month"
+    }
+
     /// Why the scheduler could not fit the pair of `s` and `j`, when it was chosen but not made.
     func notMadeReason(senior s: Int, junior j: Int) -> String? {
         notMade[Pool.pairKey(senior: pool.applicants[s].email.key, junior: pool.applicants[j].email.key)]
@@ -357,19 +363,19 @@ struct Explainer {
     func placement(of q: Int, wanted: Role) -> [String] {
         switch wanted {
         case .junior:
-            if let s = seniorOf[q] { return ["\(name(q)) was paired with \(name(s)) instead (score \(number(pairTotal(s, q))))"] }
+            if let s = seniorOf[q] { return ["\(name(q)) was paired with \(name(s)) instead (score \(number(pairTotal(s, q)))\(notMadeNote(s, q)))"] }
             if let juniors = juniorsOf[q] { return ["\(name(q)) became a senior partner instead, for \(list(juniors.map(name)))"] }
             return ["\(name(q)) is not paired either"]
         case .senior:
             let places = remainingCapacity(q)
             if let juniors = juniorsOf[q] {
-                let who = list(juniors.map { "\(name($0)) (score \(number(pairTotal(q, $0))))" })
+                let who = list(juniors.map { "\(name($0)) (score \(number(pairTotal(q, $0)))\(notMadeNote(q, $0)))" })
                 if juniors.count >= places {
                     return ["\(name(q)) is full: \(places == 1 ? "their place went" : "all \(places) places went") to \(who)"]
                 }
                 return ["\(name(q)) still has \(count(places - juniors.count, "free place")) (paired with \(who))"]
             }
-            if let s = seniorOf[q] { return ["\(name(q)) was made a junior partner instead, with \(name(s))"] }
+            if let s = seniorOf[q] { return ["\(name(q)) was made a junior partner instead, with \(name(s))\(notMadeNote(s, q).isEmpty ? "" : " (chosen but not made: both wait for next month)")"] }
             return ["\(name(q)) is not paired either"]
         }
     }
@@ -465,9 +471,9 @@ struct Explainer {
 
     func outcome(_ p: Int) -> String {
         if let juniors = juniorsOf[p] {
-            return "senior partner for " + list(juniors.map { "\(name($0)) (score \(number(pairTotal(p, $0))))" }) + "."
+            return "senior partner for " + list(juniors.map { "\(name($0)) (score \(number(pairTotal(p, $0)))\(notMadeNote(p, $0)))" }) + "."
         }
-        if let s = seniorOf[p] { return "junior partner of \(name(s)) (score \(number(pairTotal(s, p))))." }
+        if let s = seniorOf[p] { return "junior partner of \(name(s)) (score \(number(pairTotal(s, p)))\(notMadeNote(s, p)))." }
         return "not paired" + (unmatchedReason[p].map { ": \($0)" } ?? "") + "."
     }
 

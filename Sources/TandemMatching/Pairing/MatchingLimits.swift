@@ -45,15 +45,16 @@ enum MatchingLimits {
     /// keeps the best pairing found and reports its gap to the bound the targets left.
     static let pricedPairsLimit = 7_000
 
-    /// Rounds of `NetworkStages.repairRoles`, each one more solve of the priority stages (about
-    /// 0.6 s at 10,000 applicants, 7 s at 100,000); the repair stops at the first round that does not
+    /// Rounds of `NetworkStages.repairRoles`, each one more solve of the priority stages, started
+    /// from the last round's pairs (a few hundredths of a second at 10,000 applicants, 1 to 3 s at
+    /// 100,000); the repair stops at the first round that does not
     /// improve them. On the 10,000-applicant benchmark pool the rounds paired 86, 26 and 5 more of
     /// the people the rule's roles left out; at 100,000 the second round was the last kept (overdue
     /// paired 58,280 → 60,104, the third undone).
     static let roleRepairRounds = 5
 
-    /// Floors `NetworkStages.improveScores` probes with scored roles, each about half a pass (6 s
-    /// at 10,000 applicants, most of it the bound's first solve, from scratch). The first is the
+    /// Floors `NetworkStages.improveScores` probes with scored roles, each most of a pass (3.5 s
+    /// at 10,000 applicants, nearly all of it the bound's 60 flows). The first is the
     /// floor's count bound, which held at 2,000 and 10,000 applicants; on the small pools of
     /// `BruteForceTests` (the network alone, no closing search) the scored roles reached the
     /// optimum in 75 of the 88 pools that needed roles, the rule alone in 43.
