@@ -213,3 +213,49 @@ import TandemModel
         print("priority-rows bound: \(checked) pools (\(withEveryone) pairing everyone, \(withGroups) with group rows), tighter than without in \(tighter); fixings made in \(fixedSome) of \(3 * checked) bounds")
     }
 }
+
+extension BruteForceTests {
+    /// A network started from a pairing (`PairingNetwork.init(start:)`) begins with a valid flow
+    /// (each junior once, each senior within their places, the pairs below a floor left out) and a
+    /// consistent tree, and reaches the same value at every stage as one started from nothing,
+    /// whatever the start: the optimal pairing, a random order of every pair, or the greedy pairs;
+    /// with every "either" applicant free on both sides, and with the rule's roles above a floor.
+    @Test func networksStartedFromAPairingReachTheSameStages() throws {
+        var config = SchemeConfig()
+        config.matching.candidatesPerPerson = 1000
+        var checked = 0
+        for seed in 0..<60 {
+            var rng = SeededGenerator(seed: UInt64(seed) &* 2_713 &+ 5)
+            guard let (_, candidates, model) = try Self.randomModel(6...10, rng: &rng, config: config) else { continue }
+            let stages = NetworkStages(model: model, instruments: .system)
+            let best = Self.bestPairing(candidates, pool: model.pool, target: config.matching.waitingTargetMonths).pairs
+            let index = Dictionary(uniqueKeysWithValues: candidates.enumerated().map { (Int64($1.senior) << 32 | Int64($1.junior), $0) })
+            let optimal = best.compactMap { index[Int64($0.senior) << 32 | Int64($0.junior)] }
+            let floor = model.pointsOf.sorted()[model.pointsOf.count / 3]
+            let starts = [optimal, model.pointsOf.indices.shuffled(using: &rng), stages.greedyPairing]
+            var relaxation = PairingNetwork(model: model, roles: [:], floor: nil)
+            _ = relaxation.solve(.overdue)
+            for (roles, floor) in [([:], nil), (relaxation.settledRoles(), floor)] as [([Int: PairingNetwork.Role], Int?)] {
+                var cold = PairingNetwork(model: model, roles: roles, floor: floor)
+                let expected = model.stages.map { cold.solve($0) }
+                for start in starts {
+                    var warm = PairingNetwork(model: model, roles: roles, floor: floor, start: start)
+                    #expect(warm.simplex.treeIsConsistent())
+                    var asJunior = [Int](repeating: 0, count: model.pool.applicants.count), asSenior = asJunior
+                    for e in warm.chosen {
+                        asJunior[model.juniorOf[e]] += 1
+                        asSenior[model.seniorOf[e]] += 1
+                        #expect(floor == nil || model.pointsOf[e] >= floor!, "seed \(seed): a pair below the floor in the start")
+                    }
+                    #expect(asJunior.allSatisfy { $0 <= 1 })
+                    #expect(asSenior.indices.allSatisfy { asSenior[$0] <= max(1, model.remainingCapacity($0)) })
+                    let reached = model.stages.map { warm.solve($0) }
+                    #expect(reached == expected, "seed \(seed): \(reached) from a start, \(expected) from nothing")
+                    #expect(warm.simplex.treeIsConsistent())
+                }
+            }
+            checked += 1
+        }
+        #expect(checked >= 40, "only \(checked) pools had a pair")
+    }
+}
