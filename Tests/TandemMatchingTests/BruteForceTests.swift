@@ -229,8 +229,8 @@ extension BruteForceTests {
             guard let (_, candidates, model) = try Self.randomModel(6...10, rng: &rng, config: config) else { continue }
             let stages = NetworkStages(model: model, instruments: .system)
             let best = Self.bestPairing(candidates, pool: model.pool, target: config.matching.waitingTargetMonths).pairs
-            let index = Dictionary(uniqueKeysWithValues: candidates.enumerated().map { (Int64($1.senior) << 32 | Int64($1.junior), $0) })
-            let optimal = best.compactMap { index[Int64($0.senior) << 32 | Int64($0.junior)] }
+            let index = Dictionary(uniqueKeysWithValues: candidates.enumerated().map { (Scorer.orderedKey($1.senior, $1.junior), $0) })
+            let optimal = best.compactMap { index[Scorer.orderedKey($0.senior, $0.junior)] }
             let floor = model.pointsOf.sorted()[model.pointsOf.count / 3]
             let starts = [optimal, model.pointsOf.indices.shuffled(using: &rng), stages.greedyPairing]
             var relaxation = PairingNetwork(model: model, roles: [:], floor: nil)

@@ -216,8 +216,11 @@ struct Explainer {
     /// ", chosen but not made" for a pair the scheduler could not fit, to follow its score where
     /// another person's explanation names it (their own says why, `describePair`).
     func notMadeNote(_ s: Int, _ j: Int) -> String {
-        notMadeReason(senior: s, junior: j) == nil ? "" : ", chosen but not made: both wait for next month"
+        notMadeReason(senior: s, junior: j) == nil ? "" : ", \(Self.notMadePhrase)"
     }
+
+    /// What `notMadeNote` says of such a pair.
+    static let notMadePhrase = "chosen but not made: both wait for next month"
 
     /// Why the scheduler could not fit the pair of `s` and `j`, when it was chosen but not made.
     func notMadeReason(senior s: Int, junior j: Int) -> String? {
@@ -375,7 +378,7 @@ struct Explainer {
                 }
                 return ["\(name(q)) still has \(count(places - juniors.count, "free place")) (paired with \(who))"]
             }
-            if let s = seniorOf[q] { return ["\(name(q)) was made a junior partner instead, with \(name(s))\(notMadeNote(s, q).isEmpty ? "" : " (chosen but not made: both wait for next month)")"] }
+            if let s = seniorOf[q] { return ["\(name(q)) was made a junior partner instead, with \(name(s))\(notMadeNote(s, q).isEmpty ? "" : " (\(Self.notMadePhrase))")"] }
             return ["\(name(q)) is not paired either"]
         }
     }

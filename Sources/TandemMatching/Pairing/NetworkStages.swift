@@ -304,7 +304,7 @@ struct NetworkStages {
     /// `chosen`'s pairs by their people, which stay the same from one model of the pool to the next.
     func pairKeys(_ chosen: [Int]) -> [Int64] { chosen.map(pairKey) }
 
-    private func pairKey(_ e: Int) -> Int64 { Int64(model.seniorOf[e]) << 32 | Int64(model.juniorOf[e]) }
+    private func pairKey(_ e: Int) -> Int64 { Scorer.orderedKey(model.seniorOf[e], model.juniorOf[e]) }
 
     /// The candidate pairs of this model that `keys` (`pairKeys`) name.
     func candidates(_ keys: [Int64]) -> [Int] {

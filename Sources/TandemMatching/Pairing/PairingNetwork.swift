@@ -121,16 +121,17 @@ struct PairingNetwork {
             // circulation, every arc on it at its bound of 1 except the return arc, which `treeArc` puts
             // in the tree (as for must-pairs).
             var f = flow ?? [Int](repeating: 0, count: arcs.count)
-            var arcOf: [Int: Int] = [:]
+            var arcOf = [Int](repeating: -1, count: model.candidates.count)
             for (arc, e) in pairArcs { arcOf[e] = arc }
             var used = [Int](repeating: 0, count: n) // places used per senior
             for (s, count) in mustCount { used[s] = count }
             for e in start where !model.isMust[e] && (disabledBelow == nil || model.pointsOf[e] >= disabledBelow!) {
                 let (s, j) = (model.seniorOf[e], model.juniorOf[e])
-                guard let arc = arcOf[e], f[juniorArc[j]] == 0, used[s] < max(1, model.remainingCapacity(s)) else { continue }
-                f[arc] = 1
+                let places = seniorPlaceArcs(s)
+                guard arcOf[e] >= 0, f[juniorArc[j]] == 0, used[s] < places.count else { continue }
+                f[arcOf[e]] = 1
                 f[juniorArc[j]] = 1
-                f[seniorFirstArc[s] + used[s]] = 1
+                f[places.lowerBound + used[s]] = 1
                 used[s] += 1
                 f[0] += 1
             }
