@@ -60,7 +60,8 @@ let package = Package(
         .testTarget(name: "TandemReportsTests", dependencies: ["TandemTestSupport", "TandemReports", "TandemPipeline", "TandemModel", "TandemMatching"]),
         .testTarget(name: "TandemPipelineTests", dependencies: ["TandemTestSupport", "TandemPipeline", "TandemReports", "TandemModel"]),
         // Runs the built `tandem` binary, so it depends on the executable being built first; also tests its staging.
-        .testTarget(name: "EndToEndTests", dependencies: ["tandem", "TandemTestSupport", "TandemModel", "TandemLedger"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["tandem", "TandemTestSupport", "TandemModel", "TandemLedger",
+                                                        .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TandemLedgerTests", dependencies: ["TandemTestSupport", 
             "TandemLedger", "TandemPipeline", "TandemModel", "TandemScheduling",
             .product(name: "GRDB", package: "GRDB.swift"),

@@ -89,7 +89,7 @@ public struct StatusReport: Sendable {
                      + (fullSeniors > 0 ? " (\(fullSeniors) seniors with every place taken)" : ""))
         if finished > 0 { lines.append("Pair completed, paired again only if they apply anew: \(finished) juniors") }
         lines.append("")
-        let overdue = waiting.filter { $0.due <= today }.count
+        let overdue = waiting.filter { WaitingTarget.isPast(appliedOn: $0.firstResponse, on: today, targetMonths: targetMonths) }.count
         lines.append("Waiting to be paired (in no running pair): \(waiting.count) (\(overdue) past the \(targetMonths)-month target)")
         for person in waiting {
             let days = person.due.daysSinceEpoch - today.daysSinceEpoch
@@ -214,15 +214,21 @@ extension Ledger {
     public func withdraw(email: String, today: LocalDate, note: String,
                          beforeCommit: (PairEnding) throws -> Void = { _ in }) throws(LedgerError) -> PairEnding {
         let key = EmailAddress(email).key
-        return try write { db in
+        /// Who may withdraw: checked before the backup (a typo makes no copy) and again inside the change.
+        func checkWithdrawable(_ db: Database) throws {
             guard let row = try Row.fetchOne(db, sql: "SELECT name, withdrawn_on FROM applicants WHERE email_key = ?", arguments: [key]) else {
                 throw LedgerError("no applicant '\(email)' in the ledger (tandem status lists everyone)")
             }
             if let on: String = row["withdrawn_on"] {
                 throw LedgerError("'\(email)' already withdrew on \(on)")
             }
-            try db.execute(sql: "UPDATE applicants SET withdrawn_on = ?, withdrawal_note = ? WHERE email_key = ?",
-                           arguments: ["\(today)", note, key])
+        }
+        try read(checkWithdrawable)
+        try prepareToChange(before: "withdraw-\(today)")
+        return try write { db in
+            try checkWithdrawable(db)
+            try db.execute(sql: "UPDATE applicants SET withdrawn_on = ?, withdrawal_note = ?, withdrawn_revision = ? WHERE email_key = ?",
+                           arguments: ["\(today)", note, try Self.revision(db) + 1, key])
             let pairs = try Self.pairs(db, whereClause: "status != 'ended' AND (senior_key = ? OR junior_key = ?)", arguments: [key, key])
             let reason = "withdrawal of \(email)" + (note.isEmpty ? "" : ": \(note)")
             let ending = try Self.end(db, pairs: pairs, today: today, reason: reason, person: key)
@@ -237,7 +243,8 @@ extension Ledger {
     public func endPair(senior: String, junior: String, reason: String, today: LocalDate,
                         beforeCommit: (PairEnding) throws -> Void = { _ in }) throws(LedgerError) -> PairEnding {
         let key = EmailAddress(senior).key + "|" + EmailAddress(junior).key
-        return try write { db in
+        /// The pair, if it may end: checked before the backup (a typo makes no copy) and again inside the change.
+        func endablePairs(_ db: Database) throws -> [PairRecord] {
             let pairs = try Self.pairs(db, whereClause: "key = ?", arguments: [key])
             guard let pair = pairs.first else {
                 throw LedgerError("no pair with senior '\(senior)' and junior '\(junior)' in the ledger (see tandem history EMAIL)")
@@ -245,6 +252,12 @@ extension Ledger {
             if pair.status == "ended" {
                 throw LedgerError("the pair \(senior) – \(junior) already ended on \(pair.endedOn ?? "?")")
             }
+            return pairs
+        }
+        _ = try read(endablePairs)
+        try prepareToChange(before: "end-pair-\(today)")
+        return try write { db in
+            let pairs = try endablePairs(db)
             let ending = try Self.end(db, pairs: pairs, today: today, reason: reason, person: nil)
             try Self.bumpRevision(db)
             try beforeCommit(ending)
@@ -259,8 +272,9 @@ extension Ledger {
             let remaining = pair.sessions.filter { !$0.cancelled && $0.session.start >= dayStart }.map(\.session)
             // A pair whose sessions are all past has completed; a withdrawal leaves it as it is.
             if remaining.isEmpty && person != nil { continue }
-            try db.execute(sql: "UPDATE pairs SET status = 'ended', ended_on = ?, end_reason = ? WHERE key = ?",
-                           arguments: ["\(today)", reason, pair.key])
+            // The revision this change will have (`bumpRevision` follows): explain rebuilds earlier runs without it.
+            try db.execute(sql: "UPDATE pairs SET status = 'ended', ended_on = ?, end_reason = ?, ended_revision = ? WHERE key = ?",
+                           arguments: ["\(today)", reason, try Self.revision(db) + 1, pair.key])
             for session in remaining {
                 var cancelled = session
                 cancelled.sequence += 1

@@ -98,6 +98,31 @@ public struct RecordedRun: Sendable {
     public var inputs: RunInputs?
     /// The month's new pairs as "senior|junior" e-mail keys.
     public var pairKeys: Set<String>
+    /// The ledger's revision once the run was recorded (nil before ledger v7): what came after it.
+    public var recordedRevision: Int?
+}
+
+/// Which of the coordinator's acts (an early end, a withdrawal) a recorded run saw, so that a month
+/// is rebuilt as it was run however the scheme went on. Acts carry the ledger's revision since v7;
+/// of older acts or runs, an act dated on or after the month's first day counts as after the run
+/// (runs are made before their month starts), the one guess the ledger can make for them.
+struct ActsSeen {
+    let runRevision: Int?
+    let monthStart: LocalDate
+
+    init(_ run: RecordedRun) {
+        runRevision = run.recordedRevision
+        monthStart = run.month.firstDay
+    }
+
+    func cameAfterRun(revision: Int?, on day: String?) -> Bool {
+        switch (runRevision, revision) {
+        case let (run?, act?): return act > run
+        case (.some, nil): return false  // an act from before v7, so before a run recorded since
+        case (nil, .some): return true   // an act since v7, so after a run recorded before
+        case (nil, nil): return day.flatMap(LocalDate.init(iso:)).map { $0 >= monthStart } ?? false
+        }
+    }
 }
 
 /// One pair a person was in, from the ledger.
@@ -119,6 +144,12 @@ public enum RecordPoint: String, Sendable, CaseIterable {
 extension Ledger {
     /// Reads the scheme's memory as of the start of `month`: pairs formed in earlier months, ended pairs,
     /// withdrawals, and who was seen first when. Refuses a month earlier than the latest recorded unless `force`.
+    /// The history a recorded run saw, as it saw it: later early ends and withdrawals left out
+    /// (`ActsSeen`), so that `tandem explain` tells the month as it was run.
+    public func snapshot(asRecorded run: RecordedRun) throws(LedgerError) -> SchemeHistory {
+        try read { db in try Self.history(db, before: run.month, seen: ActsSeen(run)) }
+    }
+
     public func snapshot(before month: YearMonth, force: Bool = false) throws(LedgerError) -> LedgerSnapshot {
         try read { db in
             let latest = try String.fetchOne(db, sql: "SELECT MAX(month) FROM runs").flatMap(YearMonth.init)
@@ -132,13 +163,18 @@ extension Ledger {
         }
     }
 
-    static func history(_ db: Database, before month: YearMonth) throws -> SchemeHistory {
+    /// The history as of the start of `month`; with `seen`, as a recorded run of that month saw it.
+    static func history(_ db: Database, before month: YearMonth, seen: ActsSeen? = nil) throws -> SchemeHistory {
         var history = SchemeHistory()
         let monthText = "\(month)"
         let monthStart = month.startInstant
+        /// Whether an ended pair had ended when the run being rebuilt was made (always, without `seen`).
+        func hadEnded(_ row: Row) -> Bool {
+            (row["status"] as String) == "ended" && !(seen?.cameAfterRun(revision: row["ended_revision"], on: row["ended_on"]) ?? false)
+        }
         // Every pair made in an earlier month, and every pair ended early whatever its month: never again.
         let pairs = try Row.fetchAll(db, sql: """
-            SELECT p.key, p.senior_key, p.junior_key, p.status, p.month_formed, p.junior_response,
+            SELECT p.key, p.senior_key, p.junior_key, p.status, p.month_formed, p.junior_response, p.ended_on, p.ended_revision,
                    (SELECT MAX(s.start) FROM sessions s WHERE s.pair_key = p.key) AS last_start,
                    (SELECT json_extract(s.session, '$.timeZone') FROM sessions s WHERE s.pair_key = p.key
                     ORDER BY s.start DESC LIMIT 1) AS last_zone
@@ -148,10 +184,11 @@ extension Ledger {
             """, arguments: [monthText])
         for row in pairs {
             let key: String = row["key"]
-            history.pairsMadeBefore.insert(key)
-            let status: String = row["status"]
+            let ended = hadEnded(row)
             let formed: String = row["month_formed"]
-            guard status != "ended", formed < monthText else { continue }
+            guard ended || formed < monthText else { continue }
+            history.pairsMadeBefore.insert(key)
+            guard !ended, formed < monthText else { continue }
             let lastStart: Int64 = row["last_start"] ?? 0
             let senior: String = row["senior_key"], junior: String = row["junior_key"]
             if Self.startsInOrAfter(month, lastStart, zone: row["last_zone"]) {
@@ -174,11 +211,21 @@ extension Ledger {
         }
         // Every scheduled session that may fall in the month or later in any zone (from 14 hours before
         // its first instant in UTC), of any pair not ended: nobody is booked twice.
-        for row in try Row.fetchAll(db, sql: """
+        // Rebuilding a recorded run, the sessions of pairs that ended after it count as they stood then.
+        let sessions = seen == nil ? """
             SELECT s.start, s."end", p.senior_key, p.junior_key FROM sessions s JOIN pairs p ON p.key = s.pair_key
             WHERE p.status != 'ended' AND p.month_formed < ? AND s.status = 'scheduled' AND s."end" > ?
             ORDER BY s.start, s.uid
-            """, arguments: [monthText, monthStart - Self.widestOffset]) {
+            """ : """
+            SELECT s.start, s."end", p.senior_key, p.junior_key, p.status, p.ended_on, p.ended_revision, s.status AS session_status
+            FROM sessions s JOIN pairs p ON p.key = s.pair_key
+            WHERE p.month_formed < ? AND s."end" > ?
+            ORDER BY s.start, s.uid
+            """
+        for row in try Row.fetchAll(db, sql: sessions, arguments: [monthText, monthStart - Self.widestOffset]) {
+            if seen != nil, hadEnded(row) || ((row["status"] as String) != "ended" && (row["session_status"] as String) != "scheduled") {
+                continue
+            }
             let start: Int64 = row["start"], end: Int64 = row["end"]
             history.commitments.append(Commitment(person: row["senior_key"], start: start, end: end))
             history.commitments.append(Commitment(person: row["junior_key"], start: start, end: end))
@@ -202,8 +249,11 @@ extension Ledger {
             guard let recorded = YearMonth(text) else { continue }
             history.months.append(SchemeMonth(month: recorded, pairs: row["pairs"], waitingDays: waits[text] ?? []))
         }
-        for row in try Row.fetchAll(db, sql: "SELECT email_key, withdrawn_on FROM applicants WHERE withdrawn_on IS NOT NULL") {
+        for row in try Row.fetchAll(db, sql: """
+            SELECT email_key, withdrawn_on, withdrawn_revision FROM applicants WHERE withdrawn_on IS NOT NULL
+            """) {
             let key: String = row["email_key"]
+            if seen?.cameAfterRun(revision: row["withdrawn_revision"], on: row["withdrawn_on"]) == true { continue }
             if let date = LocalDate(iso: row["withdrawn_on"]) {
                 history.withdrawnOn[key] = date
                 history.firstSeen[key] = nil
@@ -240,6 +290,7 @@ extension Ledger {
         let answers = try Self.jsonOfEach(applicants.map(Answers.init))
         let scheduled = output.schedule.scheduled.sorted(by: { $0.pair.key < $1.pair.key })
         var sessionJSON = scheduled.flatMap(\.sessions).map(SessionJSON.encode)[...]
+        try prepareToChange(before: "run-\(month)")
         try write { db in
             guard try Self.revision(db) == snapshot.revision else {
                 throw LedgerError("the ledger changed while this run was working (another tandem command?); nothing was recorded — run again")
@@ -337,6 +388,7 @@ extension Ledger {
                 WHERE status != 'ended'
                 """, arguments: [month.startInstant])
             try Self.bumpRevision(db)
+            try db.execute(sql: "UPDATE runs SET recorded_revision = ? WHERE month = ?", arguments: [try Self.revision(db), monthText])
             checkpoint(.insideTransaction)
             try beforeCommit()
         }
@@ -398,7 +450,7 @@ extension Ledger {
             }
             let keys = try String.fetchAll(db, sql: "SELECT key FROM pairs WHERE month_formed = ?", arguments: ["\(recorded)"])
             return RecordedRun(month: recorded, inputFile: row["input_file"], inputFingerprint: row["input_fingerprint"],
-                               inputs: inputs, pairKeys: Set(keys))
+                               inputs: inputs, pairKeys: Set(keys), recordedRevision: row["recorded_revision"])
         }
     }
 

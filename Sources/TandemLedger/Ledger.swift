@@ -13,8 +13,7 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible, LocalizedEr
 
 /// The scheme's memory between months, in one SQLite file (GRDB).
 ///
-/// Tables (migrations "v1", "v2-run-applicants-by-email" and "v3-withdrawn-outcome", applied in order by a
-/// `DatabaseMigrator`):
+/// Tables (migrations "v1" to "v7-act-revisions", applied in order by a `DatabaseMigrator`):
 /// - `runs`: one row per recorded month — fingerprints of the input, configuration and outputs, and the
 ///   solver's results.
 /// - `run_applicants`: who each run saw, their first and latest response, and the outcome (paired this run,
@@ -26,7 +25,12 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible, LocalizedEr
 /// - `sessions`: every session by UID with its start, end, `SEQUENCE`, status, and the whole
 ///   `ScheduledSession` (JSON) so an update or cancellation can be written months later.
 /// - `meta`: `revision`, raised by every change, so a run that read the ledger notices if another command
-///   changed it in the meantime.
+///   changed it in the meantime. Runs, early ends and withdrawals keep the revision they made (v7), so
+///   `explain` rebuilds a month without what came after its run.
+///
+/// The file: recognised before anything is read or written (`LedgerFile`: Tandem's application id, a
+/// known schema version, SQLite's quick check); copied to `backups/` before each change (`LedgerBackups`).
+/// One writer at a time is the executable's `LedgerLock`.
 ///
 /// Durability: rollback journal (`journal_mode=DELETE`) with `synchronous=FULL`. A run's results go in with
 /// one transaction; a process killed before `COMMIT` leaves a hot journal that SQLite rolls back the next
@@ -52,10 +56,41 @@ public final class Ledger: Sendable {
     let database: DatabaseQueue
     /// The file, or ":memory:".
     public let path: String
+    /// Where copies of the file go before each change; nil in memory.
+    public let backups: LedgerBackups?
 
-    /// Opens (creating if needed) the ledger at `path` and brings its schema up to date.
-    public init(path: String) throws(LedgerError) {
+    /// Opens the existing ledger at `path`: refused unless `LedgerFile.inspect` recognises it as a
+    /// Tandem ledger this version knows; then its schema is brought up to date.
+    /// SQLite's check of the whole file comes first: a damaged ledger is never read into a report or a
+    /// run, let alone written to.
+    public convenience init(existing path: String) throws(LedgerError) {
+        switch LedgerFile.inspect(path, knownMigrations: Self.migrator.migrations) {
+        case .missing: throw LedgerError("the ledger '\(path)' does not exist")
+        case .refused(let why): throw LedgerError(why)
+        case .tandem: try self.init(opening: path)
+        }
+        if let damage = try read({ db in LedgerFile.damage(db) }) {
+            throw LedgerError(LedgerFile.damaged(path, damage))
+        }
+    }
+
+    /// Makes a new ledger at `path`, which must not exist yet (only `tandem run` recording a first month does).
+    public static func create(at path: String) throws(LedgerError) -> Ledger {
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw LedgerError("'\(path)' exists already; a new ledger is made only where there is no file")
+        }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw LedgerError("cannot make the folder for the ledger '\(path)': \(error.localizedDescription)")
+        }
+        return try Ledger(opening: path)
+    }
+
+    private init(opening path: String) throws(LedgerError) {
         self.path = path
+        backups = path == ":memory:" ? nil : LedgerBackups(ledger: path)
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.journalMode = .default
@@ -64,21 +99,27 @@ public final class Ledger: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         do {
-            if path != ":memory:" {
-                let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                database = try DatabaseQueue(path: path, configuration: configuration)
-            } else {
-                database = try DatabaseQueue(configuration: configuration)
-            }
+            database = path == ":memory:" ? try DatabaseQueue(configuration: configuration)
+                                          : try DatabaseQueue(path: path, configuration: configuration)
             try Self.migrator.migrate(database)
         } catch {
-            throw LedgerError("cannot open the ledger '\(path)': \(error)")
+            throw LedgerError("cannot open the ledger '\(path)': \(LedgerFile.plain(error))")
         }
     }
 
     /// An empty ledger in memory (tests).
-    public static func inMemory() throws(LedgerError) -> Ledger { try Ledger(path: ":memory:") }
+    public static func inMemory() throws(LedgerError) -> Ledger { try Ledger(opening: ":memory:") }
+
+    /// Before a command changes the ledger: SQLite's check of the file (a damaged ledger is never
+    /// written to), then a copy of it as it is into `backups/` (none for an empty, new ledger).
+    func prepareToChange(before what: String) throws(LedgerError) {
+        guard let backups else { return }
+        let (damage, revision, empty): (String?, Int, Bool) = try read { db in
+            (LedgerFile.damage(db), try Self.revision(db), try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM runs") == 0)
+        }
+        if let damage { throw LedgerError(LedgerFile.damaged(path, damage)) }
+        if !empty { try backups.save(database, revision: revision, before: what) }
+    }
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -208,6 +249,22 @@ public final class Ledger: Sendable {
                 DROP INDEX run_applicants_email;
                 """)
         }
+        // Tandem's mark and schema version in the file's header, so that a ledger is recognised before
+        // anything is written to it and a newer Tandem's ledger is refused (`LedgerFile`).
+        migrator.registerMigration("v6-application-id") { db in
+            try db.execute(sql: "PRAGMA application_id = \(LedgerFile.applicationID)")
+            try db.execute(sql: "PRAGMA user_version = 6")
+        }
+        // The order of the coordinator's acts and the runs, by the ledger's revision, so that `tandem
+        // explain` rebuilds a month without the early ends and withdrawals that came after its run.
+        migrator.registerMigration("v7-act-revisions") { db in
+            try db.execute(sql: """
+                ALTER TABLE runs ADD COLUMN recorded_revision INTEGER;
+                ALTER TABLE pairs ADD COLUMN ended_revision INTEGER;
+                ALTER TABLE applicants ADD COLUMN withdrawn_revision INTEGER;
+                PRAGMA user_version = 7;
+                """)
+        }
         return migrator
     }
 
@@ -227,8 +284,10 @@ public final class Ledger: Sendable {
             return try database.read { db in try body(db) }
         } catch let error as LedgerError {
             throw error
+        } catch where LedgerFile.isDamage(error) {
+            throw LedgerError(LedgerFile.damaged(path, LedgerFile.plain(error)))
         } catch {
-            throw LedgerError("cannot read the ledger '\(path)': \(error)")
+            throw LedgerError("cannot read the ledger '\(path)': \(LedgerFile.plain(error))")
         }
     }
 
@@ -238,8 +297,10 @@ public final class Ledger: Sendable {
             return try database.write { db in try body(db) }
         } catch let error as LedgerError {
             throw error
+        } catch where LedgerFile.isDamage(error) {
+            throw LedgerError(LedgerFile.damaged(path, LedgerFile.plain(error)))
         } catch {
-            throw LedgerError("cannot write the ledger '\(path)': \(error)")
+            throw LedgerError("cannot write the ledger '\(path)': \(LedgerFile.plain(error))")
         }
     }
 

@@ -128,7 +128,7 @@ extension Tandem {
             input.models = .never
             input.allowSmallerExport = true
             do {
-                input.history = try ledger.snapshot(before: run.month, force: true).history
+                input.history = try ledger.snapshot(asRecorded: run)
             } catch {
                 throw Failure(error.description)
             }

@@ -117,17 +117,64 @@ enum Files {
         let parent = target.deletingLastPathComponent()
         try manager.createDirectory(at: parent, withIntermediateDirectories: true)
         let name = target.lastPathComponent
-        for leftover in (try? manager.contentsOfDirectory(atPath: parent.path)) ?? [] {
-            let url = parent.appendingPathComponent(leftover)
-            if leftover.hasPrefix(".\(name).writing-") {
-                try? manager.removeItem(at: url)
-            } else if leftover.hasPrefix(".\(name).previous-") {
-                if manager.fileExists(atPath: target.path) { try? manager.removeItem(at: url) } else { try manager.moveItem(at: url, to: target) }
-            }
-        }
+        cleanLeftovers(in: parent.path)
         let staging = parent.appendingPathComponent(".\(name).writing-\(getpid())")
         let previous = parent.appendingPathComponent(".\(name).previous-\(getpid())")
         try manager.createDirectory(at: staging, withIntermediateDirectories: true)
+        do {
+            try writeAll(files, into: staging, written: written)
+        } catch {
+            // A full disk or a bad path: what was staged goes, so no hidden folder is left behind.
+            try? manager.removeItem(at: staging)
+            throw error
+        }
+        return StagedFolder(staging: staging, target: target, previous: previous)
+    }
+
+    /// Removes what commands that stopped part-way (killed, or the machine went down) left in `folder`:
+    /// their hidden staging folders, and a folder moved aside for a swap that never committed (put
+    /// back if its place is empty, else removed). Only a leftover whose process is gone is touched,
+    /// never one of a command still running. Returns the paths removed or put back, to tell the coordinator.
+    @discardableResult
+    static func cleanLeftovers(in folder: String) -> [String] {
+        let manager = FileManager.default
+        var cleaned: [String] = []
+        for entry in (try? manager.contentsOfDirectory(atPath: folder)) ?? [] {
+            guard let leftover = Leftover(entry), !leftover.ownerIsRunning else { continue }
+            let path = folder + "/" + entry
+            let target = folder + "/" + leftover.name
+            if leftover.kind == "previous" && !manager.fileExists(atPath: target) {
+                if (try? manager.moveItem(atPath: path, toPath: target)) != nil { cleaned.append(path) }
+            } else if (try? manager.removeItem(atPath: path)) != nil {
+                cleaned.append(path)
+            }
+        }
+        return cleaned.sorted()
+    }
+
+    /// A hidden working folder's name, `.NAME.writing-PID` or `.NAME.previous-PID`, taken apart.
+    struct Leftover {
+        let name: String
+        let kind: String
+        let pid: Int32
+
+        init?(_ entry: String) {
+            guard entry.hasPrefix("."), let dash = entry.lastIndex(of: "-"), let pid = Int32(entry[entry.index(after: dash)...]),
+                  let dot = entry[..<dash].lastIndex(of: ".") else { return nil }
+            let kind = String(entry[entry.index(after: dot)..<dash])
+            guard kind == "writing" || kind == "previous", dot > entry.index(after: entry.startIndex) else { return nil }
+            self.name = String(entry[entry.index(after: entry.startIndex)..<dot])
+            self.kind = kind
+            self.pid = pid
+        }
+
+        /// Whether the process that made it still runs (and is not this one, whose own are never leftovers).
+        var ownerIsRunning: Bool { pid != getpid() && (kill(pid, 0) == 0 || errno == EPERM) }
+    }
+
+    /// Writes every file into `staging`, with the marker listing them last.
+    private static func writeAll<Files: RandomAccessCollection<OutputFile> & Sendable>(_ files: Files, into staging: URL,
+                      written: @escaping @Sendable (OutputFile) -> Void = { _ in }) throws where Files.Index == Int {
         // Making a file's bytes runs here; the disk writes and `written` (the fingerprint) run on a
         // second thread, in the same order, at most `inFlight` files behind.
         let writer = BackgroundWriter(inFlight: 64)
@@ -156,7 +203,6 @@ enum Files {
         let marker = OutputFolder.marker(listing: paths)
         writer.submit { try createFile(staging.path + "/" + OutputFolder.markerName, contents: marker) }
         try writer.finish()
-        return StagedFolder(staging: staging, target: target, previous: previous)
     }
 
     /// `files`, each made when the loop reaches it, but made in batches on every core: at 10,000

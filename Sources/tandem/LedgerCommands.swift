@@ -11,20 +11,43 @@ struct LedgerOptions: ParsableArguments {
 
     /// The ledger, which must exist: a mistyped path is an error, never a new empty ledger that a
     /// later run would take for a new scheme.
+    /// Anything but a Tandem ledger of a version this one knows is refused before a byte is written (`LedgerFile`).
     static func openExisting(_ path: String) throws -> Ledger {
         guard FileManager.default.fileExists(atPath: path) else {
             throw Failure("the ledger '\(path)' does not exist; check the path (--ledger or the scheme folder), or record a first month with tandem run")
         }
         do {
-            return try Ledger(path: path)
+            return try Ledger(existing: path)
         } catch {
             throw Failure(error.description)
         }
     }
 
-    /// The ledger `tandem run` reads now and records into later, made only when it records.
+    /// The ledger `tandem run` reads now and records into later, made only when it records (and only
+    /// where no file is: an empty or foreign file is refused, never taken for a new scheme).
     static func openOrPlan(_ path: String) throws -> PlannedLedger {
-        FileManager.default.fileExists(atPath: path) ? PlannedLedger(existing: try openExisting(path)) : PlannedLedger(path: path)
+        !FileManager.default.fileExists(atPath: path) ? PlannedLedger(path: path) : PlannedLedger(existing: try openExisting(path))
+    }
+}
+
+extension SchemeFolder {
+    /// For a command that changes the ledger: takes the ledger's lock (`LedgerLock`) for the rest of
+    /// the command, then removes what commands that stopped part-way left in the reports' folders.
+    func lockForChange() throws -> LedgerLock {
+        let command = (["tandem"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        let lock = try LedgerLock.acquire(for: ledger, command: VisibleText.clean(String(command.prefix(200))))
+        cleanLeftovers()
+        return lock
+    }
+
+    /// Removes the hidden working folders of commands that stopped part-way (`Files.cleanLeftovers`),
+    /// saying so; any command of the scheme does it, since none of them can be in use.
+    func cleanLeftovers() {
+        for folder in [reports, reports + "/changes"] {
+            for path in Files.cleanLeftovers(in: folder) {
+                printError("tandem: removed what an earlier command that stopped part-way left behind: \(path)")
+            }
+        }
     }
 }
 
@@ -50,7 +73,7 @@ final class PlannedLedger {
     /// The ledger to record into, created on disk if it is the first month.
     func forRecording() throws(LedgerError) -> Ledger {
         if let ledger { return ledger }
-        let made = try Ledger(path: path)
+        let made = try Ledger.create(at: path)
         created = true
         ledger = made
         return made
@@ -171,6 +194,7 @@ extension Tandem {
         func run() throws {
             try reporting {
                 let scheme = try SchemeFolder.resolve(scheme: scheme.scheme, configFlag: config, ledgerFlag: ledger.ledger)
+                scheme.cleanLeftovers()
                 let matching = scheme.config.matching
                 let report = try LedgerOptions.openExisting(scheme.ledger).status(
                     today: today.date, targetMonths: matching.waitingTargetMonths, minimumSeniorYears: matching.minimumSeniorYears)
@@ -206,6 +230,8 @@ extension Tandem {
                 let scheme = try SchemeFolder.resolve(scheme: scheme.scheme, configFlag: changes.config, ledgerFlag: ledger.ledger)
                 let day = today.date
                 let folder = try changes.folder(defaultName: "\(day)-withdraw-\(safeName(email))", scheme: scheme)
+                let lock = try scheme.lockForChange()
+                defer { lock.release() }
                 let ledger = try LedgerOptions.openExisting(scheme.ledger)
                 try endPairs(folder: folder, config: scheme.config, today: day) { write in
                     try ledger.withdraw(email: email, today: day, note: note, beforeCommit: write)
@@ -245,6 +271,8 @@ extension Tandem {
                 let scheme = try SchemeFolder.resolve(scheme: scheme.scheme, configFlag: changes.config, ledgerFlag: ledger.ledger)
                 let day = today.date
                 let folder = try changes.folder(defaultName: "\(day)-end-pair-\(safeName(senior))-\(safeName(junior))", scheme: scheme)
+                let lock = try scheme.lockForChange()
+                defer { lock.release() }
                 let ledger = try LedgerOptions.openExisting(scheme.ledger)
                 try endPairs(folder: folder, config: scheme.config, today: day) { write in
                     try ledger.endPair(senior: senior, junior: junior, reason: reason, today: day, beforeCommit: write)
@@ -273,6 +301,7 @@ extension Tandem {
         func run() throws {
             try reporting {
                 let scheme = try SchemeFolder.resolve(scheme: scheme.scheme, configFlag: nil, ledgerFlag: ledger.ledger)
+                scheme.cleanLeftovers()
                 say(try LedgerOptions.openExisting(scheme.ledger).history(email: emails[0]), terminator: "")
             }
         }

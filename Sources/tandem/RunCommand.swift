@@ -60,6 +60,8 @@ extension Tandem {
             if let config = scheme.configPath { inputs.append(("configuration", config)) }
             if let overrides { inputs.append(("overrides file", overrides)) }
             _ = try OutputFolder.checked(folder, inputs: inputs, use: .replace)
+            let lock = try scheme.lockForChange()
+            defer { lock.release() }
             try scheme.requireLedgerUnlessNew(newLedger)
             // A first month's ledger is made only when the month is recorded: a run that fails leaves no empty ledger behind.
             let instruments = Instruments.fromEnvironment()

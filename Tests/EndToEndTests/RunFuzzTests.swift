@@ -136,7 +136,7 @@ import Testing
                         "tandem \(arguments.joined(separator: " ")) ended with \(result.status): \(result.err.suffix(600))")
                 #expect(!result.err.contains("Fatal error") && !result.err.contains("Stack dump"), "\(result.err.suffix(600))")
                 if FileManager.default.fileExists(atPath: folder.appendingPathComponent(ledger).path) {
-                    #expect(try Ledger(path: folder.appendingPathComponent(ledger).path).integrityCheck() == "ok")
+                    #expect(try Ledger(existing: folder.appendingPathComponent(ledger).path).integrityCheck() == "ok")
                 }
                 // The coordinator's read-only commands on the same ledger.
                 if result.status == 0 {

@@ -91,9 +91,9 @@ import Testing
         let folder = try Self.sandbox()
         defer { try? FileManager.default.removeItem(at: folder) }
         let month = ["run", "apps.csv", "--month", "2027-02", "--ledger", "ledger.sqlite", "--config", "settings.toml"]
-        try Self.expectOnly(["reports/2027-02", "ledger.sqlite"], status: 0, month, in: folder)
+        try Self.expectOnly(["reports/2027-02", "ledger.sqlite", "backups"], status: 0, month, in: folder)
         // Run again: the folder holds only what Tandem wrote, so it is replaced.
-        let again = try Self.expectOnly(["reports/2027-02", "ledger.sqlite"], status: 0, month, in: folder)
+        let again = try Self.expectOnly(["reports/2027-02", "ledger.sqlite", "backups"], status: 0, month, in: folder)
         #expect(again.out.contains("Replaced the ledger's results for 2027-02"))
         let marker = try String(contentsOf: folder.appendingPathComponent("reports/2027-02/.tandem-output"), encoding: .utf8)
         #expect(marker.contains("\nsummary.md\n") && marker.contains("\npairs.csv\n"))
@@ -160,11 +160,11 @@ import Testing
             try Self.expectOnly([], status: 1, ["withdraw", junior, "--ledger", "ledger.sqlite", "--today", "2027-01-20", "--out", out],
                                 in: folder)
         }
-        let ended = try Self.expectOnly(["reports/changes", "ledger.sqlite"], status: 0, endPair, in: folder)
+        let ended = try Self.expectOnly(["reports/changes", "ledger.sqlite", "backups"], status: 0, endPair, in: folder)
         #expect(ended.out.contains("Cancelled"), "\(ended.out)")
         // The default folder for the same day's change exists now: the next change gets a new one.
         let before = Set(Self.contents(folder).keys.filter { $0.hasPrefix("reports/changes/") })
-        try Self.expectOnly(["reports/changes", "ledger.sqlite"], status: 0,
+        try Self.expectOnly(["reports/changes", "ledger.sqlite", "backups"], status: 0,
                             ["withdraw", senior, "--ledger", "ledger.sqlite", "--today", "2027-01-20"], in: folder)
         let after = Set(Self.contents(folder).keys.filter { $0.hasPrefix("reports/changes/") })
         #expect(before.isSubset(of: after), "an earlier change's calendars were replaced")
@@ -205,7 +205,7 @@ import Testing
         let smaller = try Self.expectOnly([], status: 1, ["run", "old.csv", "--month", "2027-02", "--ledger", "ledger.sqlite"], in: folder)
         #expect(smaller.err.contains("fewer than half the 54 of the 2027-01 run"), "\(smaller.err)")
         #expect(smaller.err.contains("--smaller-export"))
-        try Self.expectOnly(["reports/2027-02", "ledger.sqlite"], status: 0,
+        try Self.expectOnly(["reports/2027-02", "ledger.sqlite", "backups"], status: 0,
                             ["run", "old.csv", "--month", "2027-02", "--ledger", "ledger.sqlite", "--smaller-export"], in: folder)
     }
 }

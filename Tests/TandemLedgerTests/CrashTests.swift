@@ -77,7 +77,7 @@ struct CrashTests {
         #expect(try Self.run(binary, ["run", "m1.csv", "--month", "2026-08"] + common, in: folder) == 0)
         #expect(try Self.run(binary, ["run", "m2.csv", "--month", "2026-09"] + common, in: folder) == 0)
         let ledgerPath = folder.appendingPathComponent("ledger.sqlite").path
-        let before = try Ledger(path: ledgerPath).dump()
+        let before = try Ledger(existing: ledgerPath).dump()
         let outputs = folder.appendingPathComponent("reports/2026-09")
         let outputsBefore = Self.contents(of: outputs)
         #expect(!outputsBefore.isEmpty)
@@ -86,7 +86,7 @@ struct CrashTests {
         let rerun = ["run", "m2b.csv", "--month", "2026-09"] + common
         for point in ["outputs-staged", "inside-transaction", "after-rename"] {
             #expect(try Self.kill(binary, rerun, in: folder, at: point), "never reached \(point)")
-            let ledger = try Ledger(path: ledgerPath)
+            let ledger = try Ledger(existing: ledgerPath)
             #expect(try ledger.integrityCheck() == "ok", "after a kill at \(point)")
             #expect(try ledger.dump() == before, "the ledger changed after a kill at \(point)")
             if point != "after-rename" {
@@ -97,13 +97,13 @@ struct CrashTests {
         }
         // Killed once the transaction has committed, the new month is there: the hook is real.
         #expect(try Self.kill(binary, rerun, in: folder, at: "after-commit"))
-        let committed = try Ledger(path: ledgerPath)
+        let committed = try Ledger(existing: ledgerPath)
         #expect(try committed.integrityCheck() == "ok")
         #expect(try committed.dump() != before)
         // And an ordinary run afterwards works and restores the original month.
         #expect(try Self.run(binary, ["run", "m2.csv", "--month", "2026-09"] + common, in: folder) == 0)
         #expect(Self.contents(of: outputs) == outputsBefore)
-        let restored = try Ledger(path: ledgerPath).dump().split(separator: "\n").filter { !$0.contains("revision") }
+        let restored = try Ledger(existing: ledgerPath).dump().split(separator: "\n").filter { !$0.contains("revision") }
         #expect(restored == before.split(separator: "\n").filter { !$0.contains("revision") })
     }
 

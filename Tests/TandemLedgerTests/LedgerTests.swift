@@ -85,7 +85,7 @@ struct LedgerTests {
     func threeMonths() throws {
         let folder = try Support.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let ledger = try Ledger(path: folder.appendingPathComponent("tandem.sqlite").path)
+        let ledger = try Ledger.create(at: folder.appendingPathComponent("tandem.sqlite").path)
         let august = YearMonth(year: 2026, month: 8), september = august.adding(months: 1), october = august.adding(months: 2)
 
         // Month 1: 40 applications from June and July. Month 2: the same rows (repeated) plus 25 new ones.

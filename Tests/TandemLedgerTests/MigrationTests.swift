@@ -27,7 +27,7 @@ struct MigrationTests {
             }
         }
 
-        let ledger = try Ledger(path: path)
+        let ledger = try Ledger(existing: path)
         #expect(try ledger.integrityCheck() == "ok")
         let history = try ledger.snapshot(before: YearMonth(year: 2026, month: 9)).history
         #expect(history.firstSeen == ["ann@example.org": LocalDate(year: 2026, month: 6, day: 2),
@@ -36,7 +36,8 @@ struct MigrationTests {
         let upgraded = try DatabaseQueue(path: path)
         try upgraded.read { db in
             #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
-                    == ["v1", "v2-run-applicants-by-email", "v3-withdrawn-outcome", "v4-run-inputs", "v5-covering-indexes"])
+                    == ["v1", "v2-run-applicants-by-email", "v3-withdrawn-outcome", "v4-run-inputs", "v5-covering-indexes",
+                        "v6-application-id", "v7-act-revisions"])
             // v4: a run recorded before has no kept configuration (explain says so and uses the current one).
             #expect(try Row.fetchOne(db, sql: "SELECT configuration, overrides, encoding FROM runs")?.containsNonNullValue == false)
             // v3: the rows survive the table's rebuild, and a withdrawn outcome can be stored.

@@ -365,7 +365,11 @@ public enum Matcher {
 
         var reports: [StageReport] = []
         if model.overdue.isEmpty {
-            reports.append(StageReport(name: Stage.overdue.rawValue, status: "skipped: nobody has waited past the target",
+            // Nobody past the target among those with a possible partner: say whether anyone is past it at all.
+            let past = model.pool.applicants.indices.filter { model.pool.isOverdue($0, targetMonths: config.waitingTargetMonths) }.count
+            let status = past == 0 ? "skipped: nobody has waited past the target"
+                : "skipped: \(past == 1 ? "the 1 person" : "the \(past) people") past the target \(past == 1 ? "has" : "have") no possible partner this month (unmatched.csv says why)"
+            reports.append(StageReport(name: Stage.overdue.rawValue, status: status,
                                        objective: 0, gap: 0, seconds: 0, solves: 0, provenOptimal: true))
         }
         for stage in networkStages {
