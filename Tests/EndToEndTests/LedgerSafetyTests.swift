@@ -177,6 +177,35 @@ import TandemTestSupport
         #expect(try CLI.tandem(["run", "a.csv", "--month", "2027-02"], in: folder).status == 0)
     }
 
+    /// A full disk while the outputs are written: the run fails saying so, leaves no hidden folder and
+    /// records nothing. The disk is a 200 KiB tmpfs (needs root, as CI has; skipped where mount is refused).
+    @Test func aFullDiskLeavesNoHiddenFolderAndNoLedger() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let disk = folder.appendingPathComponent("disk")
+        try FileManager.default.createDirectory(at: disk, withIntermediateDirectories: true)
+        let mount = Process()
+        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
+        mount.arguments = ["-t", "tmpfs", "-o", "size=200k", "tmpfs", disk.path]
+        mount.standardError = FileHandle.nullDevice
+        guard (try? mount.run()) != nil, { mount.waitUntilExit(); return mount.terminationStatus == 0 }() else {
+            print("skipped: a small disk could not be mounted here")
+            return
+        }
+        defer {
+            let umount = Process()
+            umount.executableURL = URL(fileURLWithPath: "/bin/umount")
+            umount.arguments = [disk.path]
+            try? umount.run()
+            umount.waitUntilExit()
+        }
+        let result = try CLI.tandem(["run", CLI.sample, "--month", "2027-01", "--ledger", "ledger.sqlite", "--out", "disk/2027-01"], in: folder)
+        #expect(result.status == 1)
+        #expect(result.err.contains("No space left on device"), "\(result.err)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: disk.path).isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("ledger.sqlite").path))
+    }
+
     @Test func aReadingCommandNeverWritesIntoAFileThatIsNotALedger() throws {
         let folder = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
