@@ -8,7 +8,7 @@ public enum CheckReport {
         var lines = result.diagnostics.map(\.description)
         let errors = result.diagnostics.filter { $0.severity == .error }.count
         let warnings = result.diagnostics.filter { $0.severity == .warning }.count
-        var summary = "\(file): \(plural(result.recordCount, "response")), \(plural(result.applicants.count, "applicant")), "
+        var summary = "\(VisibleText.clean(file)): \(plural(result.recordCount, "response")), \(plural(result.applicants.count, "applicant")), "
         if result.duplicateResponses > 0 { summary += "\(plural(result.duplicateResponses, "duplicate response")) merged, " }
         summary += "\(plural(result.rejected.count, "row")) rejected, \(plural(errors, "error")), \(plural(warnings, "warning"))"
         lines.append(summary)

@@ -115,6 +115,24 @@ enum Field: Int, CaseIterable {
     }
 }
 
+/// How long an answer may be, in characters: longer ones are cut, with a warning. A name that runs to
+/// megabytes would otherwise be copied into every calendar, report and e-mail of the month.
+public enum AnswerLimits {
+    /// A name, organisation, job title, e-mail, zone or number (200…1,000): a few times the longest real one.
+    static let short = 300
+    /// A paragraph (the hopes for the mentorship) or a list of ticked options (1,000…20,000).
+    static let long = 5_000
+    /// The whole export, checked before it is read (100 MB…2 GB): 100,000 applicants come to about 100 MB.
+    public static let exportBytes = 512 << 20
+
+    static func characters(_ field: Field) -> Int {
+        switch field {
+        case .goals, .expertise, .development, .availability, .conflicts: long
+        default: short
+        }
+    }
+}
+
 /// One record read into an applicant, or into the reasons it cannot be one.
 struct Response {
     enum Status { case usable, declined, invalid }
@@ -198,6 +216,10 @@ struct Reader {
         if decoded.encoding == .windows1252 && encoding == nil {
             fileWide(.note, "the file is not UTF-8; it was read as Windows-1252 (Excel's \"CSV (Comma delimited)\")")
         }
+        if let line = decoded.mixedLine {
+            fileWide(.warning, "the file is UTF-8 but line \(line) (and maybe others) holds bytes that are not; they were read as "
+                + "Windows-1252 (as older Excel files write), the rest as UTF-8. Check the names on that line, and save the file as \"CSV UTF-8\"")
+        }
         if decoded.repaired {
             fileWide(.warning, "the file holds bytes that are not UTF-8; they were replaced by \u{FFFD}. Save the file as \"CSV UTF-8\"")
         }
@@ -221,8 +243,8 @@ struct Reader {
             var response = Response(record: r, line: table.lines[r])
             let cells = table.record(r)
             if !missing.isEmpty {
-                response.emailText = cell(cells, .email)
-                response.name = cell(cells, .name)
+                response.emailText = String(cell(cells, .email).prefix(AnswerLimits.short))
+                response.name = String(cell(cells, .name).prefix(AnswerLimits.short))
                 response.reasons = missing.map { "no column for \($0.meaning) (\($0.aliases(config.columns).first ?? $0.key))" }
             } else {
                 readRow(cells, headerCount: headerWidth, unclosedQuote: table.unclosedQuoteRecords.contains(r), into: &response)
@@ -247,6 +269,14 @@ struct Reader {
                     column[field] = index
                     header[field] = headers[index]
                     break
+                }
+            }
+            // Two columns for one answer (a column copied in a sheet): which holds the real answers is a guess.
+            if let index = column[field] {
+                let others = folded.indices.filter { $0 != index && aliases.map(fold).contains(folded[$0]) }
+                if let other = others.first {
+                    fileWide(.warning, column: headers[index], "two columns are for \(field.meaning): '\(clip(headers[index]))' (column \(index + 1)) "
+                        + "and '\(clip(headers[other]))' (column \(other + 1)); the first is used and the other ignored. Delete or rename the one that is wrong")
                 }
             }
         }
@@ -290,9 +320,21 @@ struct Reader {
             diagnostics.append(Diagnostic(.warning, file: file, line: line, column: field.flatMap { header[$0] }, message: message))
         }
 
+        // No answer is longer than its field's limit (`AnswerLimits`): cut, with a warning naming it,
+        // before anything else looks at it.
+        var cells = rawCells
+        for (field, index) in column where index < cells.count {
+            let i = cells.startIndex + index
+            let limit = AnswerLimits.characters(field)
+            guard cells[i].utf8.count > limit, cells[i].count > limit else { continue }
+            let length = cells[i].count
+            cells[i] = String(cells[i].prefix(limit))
+            warning(field, "the answer is \(length.grouped) characters long, more than the \(limit.grouped) this column allows; "
+                + "only its first \(limit.grouped) are kept. Shorten the answer in the export")
+        }
+
         // Control characters and invisible direction overrides go no further than this: they are
         // replaced by visible marks and the cell is named. The e-mail is checked as typed (below).
-        var cells = rawCells
         for (field, index) in column.sorted(by: { $0.value < $1.value }) where index < cells.count && field != .email {
             let i = cells.startIndex + index
             let keepLines = field == .goals // a paragraph answer keeps its lines

@@ -19,17 +19,74 @@ enum TextDecoding {
 
     /// The export as UTF-8 bytes without a byte-order mark, and the encoding it was read as.
     /// Without an `override`, UTF-8 is assumed when the bytes are valid UTF-8, Windows-1252 otherwise.
-    static func utf8Bytes(_ bytes: [UInt8], override: TextEncoding?) -> (bytes: [UInt8], encoding: TextEncoding, repaired: Bool) {
+    /// A file that is UTF-8 with a few Windows-1252 bytes (rows pasted in from an older sheet) is
+    /// read sequence by sequence: its UTF-8 as UTF-8 and each stray byte as Windows-1252, and
+    /// `mixedLine` names the first line holding such a byte. Decoding it whole as Windows-1252
+    /// would turn every "José" of the UTF-8 part into "JosÃ©".
+    static func utf8Bytes(_ bytes: [UInt8], override: TextEncoding?)
+        -> (bytes: [UInt8], encoding: TextEncoding, repaired: Bool, mixedLine: Int?) {
         var body = bytes
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body.removeFirst(3) }
+        if override == nil && !isValidUTF8(body) {
+            let mixed = mixedToUTF8(body)
+            if mixed.utf8Sequences > 0, let first = mixed.firstStrayByte {
+                let line = body[..<first].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+                return (mixed.bytes, .utf8, false, line)
+            }
+        }
         let encoding = override ?? (isValidUTF8(body) ? .utf8 : .windows1252)
         switch encoding {
         case .utf8:
-            if override == nil || isValidUTF8(body) { return (body, .utf8, false) }
-            return (Array(String(decoding: body, as: UTF8.self).utf8), .utf8, true)
+            if override == nil || isValidUTF8(body) { return (body, .utf8, false, nil) }
+            return (Array(String(decoding: body, as: UTF8.self).utf8), .utf8, true, nil)
         case .windows1252:
-            return (fromWindows1252(body), .windows1252, false)
+            return (fromWindows1252(body), .windows1252, false, nil)
         }
+    }
+
+    /// The length of the valid UTF-8 sequence of two to four bytes at `i`, or nil.
+    static func utf8Sequence(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Int? {
+        let c = b[i]
+        let need: Int, minimum: UInt32
+        var scalar: UInt32
+        if c & 0xE0 == 0xC0 { need = 1; minimum = 0x80; scalar = UInt32(c & 0x1F) }
+        else if c & 0xF0 == 0xE0 { need = 2; minimum = 0x800; scalar = UInt32(c & 0x0F) }
+        else if c & 0xF8 == 0xF0 { need = 3; minimum = 0x10000; scalar = UInt32(c & 0x07) }
+        else { return nil }
+        guard i + need < b.count else { return nil }
+        for k in 1...need {
+            let d = b[i + k]
+            guard d & 0xC0 == 0x80 else { return nil }
+            scalar = scalar << 6 | UInt32(d & 0x3F)
+        }
+        if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) { return nil }
+        return need + 1
+    }
+
+    /// UTF-8 sequences kept, every other byte above 0x7F read as Windows-1252; with how many
+    /// multi-byte sequences there were and where the first stray byte was.
+    static func mixedToUTF8(_ bytes: [UInt8]) -> (bytes: [UInt8], utf8Sequences: Int, firstStrayByte: Int?) {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + bytes.count / 8)
+        var sequences = 0
+        var firstStray: Int?
+        bytes.withUnsafeBufferPointer { b in
+            var i = 0
+            while i < b.count {
+                let c = b[i]
+                if c < 0x80 { out.append(c); i += 1; continue }
+                if let length = utf8Sequence(b, at: i) {
+                    out.append(contentsOf: b[i..<i + length])
+                    sequences += 1
+                    i += length
+                } else {
+                    firstStray = firstStray ?? i
+                    appendUTF8(c < 0xA0 ? windows1252High[Int(c - 0x80)] : UInt32(c), to: &out)
+                    i += 1
+                }
+            }
+        }
+        return (out, sequences, firstStray)
     }
 
     static func isValidUTF8(_ bytes: [UInt8]) -> Bool {

@@ -55,3 +55,28 @@ public enum VisibleText {
         }
     }
 }
+
+/// Text from the form shown in a Markdown file (summary.md): whatever Markdown would interpret — an
+/// HTML tag (`<script>`), a link or image (`[x](javascript:…)`), emphasis, an entity, a table's `|` —
+/// is escaped with a backslash (CommonMark lets any ASCII punctuation be escaped so), so a
+/// previewer shows the characters as typed and runs nothing. Line breaks become spaces: an answer
+/// stays in its list item or table cell. Control characters are `VisibleText.clean`'s job, after.
+public enum MarkdownText {
+    /// The characters escaped: every one that starts or ends a Markdown construct mid-line.
+    /// (A link or image needs its brackets, so parentheses stay as typed.)
+    static let special: Set<Character> = ["\\", "`", "*", "_", "[", "]", "<", ">", "|", "~", "&"]
+
+    public static func escaped(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for character in text {
+            if character == "\n" || character == "\r" || character == "\r\n" {
+                out.append(" ")
+                continue
+            }
+            if special.contains(character) { out.append("\\") }
+            out.append(character)
+        }
+        return out
+    }
+}

@@ -54,6 +54,8 @@ public struct RunInput: Sendable {
     public var models = ModelFiles.automatic
     /// Run even when the export has fewer than half the usable applicants of the previous run.
     public var allowSmallerExport = false
+    /// Run although the month is before every response of the export (`--force`).
+    public var allowMonthBeforeResponses = false
     /// The clock for timings.md and where debug lines go: the executable's `fromEnvironment()`.
     public var instruments = Instruments.system
 
@@ -96,6 +98,8 @@ public enum PipelineError: Error, Sendable, CustomStringConvertible {
     case wrongFile(file: String, reason: String, report: String)
     /// Far fewer usable applicants than the previous month's cumulative export had.
     case smallerExport(file: String, applicants: Int, previous: Int, month: YearMonth)
+    /// The month of the first session is before the month of every response in the export.
+    case monthBeforeResponses(file: String, month: YearMonth, first: LocalDate)
 
     public var description: String {
         switch self {
@@ -105,6 +109,10 @@ public enum PipelineError: Error, Sendable, CustomStringConvertible {
         case let .smallerExport(file, applicants, previous, month):
             return "\(file) has \(applicants) usable applicants, fewer than half the \(previous) of the \(month) run; an export holds every response to date, "
                 + "so this is nearly always the wrong file (an older download, or a filtered sheet). Nothing was written. If it is right, run again with --smaller-export"
+        case let .monthBeforeResponses(file, month, first):
+            return "--month \(month) is before every response in \(file) (the first is from \(first)): sessions would start before "
+                + "anyone applied and waiting times would be negative. Nothing was written. Give the month of the first sessions "
+                + "(by default the month after today), or add --force if \(month) is really meant"
         }
     }
 }
@@ -196,7 +204,26 @@ public enum MonthlyRun {
             throw .smallerExport(file: input.applicationsFile, applicants: ingest.applicants.count, previous: previous.applicants,
                                  month: previous.month)
         }
-        return ingest
+        if !input.allowMonthBeforeResponses, let first = ingest.applicants.map(\.submittedAt.date).min(), input.firstMonth < first.yearMonth {
+            throw .monthBeforeResponses(file: input.applicationsFile, month: input.firstMonth, first: first)
+        }
+        var checked = ingest
+        checked.diagnostics += strangersInNeverPairs(input.overrides, ingest: ingest)
+        return checked
+    }
+
+    /// A never-pair naming an address that is in no response of the export: kept (it protects the
+    /// person should they apply later), with a warning, since a typo would disable it unseen.
+    static func strangersInNeverPairs(_ overrides: Overrides, ingest: IngestResult) -> [Diagnostic] {
+        guard !overrides.neverPairSources.isEmpty else { return [] }
+        let known = Set(ingest.applicants.map(\.email.key)).union(ingest.rejected.map { EmailAddress($0.email).key })
+        return overrides.neverPairSources.flatMap { source in
+            source.people.filter { !known.contains($0.key) }.map { person in
+                Diagnostic(.warning, file: source.file, line: source.line, column: person.column,
+                           message: "'\(VisibleText.clean(person.text))' is in no response of this export (a typo?); the never-pair is kept "
+                               + "for when they apply, but protects nobody until the address matches their response")
+            }
+        }
     }
 
     /// The month's pool: the export's applicants with the scheme's history applied (withdrawals, the
@@ -335,8 +362,8 @@ public enum MonthlyRun {
         let counts = SummaryFacts.IngestCounts(
             records: ingest.recordCount, applicants: ingest.applicants.count, duplicates: ingest.duplicateResponses,
             rejected: ingest.rejected.count,
-            errors: ingest.diagnostics.filter { $0.severity == .error }.count,
-            warnings: ingest.diagnostics.filter { $0.severity == .warning }.count)
+            errors: ingest.diagnostics.filter { $0.severity == .error && $0.file == input.applicationsFile }.count,
+            warnings: ingest.diagnostics.filter { $0.severity == .warning && $0.file == input.applicationsFile }.count)
         let facts = SummaryFacts(
             schemeName: config.scheme.name, inputFile: input.applicationsFile, firstMonth: input.firstMonth,
             ingestCounts: counts, matching: matching,

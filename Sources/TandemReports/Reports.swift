@@ -98,10 +98,10 @@ public enum Reports {
 
     /// What a coordinator reads first: counts, the solver's word on each stage, and the pairs.
     public static func summary(_ facts: SummaryFacts) -> OutputFile {
-        var md = "# \(facts.schemeName): pairs for sessions from \(monthName(facts.firstMonth))\n\n"
+        var md = "# \(cell(facts.schemeName)): pairs for sessions from \(monthName(facts.firstMonth))\n\n"
         let ingest = facts.ingestCounts
         md += "## Applications\n\n"
-        md += "- File: `\(facts.inputFile)` — \(ingest.records) responses, \(ingest.applicants) applicants"
+        md += "- File: \(cell(facts.inputFile)) — \(ingest.records) responses, \(ingest.applicants) applicants"
         md += ingest.duplicates > 0 ? ", \(ingest.duplicates) earlier responses replaced by a later one" : ""
         md += "\n- \(ingest.rejected) rows could not be used (listed in `unmatched.csv` with the reason)"
         md += "\n- \(ingest.errors) errors, \(ingest.warnings) warnings (run `tandem check` on the file to see each one)\n"
@@ -211,9 +211,8 @@ public enum Reports {
     }
 
     /// A Markdown table cell: no pipes or line breaks from form answers.
-    static func cell(_ text: String) -> String {
-        text.replacingOccurrences(of: "|", with: "/").replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
-    }
+    /// Text from the form or the file system in summary.md: on one line, nothing Markdown interprets.
+    static func cell(_ text: String) -> String { MarkdownText.escaped(text) }
 
     public static func monthName(_ month: YearMonth) -> String {
         let names = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]

@@ -127,6 +127,7 @@ extension Tandem {
             input.overrides = overrides
             input.models = .never
             input.allowSmallerExport = true
+            input.allowMonthBeforeResponses = true
             do {
                 input.history = try ledger.snapshot(asRecorded: run)
             } catch {

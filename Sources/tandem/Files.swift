@@ -8,6 +8,11 @@ import TandemScheduling
 /// crash never leaves a half-written folder.
 enum Files {
     static func read(_ path: String, what: String) throws -> [UInt8] {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        if size > AnswerLimits.exportBytes {
+            throw Failure("the \(what) '\(VisibleText.clean(path))' is \((size >> 20).grouped) MB, more than the \((AnswerLimits.exportBytes >> 20).grouped) MB "
+                + "Tandem reads (a form's export of 100,000 applicants is about 100 MB); check that it is the form's responses")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
             throw Failure(exists ? "cannot read the \(what) '\(path)'" : "the \(what) '\(path)' does not exist")

@@ -32,7 +32,7 @@ extension Tandem {
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var scheme: SchemeOptions
 
-        @Flag(name: .long, help: "Run a month earlier than the latest one in the ledger: that month's and every later month's pairs are discarded.")
+        @Flag(name: .long, help: "Run a month earlier than the latest one in the ledger (that month's and every later month's pairs are discarded), or one before every response of the export.")
         var force = false
 
         @Flag(name: .long, help: "Run although the export has fewer than half the usable applicants of the previous month's (normally a sign of the wrong file).")
@@ -93,7 +93,10 @@ extension Tandem {
             if !snapshot.replacedMonths.isEmpty {
                 say("Replaced the ledger's results for \(snapshot.replacedMonths.map(\.description).joined(separator: ", "))")
             }
-            let problems = output.ingest.diagnostics.filter { $0.severity != .note }.count
+            for problem in output.ingest.diagnostics where problem.file == overrides {
+                printError("tandem: \(problem)")
+            }
+            let problems = output.ingest.diagnostics.filter { $0.severity != .note && $0.file != overrides }.count
             if problems > 0 {
                 say("\(export.applications): \(problems) problems in the export (see \(folder)/diagnostics.txt, or run tandem check)")
             }
@@ -118,6 +121,7 @@ extension Tandem {
             input.emailDrafts = emailDrafts
             input.models = models
             input.allowSmallerExport = smallerExport
+            input.allowMonthBeforeResponses = force
             input.history = history
             let holidayBytes = Array(holidays.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)\n" }.joined().utf8)
             return (input, [scheme.configBytes, overrideBytes, holidayBytes],

@@ -53,6 +53,27 @@ import Testing
         }
     }
 
+    /// Names that are markup in Markdown or HTML: never raw in summary.md or report.html.
+    static let markup = ["<script>alert(1)</script>", "<img src=x onerror=alert(2)>", "[x](javascript:alert(3))", "**bold** _it_"]
+
+    /// An export as bytes: `export`'s rows, and sometimes a markup name, a 100 KB or (rarely) 10 MB
+    /// answer, a second e-mail column, or one row in Windows-1252 inside a UTF-8 file.
+    static func exportBytes(_ rng: inout SeededRandom, sample: [[String]]) -> [UInt8] {
+        var rows = sample
+        let name = rows[0].firstIndex(of: "Full name")!, goals = rows[0].firstIndex { $0.hasPrefix("What do you hope") }!
+        if rng.next() % 3 == 0 { rows[1 + Int(rng.next() % UInt64(rows.count - 1))][name] = markup[Int(rng.next() % UInt64(markup.count))] }
+        if rng.next() % 4 == 0 { rows[1 + Int(rng.next() % UInt64(rows.count - 1))][goals] = String(repeating: "long hope ", count: 10_000) }
+        if rng.next() % 12 == 0 { rows[1 + Int(rng.next() % UInt64(rows.count - 1))][name] = String(repeating: "N", count: 10 << 20) }
+        if rng.next() % 4 == 0 {
+            rows = rows.enumerated().map { $0.offset == 0 ? $0.element + ["Email Address"] : $0.element + ["other\($0.offset)@example.org"] }
+        }
+        let text = export(&rng, sample: rows)
+        guard rng.next() % 4 == 0, let firstBreak = text.firstIndex(of: "\n") else { return Array(text.utf8) }
+        // One row in Windows-1252 (an accented name), the rest UTF-8.
+        let head = String(text[...firstBreak]), rest = String(text[text.index(after: firstBreak)...])
+        return Array(head.utf8) + [0x41, 0x6E, 0x64, 0x72, 0xE9, 0x2C] + Array(rest.utf8)
+    }
+
     /// The sample's rows, with odd names, organisations, goals and e-mails in some of them.
     static func export(_ rng: inout SeededRandom, sample: [[String]]) -> String {
         let header = sample[0]
@@ -124,7 +145,7 @@ import Testing
             for _ in 0..<(1 + Int(rng.next() % 3)) where run < Self.runs {
                 run += 1
                 let file = "export\(run).csv"
-                try Data(Self.export(&rng, sample: sample).utf8).write(to: folder.appendingPathComponent(file))
+                try Data(Self.exportBytes(&rng, sample: sample)).write(to: folder.appendingPathComponent(file))
                 let monthText = String(format: "%04d-%02d", month / 12, month % 12 + 1)
                 var arguments = ["run", file, "--month", monthText, "--ledger", ledger, "--out", "out/\(scheme)/\(monthText)",
                                  "--models", ["automatic", "always", "never"][Int(rng.next() % 3)]]
@@ -135,6 +156,18 @@ import Testing
                 #expect(result.status == 0 || result.status == 1,
                         "tandem \(arguments.joined(separator: " ")) ended with \(result.status): \(result.err.suffix(600))")
                 #expect(!result.err.contains("Fatal error") && !result.err.contains("Stack dump"), "\(result.err.suffix(600))")
+                if result.status == 0 {
+                    // Nothing raw: markup is escaped in summary.md and report.html, and no answer passes its limit.
+                    let out = folder.appendingPathComponent("out/\(scheme)/\(monthText)")
+                    let summary = (try? String(contentsOf: out.appendingPathComponent("summary.md"), encoding: .utf8)) ?? ""
+                    let page = (try? String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)) ?? ""
+                    for text in Self.markup {
+                        #expect(!summary.contains(text) && !(text.contains("<") && page.contains(text)), "\(text) raw in run \(run)")
+                    }
+                    for (path, data) in CLI.files(under: out) where data.count > 1 << 20 {
+                        #expect(!String(decoding: data, as: UTF8.self).contains(String(repeating: "N", count: 301)), "\(path) holds a 10 MB name")
+                    }
+                }
                 if FileManager.default.fileExists(atPath: folder.appendingPathComponent(ledger).path) {
                     #expect(try Ledger(existing: folder.appendingPathComponent(ledger).path).integrityCheck() == "ok")
                 }

@@ -194,6 +194,8 @@ public enum OverridesFile {
                 }
                 neverLine[unordered] = line
                 overrides.neverPair.insert([senior.key, junior.key])
+                overrides.neverPairSources.append(.init(file: file, line: line, people: [
+                    (senior.key, senior.text, column("senior")), (junior.key, junior.text, column("junior"))]))
                 return
             }
             let key = Pool.pairKey(senior: senior.key, junior: junior.key)

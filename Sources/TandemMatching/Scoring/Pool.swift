@@ -91,6 +91,22 @@ public struct Overrides: Sendable, Hashable {
     public var mustPair: [(senior: String, junior: String)] = []
     /// Pairs that must never be made, in either role.
     public var neverPair: Set<Set<String>> = []
+    /// Where each never-pair was written, and its two addresses as typed (key, text, column), so a
+    /// run can warn about an address that is in nobody's response (a typo disables the protection).
+    /// Not part of the overrides' identity.
+    public var neverPairSources: [NeverPairSource] = []
+
+    public struct NeverPairSource: Sendable {
+        public var file: String
+        public var line: Int
+        public var people: [(key: String, text: String, column: String)]
+
+        public init(file: String, line: Int, people: [(key: String, text: String, column: String)]) {
+            self.file = file
+            self.line = line
+            self.people = people
+        }
+    }
 
     public init() {}
 

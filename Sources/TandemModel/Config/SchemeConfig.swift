@@ -39,8 +39,13 @@ public struct SchemeConfig: Sendable, Hashable, Decodable {
             throw ConfigError(file: file, line: error.line, message: error.message)
         } catch let DecodingError.typeMismatch(type, context),
                 let DecodingError.valueNotFound(type, context) {
-            throw ConfigError(file: file, line: nil,
-                              message: "\(context.codingPath.dottedPath): expected \(type) (\(context.debugDescription))")
+            throw ConfigError(file: file, line: nil, message: mistyped(context.codingPath.map(\.stringValue), expected: "\(type)", in: table))
+        } catch let DecodingError.keyNotFound(key, context) {
+            // TOMLKit's word for a value of the wrong type ("A \"Double\" does not exist at …").
+            let type = context.debugDescription.split(separator: "\"").dropFirst().first.map(String.init) ?? ""
+            var path = context.codingPath.map(\.stringValue)
+            if path.last != key.stringValue { path.append(key.stringValue) }
+            throw ConfigError(file: file, line: nil, message: mistyped(path, expected: type, in: table))
         } catch let DecodingError.dataCorrupted(context) {
             throw ConfigError(file: file, line: nil,
                               message: "\(context.codingPath.dottedPath): \(context.debugDescription)")
@@ -48,6 +53,18 @@ public struct SchemeConfig: Sendable, Hashable, Decodable {
             throw ConfigError(file: file, line: nil, message: "\(error)")
         }
     }
+}
+
+/// "matching.development_weight: expected a number, not "forty"": a setting of the wrong type,
+/// in the coordinator's words rather than Swift's.
+func mistyped(_ path: [String], expected type: String, in table: TOMLTable) -> String {
+    let words = type.hasPrefix("Array") ? "a list, such as [1, 2]"
+        : ["Double": "a number, such as 30 or 2.5", "Int": "a whole number, such as 3", "String": "text in quotes",
+           "Bool": "true or false"][type] ?? "a value of type \(type)"
+    var value: (any TOMLValueConvertible)? = table
+    for key in path { value = value?.table?[key] }
+    let found = value.map { " — not \(String(describing: $0).trimmingCharacters(in: .whitespacesAndNewlines))" } ?? ""
+    return "\(path.joined(separator: ".")): expected \(words)\(found)"
 }
 
 /// Who runs the scheme: used in calendar UIDs, event text and the coordinator's calendar.
@@ -82,6 +99,15 @@ public struct SchemeInfo: Sendable, Hashable, Decodable {
         reports = try c.decodeIfPresent(String.self, forKey: .reports) ?? reports
         for (key, value) in [("ledger", ledger), ("reports", reports)] where value.trimmingWhitespace().isEmpty {
             throw ConfigError(file: "", line: nil, message: "scheme.\(key): give a path, such as \(key == "ledger" ? "data/tandem.sqlite" : "reports")")
+        }
+        // The domain goes into every calendar UID and Message-ID: a host name, or it is refused (never rewritten).
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        guard domain.utf8.count <= 253, labels.count >= 2, labels.allSatisfy({ label in
+            !label.isEmpty && label.count <= 63 && !label.hasPrefix("-") && !label.hasSuffix("-")
+                && label.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") }
+        }) else {
+            throw ConfigError(file: "", line: nil, message: "scheme.domain: '\(VisibleText.clean(domain))' is not a domain name; "
+                + "give one the scheme controls, of letters, digits, hyphens and dots, such as mentoring.example.org")
         }
     }
 }
