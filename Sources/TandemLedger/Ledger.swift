@@ -110,14 +110,13 @@ public final class Ledger: Sendable {
     /// An empty ledger in memory (tests).
     public static func inMemory() throws(LedgerError) -> Ledger { try Ledger(opening: ":memory:") }
 
-    /// Before a command changes the ledger: SQLite's check of the file (a damaged ledger is never
-    /// written to), then a copy of it as it is into `backups/` (none for an empty, new ledger).
+    /// Before a command changes the ledger: a copy of it as it is into `backups/` (none for an empty,
+    /// new ledger). SQLite checked the whole file when it was opened (`init(existing:)`).
     func prepareToChange(before what: String) throws(LedgerError) {
         guard let backups else { return }
-        let (damage, revision, empty): (String?, Int, Bool) = try read { db in
-            (LedgerFile.damage(db), try Self.revision(db), try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM runs") == 0)
+        let (revision, empty): (Int, Bool) = try read { db in
+            (try Self.revision(db), try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM runs") == 0)
         }
-        if let damage { throw LedgerError(LedgerFile.damaged(path, damage)) }
         if !empty { try backups.save(database, revision: revision, before: what) }
     }
 
