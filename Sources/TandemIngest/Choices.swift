@@ -112,7 +112,7 @@ struct TimeZoneCatalog {
     /// Candidates for suggestions, with their lower-cased spelling and city part.
     private let pool: [(id: String, folded: [UInt8], city: String)]
 
-    /// The form's own list (FORM.md), used for suggestions when the configuration sets none.
+    /// The form's own list (docs/form.md), used for suggestions when the configuration sets none.
     static let formZones = [
         "Europe/London", "Europe/Dublin", "Europe/Paris", "Europe/Berlin", "America/New_York", "America/Toronto",
         "America/Chicago", "America/Los_Angeles", "Australia/Sydney", "Pacific/Auckland", "Asia/Singapore", "Asia/Kolkata",

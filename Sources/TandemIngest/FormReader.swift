@@ -32,7 +32,7 @@ public struct IngestResult: Sendable {
     }
 }
 
-/// Reads a form export (any of the shapes in FORM.md) into applicants.
+/// Reads a form export (any of the shapes in docs/form.md) into applicants.
 ///
 /// Rules, in brief:
 /// - A response is **usable** when it has a well-formed e-mail, a date, a number of years, a role,

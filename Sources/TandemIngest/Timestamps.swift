@@ -37,7 +37,7 @@ struct RawTimestamp: Equatable {
     }
 }
 
-/// Reads the date shapes of FORM.md and ISO 8601:
+/// Reads the date shapes of docs/form.md and ISO 8601:
 /// `2026/10/03 4:12:55 PM GMT+1`, `03/10/2026 16:12:55`, `11/3/26 16:12:07`,
 /// `2026-10-03T16:12:55Z`, `2026-10-03 16:12:55`, with or without seconds or a time.
 enum TimestampParser {

@@ -86,7 +86,7 @@ struct SchemeFolder {
 
     static let template = """
         # Tandem scheme configuration, written by tandem init. Every setting is optional: a setting
-        # left out keeps the default shown here (the defaults match the application form in FORM.md).
+        # left out keeps the default shown here (the defaults match the application form in docs/form.md).
         # Tandem finds this file from any folder inside this one, or from anywhere with
         # TANDEM_SCHEME=/path/to/this/folder or --scheme; a misspelt setting is an error that names it.
         # Every setting, with its meaning: data/scheme.example.toml in Tandem's source.

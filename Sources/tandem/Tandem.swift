@@ -26,7 +26,7 @@ struct ExportOptions: ParsableArguments {
     @Argument(help: "The form responses exported as CSV (Google Forms, Google Sheets or Microsoft Forms via Excel).")
     var applications: String
 
-    @Option(name: .long, help: "Scheme configuration (TOML; default: the scheme folder's scheme.toml). Without any, the defaults match the form in FORM.md.")
+    @Option(name: .long, help: "Scheme configuration (TOML; default: the scheme folder's scheme.toml). Without any, the defaults match the form in docs/form.md.")
     var config: String?
 
     @Option(name: .long, help: "Character encoding of the export: utf8 or windows-1252 (default: detected).")

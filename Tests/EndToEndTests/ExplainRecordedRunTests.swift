@@ -13,7 +13,7 @@ import Testing
             .map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
     }
 
-    @Test(.enabled(if: ApplicationGenerator.available, "needs ../shared/tools/gen-applications"))
+    @Test(.enabled(if: ApplicationGenerator.available, "needs python3 (for scripts/gen_applications.py)"))
     func explainNamesTheRecordedPartnerAndTheRunningPairsOfEarlierMonths() throws {
         let folder = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

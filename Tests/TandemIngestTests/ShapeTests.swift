@@ -4,7 +4,7 @@ import Testing
 import TandemModel
 @testable import TandemIngest
 
-@Suite(.enabled(if: ApplicationGenerator.available, "needs ../shared/tools/gen-applications and python3"))
+@Suite(.enabled(if: ApplicationGenerator.available, "needs python3 (for scripts/gen_applications.py)"))
 struct ShapeTests {
     static let n = 300
 

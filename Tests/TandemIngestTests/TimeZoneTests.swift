@@ -6,7 +6,7 @@ import TandemModel
 /// The time-zone question: every zone the database resolves is accepted, in any case; fixed offsets
 /// are kept with a warning naming the applicant's likely zone.
 @Suite struct TimeZoneTests {
-    /// The form's dropdown as FORM.md lists it, written out here rather than read from the reader's
+    /// The form's dropdown as docs/form.md lists it, written out here rather than read from the reader's
     /// own list, so a zone dropped from the code is caught.
     static let formDropdown = [
         "Europe/London", "Europe/Dublin", "Europe/Paris", "Europe/Berlin", "America/New_York", "America/Toronto",

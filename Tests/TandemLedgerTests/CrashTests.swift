@@ -60,7 +60,7 @@ struct CrashTests {
     }
 
     @Test("A run killed at any point leaves the ledger and the earlier outputs as they were",
-          .enabled(if: Support.hasGenerator && Support.tandemBinary != nil, "needs gen-applications and a built tandem"))
+          .enabled(if: Support.hasGenerator && Support.tandemBinary != nil, "needs python3 (for scripts/gen_applications.py) and a built tandem"))
     func killedRuns() throws {
         let binary = try #require(Support.tandemBinary)
         let folder = try Support.temporaryFolder()
@@ -108,7 +108,7 @@ struct CrashTests {
     }
 
     @Test("tandem status prints a report a coordinator can read",
-          .enabled(if: Support.hasGenerator && Support.tandemBinary != nil, "needs gen-applications and a built tandem"))
+          .enabled(if: Support.hasGenerator && Support.tandemBinary != nil, "needs python3 (for scripts/gen_applications.py) and a built tandem"))
     func statusCommand() throws {
         let binary = try #require(Support.tandemBinary)
         let folder = try Support.temporaryFolder()

@@ -81,7 +81,7 @@ struct LedgerTests {
     }
 
     @Test("Three months from generated exports: memory, capacity, waiting, withdrawal, repeatability",
-          .enabled(if: Support.hasGenerator, "needs ../shared/tools/gen-applications"))
+          .enabled(if: Support.hasGenerator, "needs python3 (for scripts/gen_applications.py)"))
     func threeMonths() throws {
         let folder = try Support.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -220,7 +220,7 @@ struct LedgerTests {
     }
 
     @Test("--force: an earlier month replaces it and every later one, and pairs ended early stay out",
-          .enabled(if: Support.hasGenerator, "needs ../shared/tools/gen-applications"))
+          .enabled(if: Support.hasGenerator, "needs python3 (for scripts/gen_applications.py)"))
     func forceReplacesLaterMonths() throws {
         let ledger = try Ledger.inMemory()
         let july = YearMonth(year: 2026, month: 7), august = july.adding(months: 1), september = july.adding(months: 2)
@@ -251,7 +251,7 @@ struct LedgerTests {
     }
 
     @Test("Ending a pair early cancels its future sessions and it is never proposed again",
-          .enabled(if: Support.hasGenerator, "needs ../shared/tools/gen-applications"))
+          .enabled(if: Support.hasGenerator, "needs python3 (for scripts/gen_applications.py)"))
     func endPair() throws {
         let ledger = try Ledger.inMemory()
         let august = YearMonth(year: 2026, month: 8)

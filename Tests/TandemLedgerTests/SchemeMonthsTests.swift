@@ -25,7 +25,7 @@ import TandemTestSupport
     }
 
     @Test("Five months with 'either' applicants coming back: one role at a time, within capacity, no pair twice",
-          .enabled(if: Support.hasGenerator, "needs ../shared/tools/gen-applications"))
+          .enabled(if: Support.hasGenerator, "needs python3 (for scripts/gen_applications.py)"))
     func oneRoleAtATimeAcrossMonths() throws {
         let ledger = try Ledger.inMemory()
         let year = try Support.generate(n: 260, seed: 41, start: "2026-01-01", days: 150)

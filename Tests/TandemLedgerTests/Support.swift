@@ -19,7 +19,7 @@ enum Support {
         return folders.map { $0.appendingPathComponent("tandem").path }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    /// `gen-applications --flavour google-csv` output.
+    /// `scripts/gen_applications.py --flavour google-csv` output.
     static func generate(n: Int, seed: Int, start: String, days: Int) throws -> [UInt8] {
         try ApplicationGenerator.export(n: n, seed: seed, dupRate: 0.05, start: start, days: days)
     }

@@ -5,7 +5,7 @@ import TandemIngest
 import TandemModel
 @testable import TandemMatching
 
-/// Pools read from `../shared/tools/gen-applications` (beside the repository) through the real
+/// Pools read from `scripts/gen_applications.py` through the real
 /// form reader, so the matching is tested on applications shaped like the scheme's exports.
 enum GeneratedPools {
     static var available: Bool { ApplicationGenerator.available }
@@ -13,10 +13,10 @@ enum GeneratedPools {
     static let firstMonth = YearMonth(year: 2026, month: 12)
 
     /// The generator's applicants for a seed, read as a Google Forms export; cached per seed and size.
-    static func applicants(n: Int = 200, seed: Int) throws -> [Applicant] {
-        let key = "\(n)-\(seed)"
+    static func applicants(n: Int = 200, seed: Int, knobs: [String] = []) throws -> [Applicant] {
+        let key = "\(n)-\(seed)-\(knobs)"
         if let cached = cache.withLock({ $0[key] }) { return cached }
-        let data = try ApplicationGenerator.export(n: n, seed: seed)
+        let data = try ApplicationGenerator.export(n: n, seed: seed, knobs: knobs)
         let result = FormReader.read(data, file: "applications.csv", config: FormConfig())
         cache.withLock { $0[key] = result.applicants }
         return result.applicants

@@ -4,7 +4,7 @@ import TandemModel
 
 /// Each hard rule, set up on a pair the matching made in the generated pool's baseline: once the
 /// rule applies, the pair is not made, and the scorer names that rule for it.
-@Suite(.enabled(if: GeneratedPools.available, "needs python3 and ../shared/tools/gen-applications"))
+@Suite(.enabled(if: GeneratedPools.available, "needs python3 (for scripts/gen_applications.py)"))
 struct HardRuleTests {
     func rule(_ pool: Pool, senior: Applicant, junior: Applicant, config: SchemeConfig = Fixture.config) throws -> PairRule? {
         try Scorer(pool: pool, config: config).rule(senior: pool.index(senior), junior: pool.index(junior))
@@ -67,13 +67,15 @@ struct HardRuleTests {
         if bySenior {
             applicants.modify(pair.senior) { $0.conflicts = [pair.junior.email.text.uppercased()] } // by e-mail
         } else {
-            applicants.modify(pair.junior) { $0.conflicts = [pair.senior.name.lowercased()] } // by name
+            // By name: one nobody else in the pool has (a name two people share names neither).
+            applicants.modify(pair.senior) { $0.name = "Quillon Vantreight" }
+            applicants.modify(pair.junior) { $0.conflicts = ["quillon vantreight"] }
             // The senior lists a conflict too, with someone else: the rule must still name the junior.
             applicants.modify(pair.senior) { $0.conflicts = [someoneElse.email.text] }
         }
         let (pool, result) = try Fixture.match(applicants)
         #expect(!result.contains(senior: pair.senior, junior: pair.junior))
-        let namer = bySenior ? pair.senior.name : pair.junior.name
+        let namer = bySenior ? pair.senior.name : pair.junior.name // the junior's name is unchanged
         #expect(try rule(pool, senior: pair.senior, junior: pair.junior) == .conflict(namedBy: namer))
     }
 
@@ -138,7 +140,7 @@ struct HardRuleTests {
 }
 
 /// The coordinator's overrides on the generated pool.
-@Suite(.enabled(if: GeneratedPools.available, "needs python3 and ../shared/tools/gen-applications"))
+@Suite(.enabled(if: GeneratedPools.available, "needs python3 (for scripts/gen_applications.py)"))
 struct OverrideTests {
     @Test func mustPairIsMadeEvenWhenAnotherScoresHigher() throws {
         let base = try Fixture.baseline()
@@ -220,7 +222,7 @@ struct OverrideTests {
 }
 
 /// After every solve the pairs are checked against every hard rule: a broken assignment is an error.
-@Suite(.enabled(if: GeneratedPools.available, "needs python3 and ../shared/tools/gen-applications"))
+@Suite(.enabled(if: GeneratedPools.available, "needs python3 (for scripts/gen_applications.py)"))
 struct VerifyTests {
     @Test func brokenAssignmentsAreCaught() throws {
         let base = try Fixture.baseline()

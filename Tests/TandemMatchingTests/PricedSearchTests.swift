@@ -1,3 +1,4 @@
+import Foundation
 import TandemTestSupport
 import Testing
 @testable import TandemMatching
@@ -6,8 +7,11 @@ import TandemModel
 /// The closing search's total-score stage on priced-down models (`ClosingSearch.totalScore`)
 /// against GLPK's branch-and-bound on the whole model, on generated pools large enough for the
 /// ladder of targets to take several steps.
-@Suite(.enabled(if: GeneratedPools.available, "needs python3 and ../shared/tools/gen-applications"))
+@Suite(.enabled(if: GeneratedPools.available, "needs python3 (for scripts/gen_applications.py)"))
 struct PricedSearchTests {
+    /// Pools with many "either" applicants and few spare places, whose total score the network leaves open.
+    static let knobs = ProcessInfo.processInfo.environment["TANDEM_PRICED_KNOBS"].map { $0.split(separator: " ").map(String.init) }
+        ?? ["--either", "0.35", "--senior", "0.45"]
     @Test func pricedSearchMatchesWholeModel() throws {
         var compared = 0, laddersProven = 0
         for seed in [3, 11, 19, 23, 29, 31, 37, 41, 43, 47] where try compare(seed: seed, laddersProven: &laddersProven) { compared += 1 }
@@ -19,7 +23,7 @@ struct PricedSearchTests {
     /// Whether the searches were compared: the total score was open and the whole model proven.
     func compare(seed: Int, laddersProven: inout Int) throws -> Bool {
         let config = SchemeConfig()
-        let pool = Pool(applicants: try GeneratedPools.applicants(n: 300, seed: seed), firstMonth: GeneratedPools.firstMonth)
+        let pool = Pool(applicants: try GeneratedPools.applicants(n: 300, seed: seed, knobs: Self.knobs), firstMonth: GeneratedPools.firstMonth)
         let scorer = try Scorer(pool: pool, config: config)
         let model = PairingModel(pool: pool, candidates: scorer.candidates().candidates, mustPairs: [],
                                  overdue: Matcher.overdueApplicants(pool, config: config))

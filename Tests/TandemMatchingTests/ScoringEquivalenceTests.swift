@@ -166,7 +166,7 @@ import TandemTestSupport
         }
     }
 
-    @Test(.enabled(if: GeneratedPools.available, "needs python3 and ../shared/tools/gen-applications"),
+    @Test(.enabled(if: GeneratedPools.available, "needs python3 (for scripts/gen_applications.py)"),
           arguments: [(300, 1), (500, 2), (800, 3), (1200, 4), (2000, 5)])
     func generatedPools(n: Int, seed: Int) throws {
         let applicants = try GeneratedPools.applicants(n: n, seed: seed)

@@ -10,7 +10,7 @@ import TandemTestSupport
 /// A generated 2,000-applicant export run through the whole pipeline; every hard rule is checked
 /// on the output independently of the code that built it.
 @Suite struct GeneratedRunTests {
-    @Test(.enabled(if: ApplicationGenerator.available, "needs ../shared/tools/gen-applications"))
+    @Test(.enabled(if: ApplicationGenerator.available, "needs python3 (for scripts/gen_applications.py)"))
     func everyHardRuleHoldsOnA2000ApplicantRun() throws {
         var config = SchemeConfig()
         // Kept small so the suite stays fast; the benchmark measures the defaults.

@@ -40,7 +40,7 @@ import TandemTestSupport
     }
 
     /// A generated pool with "either" applicants, through the role repair and GLPK's check.
-    @Test(.enabled(if: ApplicationGenerator.available, "needs ../shared/tools/gen-applications"))
+    @Test(.enabled(if: ApplicationGenerator.available, "needs python3 (for scripts/gen_applications.py)"))
     func aStoppedClockHoldsOnAGeneratedPoolWithEitherApplicants() throws {
         try Self.checkStoppedClock(try ApplicationGenerator.export(n: 400, seed: 11, badRate: 0, dupRate: 0))
     }

@@ -19,7 +19,7 @@ enum Fixtures {
                   region: region, timeZone: zone, availability: windows.sorted(), appliedOn: day)
     }
 
-    /// The form's options (FORM.md) with the generator's weights (shared/tools/gen-applications).
+    /// The form's options (docs/form.md) with weights of their own.
     static let slotOptions: [(WeeklyWindow, Int)] = {
         var out: [(WeeklyWindow, Int)] = []
         for weekday in 1...5 {

@@ -13,22 +13,28 @@ public struct SeededGenerator: RandomNumberGenerator {
     }
 }
 
-/// The shared generator of synthetic exports, `../shared/tools/gen-applications` beside the
-/// repository. Tests that use it are enabled only when it is there (CI has it; users may not).
+/// Tandem's own generator of made-up exports, `scripts/gen_applications.py` in the repository, so a
+/// fresh clone runs every test. Needs only python3 (the tests that use it say so when it is missing).
 public enum ApplicationGenerator {
     public static let script: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/tools/gen-applications")
+        .appendingPathComponent("scripts/gen_applications.py")
 
-    public static var available: Bool { FileManager.default.fileExists(atPath: script.path) }
+    public static var available: Bool {
+        FileManager.default.fileExists(atPath: script.path)
+            && (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+                .contains { FileManager.default.isExecutableFile(atPath: "\($0)/python3") }
+    }
 
     /// One export, as the generator prints it.
+    /// `knobs`: the generator's pool shape, such as `["--either", "0.5", "--places", "1", "--zones", "many"]`.
     public static func export(n: Int, seed: Int, flavour: String = "google-csv", badRate: Double = 0, dupRate: Double = 0,
-                              start: String? = nil, days: Int? = nil) throws -> [UInt8] {
+                              start: String? = nil, days: Int? = nil, knobs: [String] = []) throws -> [UInt8] {
         var arguments = ["python3", script.path, "--n", "\(n)", "--seed", "\(seed)", "--flavour", flavour,
                          "--bad-rate", "\(badRate)", "--dup-rate", "\(dupRate)"]
         if let start { arguments += ["--start", start] }
         if let days { arguments += ["--days", "\(days)"] }
+        arguments += knobs
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments

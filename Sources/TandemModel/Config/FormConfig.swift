@@ -1,5 +1,5 @@
 /// The application form as the coordinator built it: the column headers (with aliases) and the
-/// options of each choice question. Defaults are the form in FORM.md; coordinators who rename a
+/// options of each choice question. Defaults are the form in docs/form.md; coordinators who rename a
 /// question or add an option change only this table (`[form]` in the scheme's TOML file).
 public struct FormConfig: Sendable, Hashable, Decodable {
     /// The areas offered by both "expertise" and "develop" checkbox questions.

@@ -2,7 +2,7 @@ import TOMLKit
 
 /// Everything a coordinator can change without a programmer: the form's wording, the matching's
 /// weights and rules, and the sessions. Every value has a default equal to the scheme's form
-/// (FORM.md), so a run needs no file; a TOML file overrides only what it names.
+/// (docs/form.md), so a run needs no file; a TOML file overrides only what it names.
 public struct SchemeConfig: Sendable, Hashable, Decodable {
     public var scheme = SchemeInfo()
     public var form = FormConfig()

@@ -18,7 +18,7 @@ public struct SessionConfig: Sendable, Hashable, Decodable {
     /// Length of each session in minutes (15–240).
     public var durationMinutes = 60
     /// The sessions, one a month, in order. A pair gets one session per entry, starting in the run's
-    /// first session month. The default is the scheme's six sessions (FORM.md).
+    /// first session month. The default is the scheme's six sessions (docs/form.md).
     public var plan: [SessionPlanEntry] = SessionConfig.defaultPlan
     /// Reminders before each session, in minutes (each becomes a `VALARM` with `TRIGGER:-PT<n>M`).
     /// The default is one day before, so there is time to prepare; an empty list means no reminder.
@@ -41,7 +41,7 @@ public struct SessionConfig: Sendable, Hashable, Decodable {
     /// Subject of the e-mail that carries a participant's calendar.
     public var emailSubject = "Your mentoring sessions"
 
-    /// The scheme's structure (FORM.md): 1 getting to know each other, 2 setting objectives,
+    /// The scheme's structure (docs/form.md): 1 getting to know each other, 2 setting objectives,
     /// 3–5 two-way discussions with the lead alternating (junior, senior, junior), 6 reflection.
     public static let defaultPlan: [SessionPlanEntry] = {
         let discussion = "Review what each of you has done since last time, where things are heading, "
