@@ -162,7 +162,7 @@ public enum CalendarWriter {
             doc.line("DTEND", ICalTime.utc(session.end))
         }
         doc.text("SUMMARY", summary(session))
-        doc.text("DESCRIPTION", description(session, config: config))
+        doc.text("DESCRIPTION", description(session, config: config, zones: zones))
         doc.text("LOCATION", session.location)
         doc.line("STATUS", kind == .cancel ? "CANCELLED" : "CONFIRMED")
         doc.line("TRANSP", "OPAQUE")
@@ -182,15 +182,45 @@ public enum CalendarWriter {
     }
 
     /// "Mentoring 3/6: Two-way discussion, led by Ann Example — Ben Example & Ann Example".
+    /// "Tuesday 9 March 2027, 18:00–19:00 for Ann Lee (Europe/London), 13:00–14:00 for Sam Roe
+    /// (America/New_York)": the session in each partner's own zone, when they live in different
+    /// ones. The event is the same in both partners' files, so it names both; a calendar client
+    /// shows it in its own zone anyway, and this line is what a reader of the text sees.
+    static func localTimes(_ session: ScheduledSession, zones: ZoneTables) -> String? {
+        let partners = [session.senior, session.junior]
+        guard partners.contains(where: { $0.timeZone != session.timeZone }) else { return nil }
+        var parts: [String] = []
+        for partner in partners {
+            guard let start = zones.offset(partner.timeZone, at: session.start), let end = zones.offset(partner.timeZone, at: session.end)
+            else { return nil }
+            let from = session.start + Int64(start), to = session.end + Int64(end)
+            parts.append("\(dayText(from)), \(clock(from))–\(clock(to)) for \(partner.name) (\(partner.timeZone))")
+        }
+        return "In each partner's time: " + parts.joined(separator: "; ") + "."
+    }
+
+    private static func clock(_ local: Int64) -> String {
+        let seconds = Int(((local % 86_400) + 86_400) % 86_400)
+        return "\((seconds / 3600).zeroPadded(2)):\((seconds / 60 % 60).zeroPadded(2))"
+    }
+
+    private static func dayText(_ local: Int64) -> String {
+        let date = LocalDate(daysSinceEpoch: Int((local - ((local % 86_400) + 86_400) % 86_400) / 86_400))
+        let weekdays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+        return "\(weekdays[date.weekday - 1]) \(date.day) \(months[date.month - 1]) \(date.year)"
+    }
+
     static func summary(_ session: ScheduledSession) -> String {
         var text = "Mentoring \(session.number)/\(session.count): \(session.title)"
         if let leader = session.leader { text += ", led by \(leader.name)" }
         return text + " — \(session.senior.name) & \(session.junior.name)"
     }
 
-    static func description(_ session: ScheduledSession, config: SchemeConfig) -> String {
+    static func description(_ session: ScheduledSession, config: SchemeConfig, zones: ZoneTables? = nil) -> String {
         var lines: [String] = []
         lines.append("\(session.schemeName): session \(session.number) of \(session.count) — \(session.title).")
+        if let zones, let times = localTimes(session, zones: zones) { lines.append(times) }
         if let lead = session.lead, let leader = session.leader {
             lines.append("Led by \(leader.name) (\(lead == .junior ? "junior" : "senior") partner).")
         }

@@ -87,9 +87,12 @@ final class ZoneTables: Sendable {
 
     init(_ sessions: [ScheduledSession]) {
         var spans: [String: (from: Int64, to: Int64)] = [:]
+        // The events' zones, and each partner's own (for the description's times in their zone).
         for session in sessions {
-            let span = spans[session.timeZone] ?? (session.start, session.end)
-            spans[session.timeZone] = (min(span.from, session.start), max(span.to, session.end))
+            for zone in Set([session.timeZone, session.senior.timeZone, session.junior.timeZone]) {
+                let span = spans[zone] ?? (session.start, session.end)
+                spans[zone] = (min(span.from, session.start), max(span.to, session.end))
+            }
         }
         var tables: [String: [TimeZoneComponent.Observance]] = [:]
         for (zone, span) in spans {

@@ -307,7 +307,7 @@ import TandemModel
         }
         try JSONSerialization.data(withJSONObject: expectations).write(to: folder.appendingPathComponent("expect.json"))
         let script = #"""
-        import json, pathlib, sys
+        import json, pathlib, re, sys
         from datetime import timedelta
         from zoneinfo import ZoneInfo
         import icalendar
@@ -324,7 +324,7 @@ import TandemModel
                 if covered is None and w[1] <= s < w[2]: covered = w[2]
                 elif covered is not None and w[1] <= covered: covered = max(covered, w[2])
             return covered is not None and covered >= e
-        errors, events, files, control = [], 0, 0, 0
+        errors, events, files, control, local_lines = [], 0, 0, 0, 0
         for path in sorted(root.rglob("*.ics")):
             files += 1
             cal = icalendar.Calendar.from_ical(path.read_bytes())
@@ -350,7 +350,20 @@ import TandemModel
                     shifted = [[w[0], w[1] + 120, w[2] + 120] for w in partner["windows"]]
                     if not inside(shifted, start.astimezone(zone), end.astimezone(zone)): control += 1
                 if "ORGANIZER" in ev or "ATTENDEE" in ev: errors.append(f"{path.name}: organizer or attendee")
-        print(json.dumps({"files": files, "events": events, "errors": errors[:20], "errorCount": len(errors), "control": control}))
+                # The description's times in each partner's zone agree with zoneinfo.
+                text = str(ev.get("DESCRIPTION", ""))
+                line = next((l for l in text.split("\n") if l.startswith("In each partner's time: ")), None)
+                if line is not None:
+                    local_lines += 1
+                    parts = re.findall(r"([A-Za-z]+ \d{1,2} [A-Za-z]+ \d{4}), (\d\d:\d\d–\d\d:\d\d) for .*? \(([A-Za-z0-9_+\-/]+)\)", line)
+                    if len(parts) != 2: errors.append(f"{path.name}: cannot read '{line}'")
+                    for day, hours, zone_name in parts:
+                        here = start.astimezone(ZoneInfo(zone_name))
+                        there = end.astimezone(ZoneInfo(zone_name))
+                        want = f"{here:%A} {here.day} {here:%B %Y}", f"{here:%H:%M}–{there:%H:%M}"
+                        if (day, hours) != want: errors.append(f"{path.name}: '{day}, {hours}' in {zone_name} but zoneinfo says {want}")
+        print(json.dumps({"files": files, "events": events, "errors": errors[:20], "errorCount": len(errors), "control": control,
+                          "localLines": local_lines}))
         """#
         let process = Process()
         process.executableURL = Self.python3()
@@ -370,5 +383,11 @@ import TandemModel
         #expect((report["control"] as? Int ?? 0) > (report["events"] as? Int ?? 0) / 2, "the window check must be able to fail")
         // Each event appears in the two partners' files, the pair's and the coordinator's.
         #expect(report["events"] as? Int == result.scheduled.count * 6 * 4)
+        // Every event of partners in different zones gives the time in each partner's zone.
+        let acrossZones = result.scheduled.flatMap(\.sessions).filter { session in
+            session.senior.timeZone != session.timeZone || session.junior.timeZone != session.timeZone
+        }
+        #expect(!acrossZones.isEmpty)
+        #expect(report["localLines"] as? Int == acrossZones.count * 4)
     }
 }

@@ -256,7 +256,7 @@ import TandemCalendar
     }
 
     /// Release-mode timing, run on request: `TANDEM_BENCH=1 swift test -c release --filter timing`.
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["TANDEM_BENCH"] != nil))
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["TANDEM_BENCH"] != nil, "a timing, on request: TANDEM_BENCH=1 swift test -c release --filter timing"))
     func timing() throws {
         for applicants in [2000, 10_000] {
             let pairs = Fixtures.pool(applicants: applicants, seed: 11)
