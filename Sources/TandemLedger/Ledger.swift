@@ -7,7 +7,12 @@ import TandemScheduling
 /// A problem with the ledger the coordinator can act on; never carries personal data beyond the e-mail asked about.
 public struct LedgerError: Error, Sendable, CustomStringConvertible, LocalizedError {
     public var description: String
-    public init(_ description: String) { self.description = description }
+    /// SQLite's whole message, statement included, for `TANDEM_DEBUG`; never shown otherwise.
+    public var detail: String?
+    public init(_ description: String, detail: String? = nil) {
+        self.description = description
+        self.detail = detail
+    }
     public var errorDescription: String? { description }
 }
 
@@ -284,9 +289,9 @@ public final class Ledger: Sendable {
         } catch let error as LedgerError {
             throw error
         } catch where LedgerFile.isDamage(error) {
-            throw LedgerError(LedgerFile.damaged(path, LedgerFile.plain(error)))
+            throw LedgerError(LedgerFile.damaged(path, LedgerFile.plain(error)), detail: "\(error)")
         } catch {
-            throw LedgerError("cannot read the ledger '\(path)': \(LedgerFile.plain(error))")
+            throw LedgerError("cannot read the ledger '\(path)': \(LedgerFile.plain(error))", detail: "\(error)")
         }
     }
 
@@ -297,9 +302,9 @@ public final class Ledger: Sendable {
         } catch let error as LedgerError {
             throw error
         } catch where LedgerFile.isDamage(error) {
-            throw LedgerError(LedgerFile.damaged(path, LedgerFile.plain(error)))
+            throw LedgerError(LedgerFile.damaged(path, LedgerFile.plain(error)), detail: "\(error)")
         } catch {
-            throw LedgerError("cannot write the ledger '\(path)': \(LedgerFile.plain(error))")
+            throw LedgerError("cannot write the ledger '\(path)': \(LedgerFile.plain(error))", detail: "\(error)")
         }
     }
 

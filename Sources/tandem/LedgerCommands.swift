@@ -144,6 +144,9 @@ func reporting(_ body: () throws -> Void) throws {
         throw ExitCode(1)
     } catch let error as LedgerError {
         printError("tandem: error: \(error)")
+        if let detail = error.detail, ProcessInfo.processInfo.environment["TANDEM_DEBUG"] != nil {
+            printError("tandem: debug: \(detail)")
+        }
         throw ExitCode(1)
     }
 }
