@@ -18,10 +18,19 @@ public struct PairRecord: Sendable, Hashable {
     public var sessions: [StoredSession]
 }
 
-/// A stored session and whether it still stands.
+/// A stored session, whether it still stands, and what the coordinator recorded of it.
 public struct StoredSession: Sendable, Hashable {
     public var session: ScheduledSession
     public var cancelled: Bool
+    public var cancelReason: String? = nil
+    /// `held` or `missed` as recorded; nil when nothing was (a past session then counts as held).
+    public var outcome: String? = nil
+    public var outcomeNote: String? = nil
+
+    /// Held: recorded so, or past with nothing recorded and not cancelled.
+    public func wasHeld(before instant: Int64) -> Bool {
+        !cancelled && (outcome == "held" || (outcome == nil && session.start < instant))
+    }
 }
 
 /// The result of ending pairs (a withdrawal or `end-pair`): which pairs ended and which sessions to cancel.
@@ -126,9 +135,11 @@ extension Ledger {
     static func pairs(_ db: Database, whereClause: String, arguments: StatementArguments) throws -> [PairRecord] {
         try Row.fetchAll(db, sql: "SELECT * FROM pairs WHERE \(whereClause) ORDER BY month_formed, key", arguments: arguments).map { row in
             let key: String = row["key"]
-            let sessions = try Row.fetchAll(db, sql: "SELECT status, session FROM sessions WHERE pair_key = ? ORDER BY start, uid",
-                                            arguments: [key]).map { row in
-                StoredSession(session: try Self.session(fromJSON: row["session"]), cancelled: (row["status"] as String) == "cancelled")
+            let sessions = try Row.fetchAll(db, sql: """
+                SELECT status, session, cancel_reason, outcome, outcome_note FROM sessions WHERE pair_key = ? ORDER BY start, uid
+                """, arguments: [key]).map { row in
+                StoredSession(session: try Self.session(fromJSON: row["session"]), cancelled: (row["status"] as String) == "cancelled",
+                              cancelReason: row["cancel_reason"], outcome: row["outcome"], outcomeNote: row["outcome_note"])
             }
             return PairRecord(key: key, seniorName: row["senior_name"], seniorEmail: row["senior_email"], juniorName: row["junior_name"],
                               juniorEmail: row["junior_email"], monthFormed: row["month_formed"], status: row["status"],
@@ -145,7 +156,7 @@ extension Ledger {
             let open = try Self.pairs(db, whereClause: "status != 'ended'", arguments: [])
             let running = open.filter { pair in pair.sessions.contains { !$0.cancelled && $0.session.start >= dayStart } }
             let active = running.map { pair in
-                StatusReport.ActivePair(pair: pair, held: pair.sessions.filter { !$0.cancelled && $0.session.start < dayStart }.count,
+                StatusReport.ActivePair(pair: pair, held: pair.sessions.filter { $0.wasHeld(before: dayStart) }.count,
                                         next: pair.sessions.first { !$0.cancelled && $0.session.start >= dayStart }?.session)
             }.sorted { ($0.pair.seniorEmail, $0.pair.juniorEmail) < ($1.pair.seniorEmail, $1.pair.juniorEmail) }
             var inUse: [String: Int] = [:]
@@ -278,8 +289,8 @@ extension Ledger {
             for session in remaining {
                 var cancelled = session
                 cancelled.sequence += 1
-                try db.execute(sql: "UPDATE sessions SET status = 'cancelled', sequence = ?, session = ? WHERE uid = ?",
-                               arguments: [cancelled.sequence, SessionJSON.encode(cancelled), session.uid])
+                try db.execute(sql: "UPDATE sessions SET status = 'cancelled', sequence = ?, session = ?, cancel_reason = ?, changed_revision = ? WHERE uid = ?",
+                               arguments: [cancelled.sequence, SessionJSON.encode(cancelled), reason, try Self.revision(db) + 1, session.uid])
             }
             var ended = pair
             ended.status = "ended"
@@ -336,11 +347,86 @@ extension Ledger {
                 lines.append("    \(pair.pattern)")
                 for stored in pair.sessions {
                     let s = stored.session
-                    lines.append("    \(s.number)/\(s.count) \(formatInstant(s.start, zone: s.timeZone)) \(s.title)"
-                                 + (stored.cancelled ? " — cancelled" : "") + " [SEQUENCE \(s.sequence)]")
+                    var state = ""
+                    if stored.cancelled {
+                        state = " — cancelled" + (stored.cancelReason.map { ": \($0)" } ?? "")
+                    } else if let outcome = stored.outcome {
+                        state = " — \(outcome) (recorded)" + (stored.outcomeNote.map { $0.isEmpty ? "" : ": \($0)" } ?? "")
+                    }
+                    lines.append("    \(s.number)/\(s.count) \(formatInstant(s.start, zone: s.timeZone)) \(s.title)\(state) [SEQUENCE \(s.sequence)]")
                 }
             }
             return lines.joined(separator: "\n") + "\n"
+        }
+    }
+}
+
+extension Ledger {
+    /// The stored session `number` (1-based) of the pair of `senior` and `junior`, with the pair; an
+    /// error that names what is wrong when there is none.
+    static func session(_ db: Database, senior: String, junior: String, number: Int) throws -> (pair: PairRecord, session: StoredSession) {
+        let key = EmailAddress(senior).key + "|" + EmailAddress(junior).key
+        guard let pair = try pairs(db, whereClause: "key = ?", arguments: [key]).first else {
+            throw LedgerError("no pair with senior '\(senior)' and junior '\(junior)' in the ledger (see tandem history EMAIL)")
+        }
+        guard let stored = pair.sessions.first(where: { $0.session.number == number }) else {
+            throw LedgerError("the pair has sessions 1 to \(pair.sessions.count); there is no session \(number)")
+        }
+        return (pair, stored)
+    }
+
+    /// Cancels one session from `today` on: it must still stand and not have started. `beforeCommit`
+    /// gets the session as it was (the executable writes its cancellation inside the transaction).
+    public func cancelSession(senior: String, junior: String, number: Int, reason: String, today: LocalDate,
+                              beforeCommit: (ScheduledSession) throws -> Void = { _ in }) throws(LedgerError) -> ScheduledSession {
+        func check(_ db: Database) throws -> ScheduledSession {
+            let (pair, stored) = try Self.session(db, senior: senior, junior: junior, number: number)
+            if pair.status == "ended" { throw LedgerError("the pair ended on \(pair.endedOn ?? "?"); its sessions were cancelled then") }
+            if stored.cancelled { throw LedgerError("session \(number) is already cancelled" + (stored.cancelReason.map { " (\($0))" } ?? "")) }
+            if stored.session.start < today.startInstant {
+                throw LedgerError("session \(number) was on \(formatInstant(stored.session.start, zone: stored.session.timeZone)), before \(today); "
+                    + "a past session is recorded with tandem held or tandem missed, not cancelled")
+            }
+            return stored.session
+        }
+        _ = try read(check)
+        try prepareToChange(before: "cancel-session-\(today)")
+        return try write { db in
+            let session = try check(db)
+            var cancelled = session
+            cancelled.sequence += 1
+            try db.execute(sql: """
+                UPDATE sessions SET status = 'cancelled', sequence = ?, session = ?, cancel_reason = ?, changed_revision = ? WHERE uid = ?
+                """, arguments: [cancelled.sequence, SessionJSON.encode(cancelled), reason, try Self.revision(db) + 1, session.uid])
+            try Self.bumpRevision(db)
+            try beforeCommit(session)
+            return session
+        }
+    }
+
+    /// Records that session `number` was held or missed (`outcome`), once its day has come. Returns
+    /// what was recorded before, if anything, so the coordinator is told of a change of mind.
+    public func recordOutcome(senior: String, junior: String, number: Int, outcome: String, note: String,
+                              today: LocalDate) throws(LedgerError) -> String? {
+        precondition(outcome == "held" || outcome == "missed")
+        func check(_ db: Database) throws -> StoredSession {
+            let (_, stored) = try Self.session(db, senior: senior, junior: junior, number: number)
+            if stored.cancelled { throw LedgerError("session \(number) was cancelled" + (stored.cancelReason.map { " (\($0))" } ?? "") + "; it cannot be \(outcome)") }
+            if stored.session.start >= today.adding(days: 1).startInstant {
+                throw LedgerError("session \(number) is on \(formatInstant(stored.session.start, zone: stored.session.timeZone)), after \(today); "
+                    + "record it as \(outcome) on or after its day")
+            }
+            return stored
+        }
+        _ = try read(check)
+        try prepareToChange(before: "\(outcome)-\(today)")
+        return try write { db in
+            let earlier = try check(db).outcome
+            let uid = try Self.session(db, senior: senior, junior: junior, number: number).session.session.uid
+            try db.execute(sql: "UPDATE sessions SET outcome = ?, outcome_note = ?, changed_revision = ? WHERE uid = ?",
+                           arguments: [outcome, note, try Self.revision(db) + 1, uid])
+            try Self.bumpRevision(db)
+            return earlier
         }
     }
 }

@@ -217,13 +217,16 @@ extension Ledger {
             WHERE p.status != 'ended' AND p.month_formed < ? AND s.status = 'scheduled' AND s."end" > ?
             ORDER BY s.start, s.uid
             """ : """
-            SELECT s.start, s."end", p.senior_key, p.junior_key, p.status, p.ended_on, p.ended_revision, s.status AS session_status
+            SELECT s.start, s."end", p.senior_key, p.junior_key, p.status, p.ended_on, p.ended_revision, s.status AS session_status,
+                   s.changed_revision
             FROM sessions s JOIN pairs p ON p.key = s.pair_key
             WHERE p.month_formed < ? AND s."end" > ?
             ORDER BY s.start, s.uid
             """
         for row in try Row.fetchAll(db, sql: sessions, arguments: [monthText, monthStart - Self.widestOffset]) {
-            if seen != nil, hadEnded(row) || ((row["status"] as String) != "ended" && (row["session_status"] as String) != "scheduled") {
+            // A session cancelled on its own after the run still stood for it.
+            if let seen, hadEnded(row) || ((row["status"] as String) != "ended" && (row["session_status"] as String) != "scheduled"
+                                            && !seen.cameAfterRun(revision: row["changed_revision"], on: nil)) {
                 continue
             }
             let start: Int64 = row["start"], end: Int64 = row["end"]

@@ -269,6 +269,17 @@ public final class Ledger: Sendable {
                 PRAGMA user_version = 7;
                 """)
         }
+        // What became of each session (issue 37; docs/pair-lifecycle.md): held or missed as the
+        // coordinator recorded it, why it was cancelled, and the revision of the last change to it.
+        migrator.registerMigration("v8-session-outcomes") { db in
+            try db.execute(sql: """
+                ALTER TABLE sessions ADD COLUMN outcome TEXT CHECK (outcome IN ('held', 'missed'));
+                ALTER TABLE sessions ADD COLUMN outcome_note TEXT;
+                ALTER TABLE sessions ADD COLUMN cancel_reason TEXT;
+                ALTER TABLE sessions ADD COLUMN changed_revision INTEGER;
+                PRAGMA user_version = 8;
+                """)
+        }
         return migrator
     }
 

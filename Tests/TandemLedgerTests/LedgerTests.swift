@@ -216,7 +216,7 @@ struct LedgerTests {
         }
         let history = try ledger.history(email: leaving.pair.senior.email.text)
         #expect(history.contains("WITHDREW on 2026-09-20: moved abroad"))
-        #expect(history.contains("— cancelled [SEQUENCE 1]"))
+        #expect(history.contains("— cancelled: withdrawal of ") && history.contains(": moved abroad [SEQUENCE 1]"), "\(history)")
     }
 
     @Test("--force: an earlier month replaces it and every later one, and pairs ended early stay out",

@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import TandemCalendar
+import TandemLedger
+import TandemModel
+
+/// SENIOR JUNIOR --session N: one session of one pair, shared by the commands that act on a session.
+struct SessionChoice: ParsableArguments {
+    @Argument(help: "The senior partner's e-mail.")
+    var senior: String
+
+    @Argument(help: "The junior partner's e-mail.")
+    var junior: String
+
+    @Option(name: .long, help: "The session's number in the pair's plan, from 1 (see tandem history EMAIL).")
+    var session: Int
+
+    func validate() throws {
+        if session < 1 { throw ValidationError("--session is a session's number, from 1") }
+    }
+}
+
+extension Tandem {
+    /// `tandem cancel-session SENIOR JUNIOR --session N --reason TEXT`.
+    struct CancelSession: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "cancel-session",
+            abstract: "Cancel one session of a pair (the others stand): a cancellation calendar for both partners.")
+
+        @OptionGroup var choice: SessionChoice
+
+        @Option(name: .long, help: "Why (kept in the ledger and shown in tandem history).")
+        var reason: String
+
+        @OptionGroup var changes: ChangeOutputOptions
+        @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var scheme: SchemeOptions
+        @OptionGroup var today: TodayOption
+
+        func validate() throws {
+            if reason.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--reason must say why the session is cancelled") }
+        }
+
+        func run() throws {
+            try reporting {
+                let scheme = try SchemeFolder.resolve(scheme: scheme.scheme, configFlag: changes.config, ledgerFlag: ledger.ledger)
+                let day = today.date
+                let folder = try changes.folder(defaultName: "\(day)-cancel-session-\(choice.session)-\(safeName(choice.senior))-\(safeName(choice.junior))",
+                                                scheme: scheme)
+                let lock = try scheme.lockForChange()
+                defer { lock.release() }
+                let ledger = try LedgerOptions.openExisting(scheme.ledger)
+                var written = 0
+                let session = try ledger.cancelSession(senior: choice.senior, junior: choice.junior, number: choice.session,
+                                                       reason: reason, today: day) { session in
+                    let change = CalendarChanges.cancel([session], config: scheme.config, stamp: day.startInstant)
+                    written = change.files.count
+                    try Files.writeAtomically(change.files, to: folder)
+                }
+                say("Cancelled session \(session.number) of \(session.count), \(formatInstant(session.start, zone: session.timeZone)), "
+                    + "of \(session.senior.name) and \(session.junior.name); the other sessions stand")
+                say("Send the \(written) calendar files in \(folder)/ to the people concerned")
+            }
+        }
+    }
+
+    /// `tandem held SENIOR JUNIOR --session N`.
+    struct Held: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record that a session took place (a past session with nothing recorded counts as held).")
+
+        @OptionGroup var choice: SessionChoice
+        @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var scheme: SchemeOptions
+        @OptionGroup var today: TodayOption
+
+        func run() throws {
+            try reporting { try record(outcome: "held", note: "", choice: choice, ledger: ledger, scheme: scheme, today: today) }
+        }
+    }
+
+    /// `tandem missed SENIOR JUNIOR --session N [--reason TEXT]`.
+    struct Missed: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record that a session did not take place (it then does not count towards the CPD record).")
+
+        @OptionGroup var choice: SessionChoice
+
+        @Option(name: .long, help: "Why, for the record.")
+        var reason = ""
+
+        @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var scheme: SchemeOptions
+        @OptionGroup var today: TodayOption
+
+        func run() throws {
+            try reporting { try record(outcome: "missed", note: reason, choice: choice, ledger: ledger, scheme: scheme, today: today) }
+        }
+    }
+}
+
+/// Records `held` or `missed` and says what changed.
+private func record(outcome: String, note: String, choice: SessionChoice, ledger: LedgerOptions, scheme: SchemeOptions,
+                    today: TodayOption) throws {
+    let scheme = try SchemeFolder.resolve(scheme: scheme.scheme, configFlag: nil, ledgerFlag: ledger.ledger)
+    let lock = try scheme.lockForChange()
+    defer { lock.release() }
+    let earlier = try LedgerOptions.openExisting(scheme.ledger).recordOutcome(
+        senior: choice.senior, junior: choice.junior, number: choice.session, outcome: outcome, note: note, today: today.date)
+    say("Session \(choice.session) of \(choice.senior) and \(choice.junior): \(outcome)"
+        + (earlier.map { $0 == outcome ? " (it was already)" : " (it had been recorded as \($0))" } ?? ""))
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+
+/// `cancel-session`, `held` and `missed` through the built binary: what they record, what they write,
+/// and every refusal leaving the scheme folder as it was.
+@Suite(.serialized) struct SessionCommandsTests {
+    typealias CLI = CommandLineTests
+    typealias Sandbox = SandboxTests
+
+    @Test func oneSessionIsCancelledHeldOrMissedAndEverythingElseStands() throws {
+        let folder = try Sandbox.sandbox()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let pairs = try String(contentsOf: folder.appendingPathComponent("reports/2027-01/pairs.csv"), encoding: .utf8)
+        let first = pairs.replacingOccurrences(of: "\u{FEFF}", with: "").split(separator: "\r\n")[1].split(separator: ",").map(String.init)
+        let (senior, junior) = (first[0], first[2])
+        let ledger = ["--ledger", "ledger.sqlite"]
+        func session(_ verb: String, _ number: Int, _ more: [String] = [], today: String) -> [String] {
+            [verb, senior, junior, "--session", "\(number)"] + more + ledger + ["--today", today]
+        }
+        let explainBefore = try Sandbox.run(["explain", junior, "--month", "2027-01"] + ledger, in: folder)
+
+        // Refused, nothing changed: an unknown pair, a session out of range, a past session, a future outcome.
+        let refusals: [([String], String)] = [
+            (["cancel-session", senior, "nobody@example.org", "--session", "3", "--reason", "x", "--today", "2027-01-20"] + ledger, "no pair with senior"),
+            (session("cancel-session", 9, ["--reason", "x"], today: "2027-01-20"), "there is no session 9"),
+            (session("cancel-session", 1, ["--reason", "x"], today: "2027-02-20"), "a past session is recorded with tandem held or tandem missed"),
+            (session("held", 4, today: "2027-02-20"), "record it as held on or after its day"),
+            (session("missed", 0, today: "2027-02-20"), "--session is a session's number, from 1"),
+        ]
+        for (arguments, says) in refusals {
+            let result = try Sandbox.expectOnly([], status: arguments.contains("0") ? 64 : 1, arguments, in: folder)
+            #expect(result.err.contains(says), "\(arguments): \(result.err)")
+        }
+
+        // Session 3 cancelled: a CANCEL for that one event, SEQUENCE 1, in a new folder; the ledger and a backup change.
+        let cancel = try Sandbox.expectOnly(["reports/changes", "ledger.sqlite", "backups"], status: 0,
+                                            session("cancel-session", 3, ["--reason", "on leave"], today: "2027-01-20"), in: folder)
+        #expect(cancel.out.contains("Cancelled session 3 of 6") && cancel.out.contains("the other sessions stand"), "\(cancel.out)")
+        let files = CLI.files(under: folder.appendingPathComponent("reports/changes"))
+        let mine = try #require(files.first { $0.key.hasSuffix("/" + junior + ".ics") }, "\(files.keys.sorted())")
+        let text = String(decoding: mine.value, as: UTF8.self)
+        #expect(text.contains("METHOD:CANCEL") && text.contains("STATUS:CANCELLED") && text.contains("SEQUENCE:1"))
+        #expect(text.components(separatedBy: "BEGIN:VEVENT").count == 2, "one event only")
+        let again = try Sandbox.expectOnly([], status: 1, session("cancel-session", 3, ["--reason", "x"], today: "2027-01-21"), in: folder)
+        #expect(again.err.contains("session 3 is already cancelled (on leave)"))
+        #expect(try Sandbox.expectOnly([], status: 1, session("held", 3, today: "2027-04-01"), in: folder).err.contains("was cancelled"))
+
+        // Held and missed, and a change of mind; history and status show them.
+        try Sandbox.expectOnly(["ledger.sqlite", "backups"], status: 0, session("held", 1, today: "2027-01-20"), in: folder)
+        let missed = try Sandbox.expectOnly(["ledger.sqlite", "backups"], status: 0, session("missed", 2, ["--reason", "ill"], today: "2027-02-20"), in: folder)
+        #expect(missed.out.hasSuffix(": missed\n"), "\(missed.out)")
+        let history = try Sandbox.run(["history", junior] + ledger, in: folder).out
+        #expect(history.contains("Getting to know each other — held (recorded)"), "\(history)")
+        #expect(history.contains("Setting objectives — missed (recorded): ill"))
+        #expect(history.contains("Two-way discussion — cancelled: on leave [SEQUENCE 1]"))
+        // On 20 April: 1 held, 2 missed, 3 cancelled, 4 (6 April) past with nothing recorded counts as held.
+        let status = try Sandbox.run(["status", "--today", "2027-04-20"] + ledger, in: folder).out
+        #expect(status.contains("\(junior)> — since 2027-01, 2 of 6 sessions held"), "\(status)")
+        let changed = try Sandbox.expectOnly(["ledger.sqlite", "backups"], status: 0, session("held", 2, today: "2027-04-20"), in: folder)
+        #expect(changed.out.contains("held (it had been recorded as missed)"))
+
+        // Explain of January tells January as it was run.
+        let explainAfter = try Sandbox.run(["explain", junior, "--month", "2027-01"] + ledger, in: folder)
+        #expect(explainAfter.out == explainBefore.out && !explainAfter.err.contains("differently"), "\(explainAfter.err)")
+    }
+}
