@@ -95,6 +95,25 @@ struct ChangeOutputOptions: ParsableArguments {
     @Option(name: .long, help: "Scheme configuration (TOML), for the calendars' scheme name and domain.")
     var config: String?
 
+    /// What a command that changes the ledger and writes calendars does first, in this order: find the
+    /// scheme, check its new folder (named from the day by `name`), take the ledger's lock, open the ledger.
+    func begin(name: (LocalDate) -> String, ledger: LedgerOptions, scheme: SchemeOptions, today: TodayOption) throws -> Change {
+        let found = try SchemeFolder.resolve(scheme: scheme.scheme, configFlag: config, ledgerFlag: ledger.ledger)
+        let day = today.date
+        let folder = try self.folder(defaultName: name(day), scheme: found)
+        let lock = try found.lockForChange()
+        return Change(scheme: found, day: day, folder: folder, lock: lock, ledger: try LedgerOptions.openExisting(found.ledger))
+    }
+
+    /// A change under way: release `lock` when done.
+    struct Change {
+        let scheme: SchemeFolder
+        let day: LocalDate
+        let folder: String
+        let lock: LedgerLock
+        let ledger: Ledger
+    }
+
     /// The folder for this change's calendars, checked before the ledger changes: `--out`, which must
     /// be new, or a new folder named after `defaultName` under the reports' changes/ (never an existing one).
     func folder(defaultName: String, scheme: SchemeFolder) throws -> String {
@@ -230,16 +249,12 @@ extension Tandem {
 
         func run() throws {
             try reporting {
-                let scheme = try SchemeFolder.resolve(scheme: scheme.scheme, configFlag: changes.config, ledgerFlag: ledger.ledger)
-                let day = today.date
-                let folder = try changes.folder(defaultName: "\(day)-withdraw-\(safeName(email))", scheme: scheme)
-                let lock = try scheme.lockForChange()
-                defer { lock.release() }
-                let ledger = try LedgerOptions.openExisting(scheme.ledger)
-                try endPairs(folder: folder, config: scheme.config, today: day) { write in
-                    try ledger.withdraw(email: email, today: day, note: note, beforeCommit: write)
+                let change = try changes.begin(name: { "\($0)-withdraw-\(safeName(email))" }, ledger: ledger, scheme: scheme, today: today)
+                defer { change.lock.release() }
+                try endPairs(folder: change.folder, config: change.scheme.config, today: change.day) { write in
+                    try change.ledger.withdraw(email: email, today: change.day, note: note, beforeCommit: write)
                 }
-                say("\(email) withdrew on \(day); they will not be paired again unless they apply anew")
+                say("\(email) withdrew on \(change.day); they will not be paired again unless they apply anew")
             }
         }
     }
@@ -271,14 +286,11 @@ extension Tandem {
 
         func run() throws {
             try reporting {
-                let scheme = try SchemeFolder.resolve(scheme: scheme.scheme, configFlag: changes.config, ledgerFlag: ledger.ledger)
-                let day = today.date
-                let folder = try changes.folder(defaultName: "\(day)-end-pair-\(safeName(senior))-\(safeName(junior))", scheme: scheme)
-                let lock = try scheme.lockForChange()
-                defer { lock.release() }
-                let ledger = try LedgerOptions.openExisting(scheme.ledger)
-                try endPairs(folder: folder, config: scheme.config, today: day) { write in
-                    try ledger.endPair(senior: senior, junior: junior, reason: reason, today: day, beforeCommit: write)
+                let change = try changes.begin(name: { "\($0)-end-pair-\(safeName(senior))-\(safeName(junior))" }, ledger: ledger, scheme: scheme,
+                                               today: today)
+                defer { change.lock.release() }
+                try endPairs(folder: change.folder, config: change.scheme.config, today: change.day) { write in
+                    try change.ledger.endPair(senior: senior, junior: junior, reason: reason, today: change.day, beforeCommit: write)
                 }
             }
         }

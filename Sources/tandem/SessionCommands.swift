@@ -43,23 +43,19 @@ extension Tandem {
 
         func run() throws {
             try reporting {
-                let scheme = try SchemeFolder.resolve(scheme: scheme.scheme, configFlag: changes.config, ledgerFlag: ledger.ledger)
-                let day = today.date
-                let folder = try changes.folder(defaultName: "\(day)-cancel-session-\(choice.session)-\(safeName(choice.senior))-\(safeName(choice.junior))",
-                                                scheme: scheme)
-                let lock = try scheme.lockForChange()
-                defer { lock.release() }
-                let ledger = try LedgerOptions.openExisting(scheme.ledger)
+                let change = try changes.begin(name: { "\($0)-cancel-session-\(choice.session)-\(safeName(choice.senior))-\(safeName(choice.junior))" },
+                                               ledger: ledger, scheme: scheme, today: today)
+                defer { change.lock.release() }
                 var written = 0
-                let session = try ledger.cancelSession(senior: choice.senior, junior: choice.junior, number: choice.session,
-                                                       reason: reason, today: day) { session in
-                    let change = CalendarChanges.cancel([session], config: scheme.config, stamp: day.startInstant)
-                    written = change.files.count
-                    try Files.writeAtomically(change.files, to: folder)
+                let session = try change.ledger.cancelSession(senior: choice.senior, junior: choice.junior, number: choice.session,
+                                                              reason: reason, today: change.day) { session in
+                    let cancellation = CalendarChanges.cancel([session], config: change.scheme.config, stamp: change.day.startInstant)
+                    written = cancellation.files.count
+                    try Files.writeAtomically(cancellation.files, to: change.folder)
                 }
                 say("Cancelled session \(session.number) of \(session.count), \(formatInstant(session.start, zone: session.timeZone)), "
                     + "of \(session.senior.name) and \(session.junior.name); the other sessions stand")
-                say("Send the \(written) calendar files in \(folder)/ to the people concerned")
+                say("Send the \(written) calendar files in \(change.folder)/ to the people concerned")
             }
         }
     }
