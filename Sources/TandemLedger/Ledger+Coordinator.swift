@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import TandemModel
+import TandemReports
 import TandemScheduling
 
 /// A pair as the coordinator sees it.
@@ -428,5 +429,58 @@ extension Ledger {
             try Self.bumpRevision(db)
             return earlier
         }
+    }
+}
+
+extension Ledger {
+    /// `email`'s CPD record: every pair they were in with a session from `from` to `to` (their local
+    /// dates, inclusive), oldest first. A session is held when recorded so, or past on `today` with
+    /// nothing recorded and not cancelled.
+    public func cpdRecord(email: String, from: LocalDate?, to: LocalDate?, today: LocalDate, config: SchemeConfig) throws(LedgerError) -> CPDRecord {
+        let key = EmailAddress(email).key
+        return try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM applicants WHERE email_key = ?", arguments: [key]) else {
+                throw LedgerError("no applicant '\(email)' in the ledger (tandem status lists everyone)")
+            }
+            let answers = try JSONDecoder().decode(Answers.self, from: Data((row["answers"] as String).utf8))
+            var activities: [CPDRecord.Activity] = []
+            for pair in try Self.pairs(db, whereClause: "senior_key = ? OR junior_key = ?", arguments: [key, key]) {
+                let mentor = Self.people(ofPairKey: pair.key).senior == key
+                let zone = TimeZone(identifier: answers.timeZone) ?? TimeZone(identifier: "UTC")!
+                let sessions = pair.sessions.compactMap { stored -> CPDRecord.Session? in
+                    let (date, when) = Self.local(stored.session, in: zone)
+                    if let from, date < from { return nil }
+                    if let to, to < date { return nil }
+                    let state = stored.cancelled ? "cancelled" : stored.wasHeld(before: today.startInstant) ? "held"
+                        : stored.outcome ?? "scheduled"
+                    let note = stored.cancelled ? stored.cancelReason ?? "" : stored.outcomeNote ?? ""
+                    let s = stored.session
+                    return CPDRecord.Session(number: s.number, count: s.count, title: s.title, agenda: s.agenda, when: when, date: "\(date)",
+                                             minutes: Int(s.end - s.start) / 60, state: state, note: note)
+                }
+                guard !sessions.isEmpty else { continue }
+                let status = pair.status == "ended" ? "ended early on \(pair.endedOn ?? "?")" + (pair.endReason.map { " (\($0))" } ?? "") : pair.status
+                activities.append(CPDRecord.Activity(role: mentor ? "mentor" : "mentee",
+                                                     partnerName: mentor ? pair.juniorName : pair.seniorName,
+                                                     partnerEmail: mentor ? pair.juniorEmail : pair.seniorEmail,
+                                                     monthFormed: pair.monthFormed, status: status, sessions: sessions))
+            }
+            return CPDRecord(schemeName: config.scheme.name, coordinatorName: config.scheme.coordinatorName, name: row["name"],
+                             email: row["email"], jobTitle: answers.jobTitle, organisation: answers.organisation,
+                             timeZone: answers.timeZone, hopes: answers.goals ?? "", activities: activities)
+        }
+    }
+
+    /// A session's local date and "Tuesday 5 January 2027, 14:00–15:00" in `zone`.
+    static func local(_ session: ScheduledSession, in zone: TimeZone) -> (LocalDate, String) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let start = calendar.dateComponents([.year, .month, .day, .hour, .minute, .weekday], from: Date(timeIntervalSince1970: Double(session.start)))
+        let end = calendar.dateComponents([.hour, .minute], from: Date(timeIntervalSince1970: Double(session.end)))
+        let date = LocalDate(year: start.year!, month: start.month!, day: start.day!)
+        let weekdays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+        let clock = { (c: DateComponents) in "\(c.hour!.zeroPadded(2)):\(c.minute!.zeroPadded(2))" }
+        return (date, "\(weekdays[start.weekday! - 1]) \(date.day) \(months[date.month - 1]) \(date.year), \(clock(start))–\(clock(end))")
     }
 }

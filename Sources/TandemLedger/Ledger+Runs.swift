@@ -415,6 +415,8 @@ struct Answers: Codable, Sendable {
     var preferredPartner: String
     var conflicts: [String]
     var consent: Bool
+    /// What they hope to get out of the mentorship (kept since v8 for the CPD record; nil in older rows).
+    var goals: String?
 
     init(_ applicant: Applicant) {
         name = applicant.name
@@ -432,6 +434,7 @@ struct Answers: Codable, Sendable {
         preferredPartner = applicant.preferredPartner
         conflicts = applicant.conflicts
         consent = applicant.consent
+        goals = applicant.goals
     }
 }
 

@@ -106,3 +106,63 @@ private func record(outcome: String, note: String, choice: SessionChoice, ledger
     say("Session \(choice.session) of \(choice.senior) and \(choice.junior): \(outcome)"
         + (earlier.map { $0 == outcome ? " (it was already)" : " (it had been recorded as \($0))" } ?? ""))
 }
+
+extension Tandem {
+    /// `tandem cpd EMAIL [--from DATE] [--to DATE] [--out DIR]`.
+    struct CPD: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "cpd",
+            abstract: "Write a person's CPD record of their mentoring: a printable page and a CSV row per session.",
+            discussion: """
+            Each pair the person was in is an activity (as mentor or mentee), with each session's date and time in their own
+            zone, its length and whether it was held, missed or cancelled; the hours held; their hopes from the form; and blank
+            fields for the reflection an auditor asks for. Written to a new folder, REPORTS/cpd/YYYY-MM-DD-<email>/ unless --out
+            names another new one.
+            """)
+
+        @Argument(help: "The person's e-mail address.")
+        var email: String
+
+        @Option(name: .long, help: "Only sessions on or after this date, YYYY-MM-DD.")
+        var from: String?
+
+        @Option(name: .long, help: "Only sessions on or before this date, YYYY-MM-DD.")
+        var to: String?
+
+        @Option(name: .long, help: "A new folder for the record (it must not exist yet).")
+        var out: String?
+
+        @Option(name: .long, help: "Scheme configuration (TOML), for the scheme's and the coordinator's names.")
+        var config: String?
+
+        @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var scheme: SchemeOptions
+        @OptionGroup var today: TodayOption
+
+        func validate() throws {
+            for (flag, value) in [("--from", from), ("--to", to)] {
+                if let value, LocalDate(iso: value) == nil { throw ValidationError("\(flag) must look like 2027-01-31, not '\(value)'") }
+            }
+        }
+
+        func run() throws {
+            try reporting {
+                let scheme = try SchemeFolder.resolve(scheme: scheme.scheme, configFlag: config, ledgerFlag: ledger.ledger)
+                let folder = out ?? OutputFolder.fresh("\(scheme.reports)/cpd/\(today.date)-\(safeName(email))")
+                var inputs = [("ledger", scheme.ledger)]
+                if let configPath = scheme.configPath { inputs.append(("configuration", configPath)) }
+                _ = try OutputFolder.checked(folder, inputs: inputs, use: .createOnly)
+                scheme.cleanLeftovers()
+                let record = try LedgerOptions.openExisting(scheme.ledger).cpdRecord(
+                    email: email, from: from.flatMap(LocalDate.init(iso:)), to: to.flatMap(LocalDate.init(iso:)), today: today.date,
+                    config: scheme.config)
+                let base = safeName(record.email)
+                try Files.writeAtomically([OutputFile(path: "cpd-\(base).html", text: record.html()),
+                                           OutputFile(path: "cpd-\(base).csv", contents: record.csv())], to: folder)
+                let minutes = record.activities.map(\.minutesHeld).reduce(0, +)
+                say("Wrote the CPD record of \(record.name) to \(folder)/: \(plural(record.activities.count, "pair")), "
+                    + "\(minutes / 60) h \(minutes % 60) min held")
+            }
+        }
+    }
+}

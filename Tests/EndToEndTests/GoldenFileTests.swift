@@ -42,6 +42,34 @@ import Testing
                     files: ["summary.md", "pairs.csv", "unmatched.csv", "diagnostics.txt", "calendars/agnieszka.nowak@nhs.net.ics"])
     }
 
+    /// A participant's CPD record (`tandem cpd`), from the sample month with one session held, one
+    /// missed and one cancelled: the page and the CSV, byte for byte.
+    @Test func aCPDRecordReadsAsRecorded() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(atPath: CLI.sample, toPath: folder.appendingPathComponent("applications.csv").path)
+        let ledger = ["--ledger", "ledger.sqlite"]
+        let (senior, junior) = ("anand.krishnan@nhs.net", "agnieszka.nowak@nhs.net")
+        for arguments in [["run", "applications.csv", "--month", "2026-12", "--out", "out"],
+                          ["held", senior, junior, "--session", "1", "--today", "2026-12-10"],
+                          ["missed", senior, junior, "--session", "2", "--reason", "snow", "--today", "2027-01-10"],
+                          ["cancel-session", senior, junior, "--session", "4", "--reason", "annual leave", "--today", "2027-01-10", "--out", "c"],
+                          ["cpd", junior, "--today", "2027-06-30", "--out", "cpd"]] {
+            let result = try CLI.tandem(arguments + ledger, in: folder)
+            try #require(result.status == 0, "\(arguments): \(result.err)")
+        }
+        for file in ["cpd-agnieszka-nowak-nhs-net.html", "cpd-agnieszka-nowak-nhs-net.csv"] {
+            let made = try Data(contentsOf: folder.appendingPathComponent("cpd/\(file)"))
+            let recorded = Self.golden.appendingPathComponent("cpd/\(file)")
+            if Self.recording {
+                try FileManager.default.createDirectory(at: recorded.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try made.write(to: recorded)
+            } else {
+                #expect(made == (try Data(contentsOf: recorded)), "cpd/\(file) differs from the recorded file (TANDEM_RECORD_GOLDEN=1 records it)")
+            }
+        }
+    }
+
     @Test func aTinyPairingModelReadsAsRecorded() throws {
         try compare(export: Self.golden.appendingPathComponent("tiny.csv").path, set: "tiny",
                     arguments: ["--month", "2026-12", "--models", "always"],
