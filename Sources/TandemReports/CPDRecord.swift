@@ -86,13 +86,14 @@ public struct CPDRecord: Sendable, Hashable {
             <!DOCTYPE html>
             <html lang="en-GB"><head><meta charset="utf-8"><title>CPD record: \(e(name))</title>
             <style>
-            @page { size: A4; margin: 18mm; }
-            body { font: 11pt/1.45 system-ui, sans-serif; color: #222; max-width: 46em; margin: 2em auto; }
-            h1 { font-size: 1.5em; margin-bottom: 0.2em; } h2 { font-size: 1.2em; margin-top: 1.6em; border-bottom: 1px solid #888; }
-            table { border-collapse: collapse; width: 100%; margin: 0.6em 0; } th, td { border: 1px solid #aaa; padding: 0.3em 0.45em; text-align: left; vertical-align: top; }
-            .field { border: 1px solid #888; min-height: 5em; margin: 0.3em 0 1em; padding: 0.3em; }
-            .agenda { font-size: 0.9em; color: #444; }
-            section { break-inside: avoid-page; }
+            @page { size: A4; margin: 14mm; }
+            body { font: 10pt/1.35 system-ui, sans-serif; color: #222; max-width: 48em; margin: 1em auto; }
+            h1 { font-size: 1.4em; margin: 0 0 0.2em; } h2 { font-size: 1.1em; margin: 1em 0 0.3em; border-bottom: 1px solid #888; }
+            p { margin: 0.3em 0; }
+            table { border-collapse: collapse; width: 100%; margin: 0.4em 0; } th, td { border: 1px solid #aaa; padding: 0.2em 0.4em; text-align: left; vertical-align: top; }
+            .field { border: 1px solid #888; min-height: 3.2em; margin: 0.2em 0 0.6em; padding: 0.3em; }
+            .agenda { font-size: 0.85em; color: #444; }
+            .fields { break-inside: avoid-page; }
             </style></head><body>
             <h1>Continuing professional development: mentoring</h1>
             <p><strong>\(e(name))</strong> &lt;\(e(email))&gt;\(jobTitle.isEmpty ? "" : ", " + e(jobTitle))\(organisation.isEmpty ? "" : ", " + e(organisation))<br>
@@ -116,18 +117,19 @@ public struct CPDRecord: Sendable, Hashable {
             }
             page += "</tbody></table>\n</section>\n"
         }
-        page += "<section>\n<h2>Objectives</h2>\n"
+        page += "<section class=\"fields\">\n<h2>Objectives</h2>\n"
         page += "<p>What I hoped to get out of the mentorship, when I applied:</p>\n"
-        page += "<div class=\"field\">\(hopes.isEmpty ? "" : e(hopes).replacingOccurrences(of: "\n", with: "<br>"))</div>\n"
+        // Line by line: `escape` shows a line break as a visible mark, as it must inside one line of text.
+        page += "<div class=\"field\">\(hopes.split(separator: "\n", omittingEmptySubsequences: false).map { e(String($0)) }.joined(separator: "<br>"))</div>\n"
         page += "<p>The objectives we agreed:</p><div class=\"field\"></div>\n</section>\n"
-        page += "<section>\n<h2>Reflection</h2>\n"
+        page += "<section class=\"fields\">\n<h2>Reflection</h2>\n"
         for prompt in ["What I learnt", "How my practice changed", "The benefit to service users (patients, clients, colleagues)",
                        "Evidence (notes, plans, feedback) and where it is kept"] {
             page += "<p>\(prompt):</p><div class=\"field\"></div>\n"
         }
-        page += "</section>\n<section>\n<h2>Confirmation</h2>\n"
+        page += "</section>\n<section class=\"fields\">\n<h2>Confirmation</h2>\n"
         page += "<p>I confirm that the sessions marked held took place as part of the \(e(schemeName)).</p>\n"
-        page += "<p>\(e(coordinatorName)), scheme coordinator. Signed: ____________________ Date: ____________</p>\n</section>\n"
+        page += "<p>For the scheme: \(e(coordinatorName)). Signed: ____________________ Date: ____________</p>\n</section>\n"
         return page + "</body></html>\n"
     }
 }

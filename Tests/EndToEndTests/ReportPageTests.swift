@@ -64,6 +64,36 @@ import Testing
         #expect(result.status == 0, "html5lib (strict): \(result.out)\(result.err)")
     }
 
+    // MARK: - The CPD record
+
+    static let cpdPage = GoldenFileTests.golden.appendingPathComponent("cpd/cpd-agnieszka-nowak-nhs-net.html")
+
+    @Test(.enabled(if: hasHTML5Lib, "needs python3 with html5lib (pip install html5lib); .ci/run installs it"))
+    func theCPDRecordParsesWithoutErrorsInAStrictParser() throws {
+        let script = "import sys, html5lib\nhtml5lib.HTMLParser(strict=True).parse(open(sys.argv[1], 'rb').read())"
+        let result = try #require(Self.run(["python3", "-c", script, Self.cpdPage.path]))
+        #expect(result.status == 0, "html5lib (strict): \(result.out)\(result.err)")
+    }
+
+    /// Printed by Chromium to PDF, a six-session pair's record takes one or two A4 pages.
+    @Test(.enabled(if: chromium != nil, "needs a headless Chromium (Debian: apt-get install chromium); .ci/run installs it"))
+    func theCPDRecordPrintsOnOneOrTwoA4Pages() throws {
+        let browser = try #require(Self.chromium)
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let pdf = folder.appendingPathComponent("cpd.pdf")
+        let result = try #require(Self.run([browser] + Self.browserFlags + [
+            "--user-data-dir=\(folder.appendingPathComponent("profile").path)", "--no-pdf-header-footer",
+            "--print-to-pdf=\(pdf.path)", Self.cpdPage.absoluteString,
+        ]))
+        #expect(result.status == 0, "chromium: \(result.err.suffix(2000))")
+        let bytes = String(decoding: try Data(contentsOf: pdf), as: UTF8.self)
+        let pages = bytes.components(separatedBy: "/Type /Page").count - 1 - (bytes.components(separatedBy: "/Type /Pages").count - 1)
+        #expect((1...2).contains(pages), "\(pages) pages")
+        // A4 is 595 × 842 points.
+        #expect(bytes.contains("/MediaBox [0 0 595") || bytes.contains("/MediaBox [0 0 594"), "not A4")
+    }
+
     // MARK: - Headless browser
 
     static let browserFlags = [
