@@ -436,7 +436,9 @@ extension Ledger {
     /// `email`'s CPD record: every pair they were in with a session from `from` to `to` (their local
     /// dates, inclusive), oldest first. A session is held when recorded so, or past on `today` with
     /// nothing recorded and not cancelled.
-    public func cpdRecord(email: String, from: LocalDate?, to: LocalDate?, today: LocalDate, config: SchemeConfig) throws(LedgerError) -> CPDRecord {
+    /// `formedBefore`: only pairs formed before that month (a run leaves out the pairs it replaces).
+    public func cpdRecord(email: String, from: LocalDate?, to: LocalDate?, today: LocalDate, config: SchemeConfig,
+                          formedBefore: YearMonth? = nil) throws(LedgerError) -> CPDRecord {
         let key = EmailAddress(email).key
         return try read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM applicants WHERE email_key = ?", arguments: [key]) else {
@@ -444,7 +446,8 @@ extension Ledger {
             }
             let answers = try JSONDecoder().decode(Answers.self, from: Data((row["answers"] as String).utf8))
             var activities: [CPDRecord.Activity] = []
-            for pair in try Self.pairs(db, whereClause: "senior_key = ? OR junior_key = ?", arguments: [key, key]) {
+            for pair in try Self.pairs(db, whereClause: "(senior_key = ? OR junior_key = ?) AND month_formed < ?",
+                                       arguments: [key, key, formedBefore.map { "\($0)" } ?? "9999-99"]) {
                 let mentor = Self.people(ofPairKey: pair.key).senior == key
                 let zone = TimeZone(identifier: answers.timeZone) ?? TimeZone(identifier: "UTC")!
                 let sessions = pair.sessions.compactMap { stored -> CPDRecord.Session? in
@@ -459,7 +462,10 @@ extension Ledger {
                                              minutes: Int(s.end - s.start) / 60, state: state, note: note)
                 }
                 guard !sessions.isEmpty else { continue }
-                let status = pair.status == "ended" ? "ended early on \(pair.endedOn ?? "?")" + (pair.endReason.map { " (\($0))" } ?? "") : pair.status
+                // As of `today`, not as last recorded: a re-run of a month writes the same record.
+                let finished = pair.sessions.allSatisfy { $0.session.start < today.startInstant }
+                let status = pair.status == "ended" ? "ended early on \(pair.endedOn ?? "?")" + (pair.endReason.map { " (\($0))" } ?? "")
+                    : finished ? "completed" : "running"
                 activities.append(CPDRecord.Activity(role: mentor ? "mentor" : "mentee",
                                                      partnerName: mentor ? pair.juniorName : pair.seniorName,
                                                      partnerEmail: mentor ? pair.juniorEmail : pair.seniorEmail,
@@ -482,5 +488,25 @@ extension Ledger {
         let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
         let clock = { (c: DateComponents) in "\(c.hour!.zeroPadded(2)):\(c.minute!.zeroPadded(2))" }
         return (date, "\(weekdays[start.weekday! - 1]) \(date.day) \(months[date.month - 1]) \(date.year), \(clock(start))–\(clock(end))")
+    }
+}
+
+extension Ledger {
+    /// The CPD records a run for `month` writes (its folder's `cpd/`): of everyone whose pair completed
+    /// in the month before (its last session then) or ended early then, as of the month's first day.
+    public func cpdRecordsOfPairsFinishing(before month: YearMonth, config: SchemeConfig) throws(LedgerError) -> [CPDRecord] {
+        let (from, to) = (month.adding(months: -1).firstDay, month.firstDay)
+        let keys: [String] = try read { db in
+            try String.fetchAll(db, sql: """
+                SELECT p.key FROM pairs p
+                WHERE (p.status = 'ended' AND p.ended_on >= ? AND p.ended_on < ?)
+                   OR (p.status != 'ended' AND (SELECT MAX(s.start) FROM sessions s WHERE s.pair_key = p.key) BETWEEN ? AND ?)
+                ORDER BY p.key
+                """, arguments: ["\(from)", "\(to)", from.startInstant, to.startInstant - 1])
+        }
+        let people = Set(keys.flatMap { key -> [String] in let (s, j) = Self.people(ofPairKey: key); return [s, j] }).sorted()
+        return try people.map { (key: String) throws(LedgerError) -> CPDRecord in
+            try cpdRecord(email: key, from: nil, to: nil, today: to, config: config, formedBefore: month)
+        }
     }
 }

@@ -104,6 +104,9 @@ public struct OutputFiles: RandomAccessCollection, Sendable {
         self.entries = entries.sorted { $0.path < $1.path }
     }
 
+    /// These files and `more`, in path order.
+    public func adding(_ more: [Entry]) -> OutputFiles { OutputFiles(entries + more) }
+
     public var startIndex: Int { entries.startIndex }
     public var endIndex: Int { entries.endIndex }
     public subscript(position: Int) -> OutputFile { entries[position].file }

@@ -65,6 +65,9 @@ final class PlannedLedger {
 
     init(path: String) { self.path = path }
 
+    /// The ledger as it is before this run, if there is one.
+    var existing: Ledger? { created ? nil : ledger }
+
     func snapshot(before month: YearMonth, force: Bool) throws(LedgerError) -> LedgerSnapshot {
         if let ledger { return try ledger.snapshot(before: month, force: force) }
         return try Ledger.inMemory().snapshot(before: month, force: force)

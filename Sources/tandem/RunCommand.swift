@@ -5,6 +5,7 @@ import TandemLedger
 import TandemMatching
 import TandemModel
 import TandemPipeline
+import TandemReports
 
 extension Tandem {
     /// `tandem run`: the month's job, from the export to pairs, calendars and reports.
@@ -80,13 +81,14 @@ extension Tandem {
             lap("the ledger's history read")
             let (input, configuration, kept) = try runInput(scheme: scheme, month: firstMonth, history: snapshot.history,
                                                             instruments: instruments)
-            let output: RunOutput
+            var output: RunOutput
             do {
                 output = try Progress.whileRunning { () throws(PipelineError) -> RunOutput in try MonthlyRun.run(input) }
             } catch {
                 if case let .wrongFile(_, _, report) = error { printError(Self.firstLines(of: report, file: export.applications)) }
                 throw Failure(error.description)
             }
+            output.files = output.files.adding(try cpdRecords(ledger, month: firstMonth, config: scheme.config))
             lap("the month paired, scheduled and written in memory")
             let recorded = try write(output, to: folder, input: input, configuration: configuration, kept: kept, ledger: ledger,
                                      snapshot: snapshot, month: firstMonth, lap: lap)
@@ -165,6 +167,19 @@ extension Tandem {
             lap("the month recorded in the ledger")
             staged.removePrevious()
             return recorded
+        }
+
+        /// The CPD records of everyone whose pair completed or ended in the month before, for the run's `cpd/`.
+        private func cpdRecords(_ ledger: PlannedLedger, month: YearMonth, config: SchemeConfig) throws -> [OutputFiles.Entry] {
+            guard let existing = ledger.existing else { return [] }
+            do {
+                return try existing.cpdRecordsOfPairsFinishing(before: month, config: config).flatMap { record in
+                    let base = "cpd/cpd-\(SafeFileName.make(record.email))"
+                    return [OutputFiles.Entry(path: base + ".html", text: record.html()), OutputFiles.Entry(OutputFile(path: base + ".csv", contents: record.csv()))]
+                }
+            } catch {
+                throw Failure(error.description)
+            }
         }
 
         /// `tandem check`'s report, cut to its first lines and its summary when it is long (a file of random bytes

@@ -63,4 +63,34 @@ import Testing
         let explainAfter = try Sandbox.run(["explain", junior, "--month", "2027-01"] + ledger, in: folder)
         #expect(explainAfter.out == explainBefore.out && !explainAfter.err.contains("differently"), "\(explainAfter.err)")
     }
+
+    /// Each run writes, under its `cpd/`, the record of everyone whose pair completed or ended in the
+    /// month before; a re-run writes the same bytes.
+    @Test func aRunWritesTheCPDRecordsOfPairsThatFinished() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let ledger = ["--ledger", "l.sqlite"]
+        func run(_ month: String) throws -> [String: Data] {
+            let result = try CLI.tandem(["run", CLI.sample, "--month", month, "--out", month] + ledger, in: folder)
+            try #require(result.status == 0, "\(result.err)")
+            return CLI.files(under: folder.appendingPathComponent(month)).filter { $0.key.hasPrefix("cpd/") }
+        }
+        #expect(try run("2026-12").isEmpty, "nothing finished before the first month")
+        let end = try CLI.tandem(["end-pair", "anand.krishnan@nhs.net", "agnieszka.nowak@nhs.net", "--reason", "moved away",
+                                  "--today", "2027-02-10"] + ledger, in: folder)
+        #expect(end.status == 0, "\(end.err)")
+        let march = try run("2027-03")
+        #expect(Set(march.keys) == ["cpd/cpd-agnieszka.nowak@nhs.net.html", "cpd/cpd-agnieszka.nowak@nhs.net.csv",
+                                    "cpd/cpd-anand.krishnan@nhs.net.html", "cpd/cpd-anand.krishnan@nhs.net.csv"], "\(march.keys.sorted())")
+        let page = String(decoding: march["cpd/cpd-agnieszka.nowak@nhs.net.html"] ?? Data(), as: UTF8.self)
+        #expect(page.contains("Pair: ended early on 2027-02-10 (moved away)"), "\(page)")
+        // June: the pairs whose sixth session was in May; every person once, the same bytes when run again.
+        let june = try run("2027-06")
+        let pairs = try String(contentsOf: folder.appendingPathComponent("2026-12/pairs.csv"), encoding: .utf8)
+            .replacingOccurrences(of: "\u{FEFF}", with: "").split(separator: "\r\n").dropFirst().map { $0.split(separator: ",").map(String.init) }
+        let finished = Set(pairs.filter { !($0[0] == "anand.krishnan@nhs.net" && $0[2] == "agnieszka.nowak@nhs.net") }.flatMap { [$0[0], $0[2]] })
+        let written = Set(june.keys.filter { $0.hasSuffix(".csv") }), expected = Set(finished.map { "cpd/cpd-\($0.lowercased()).csv" })
+        #expect(written == expected, "extra \(written.subtracting(expected).sorted()), missing \(expected.subtracting(written).sorted())")
+        #expect(try run("2027-06") == june)
+    }
 }
