@@ -17,6 +17,8 @@ public struct PairRecord: Sendable, Hashable {
     public var endReason: String?
     public var pattern: String
     public var sessions: [StoredSession]
+    /// The objectives the pair agreed, as recorded (`tandem objectives`); empty when none were.
+    public var objectives: String = ""
 }
 
 /// A stored session, whether it still stands, and what the coordinator recorded of it.
@@ -144,7 +146,8 @@ extension Ledger {
             }
             return PairRecord(key: key, seniorName: row["senior_name"], seniorEmail: row["senior_email"], juniorName: row["junior_name"],
                               juniorEmail: row["junior_email"], monthFormed: row["month_formed"], status: row["status"],
-                              endedOn: row["ended_on"], endReason: row["end_reason"], pattern: row["pattern"], sessions: sessions)
+                              endedOn: row["ended_on"], endReason: row["end_reason"], pattern: row["pattern"], sessions: sessions,
+                              objectives: row["objectives"] ?? "")
         }
     }
 
@@ -346,6 +349,7 @@ extension Ledger {
                 let status = pair.status == "ended" ? "ended early on \(pair.endedOn ?? "?") (\(pair.endReason ?? ""))" : pair.status
                 lines.append("  \(pair.seniorName) <\(pair.seniorEmail)> mentors \(pair.juniorName) <\(pair.juniorEmail)>, from \(pair.monthFormed): \(status)")
                 lines.append("    \(pair.pattern)")
+                if !pair.objectives.isEmpty { lines.append("    objectives: \(pair.objectives)") }
                 for stored in pair.sessions {
                     let s = stored.session
                     var state = ""
@@ -466,10 +470,12 @@ extension Ledger {
                 let finished = pair.sessions.allSatisfy { $0.session.start < today.startInstant }
                 let status = pair.status == "ended" ? "ended early on \(pair.endedOn ?? "?")" + (pair.endReason.map { " (\($0))" } ?? "")
                     : finished ? "completed" : "running"
-                activities.append(CPDRecord.Activity(role: mentor ? "mentor" : "mentee",
-                                                     partnerName: mentor ? pair.juniorName : pair.seniorName,
-                                                     partnerEmail: mentor ? pair.juniorEmail : pair.seniorEmail,
-                                                     monthFormed: pair.monthFormed, status: status, sessions: sessions))
+                var activity = CPDRecord.Activity(role: mentor ? "mentor" : "mentee",
+                                                  partnerName: mentor ? pair.juniorName : pair.seniorName,
+                                                  partnerEmail: mentor ? pair.juniorEmail : pair.seniorEmail,
+                                                  monthFormed: pair.monthFormed, status: status, sessions: sessions)
+                activity.objectives = pair.objectives
+                activities.append(activity)
             }
             return CPDRecord(schemeName: config.scheme.name, coordinatorName: config.scheme.coordinatorName, name: row["name"],
                              email: row["email"], jobTitle: answers.jobTitle, organisation: answers.organisation,
@@ -507,6 +513,26 @@ extension Ledger {
         let people = Set(keys.flatMap { key -> [String] in let (s, j) = Self.people(ofPairKey: key); return [s, j] }).sorted()
         return try people.map { (key: String) throws(LedgerError) -> CPDRecord in
             try cpdRecord(email: key, from: nil, to: nil, today: to, config: config, formedBefore: month)
+        }
+    }
+}
+
+extension Ledger {
+    /// Records the objectives the pair of `senior` and `junior` agreed (replacing any recorded before).
+    public func recordObjectives(senior: String, junior: String, text: String, today: LocalDate) throws(LedgerError) {
+        let key = EmailAddress(senior).key + "|" + EmailAddress(junior).key
+        func check(_ db: Database) throws {
+            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pairs WHERE key = ?", arguments: [key]) == 1 else {
+                throw LedgerError("no pair with senior '\(senior)' and junior '\(junior)' in the ledger (see tandem history EMAIL)")
+            }
+        }
+        try read(check)
+        try prepareToChange(before: "objectives-\(today)")
+        try write { db in
+            try check(db)
+            try db.execute(sql: "UPDATE pairs SET objectives = ?, objectives_revision = ? WHERE key = ?",
+                           arguments: [text, try Self.revision(db) + 1, key])
+            try Self.bumpRevision(db)
         }
     }
 }

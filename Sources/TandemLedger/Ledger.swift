@@ -280,6 +280,14 @@ public final class Ledger: Sendable {
                 PRAGMA user_version = 8;
                 """)
         }
+        // The objectives a pair agreed (session 2), as the coordinator recorded them: for the CPD record.
+        migrator.registerMigration("v9-pair-objectives") { db in
+            try db.execute(sql: """
+                ALTER TABLE pairs ADD COLUMN objectives TEXT;
+                ALTER TABLE pairs ADD COLUMN objectives_revision INTEGER;
+                PRAGMA user_version = 9;
+                """)
+        }
         return migrator
     }
 

@@ -34,6 +34,8 @@ public struct CPDRecord: Sendable, Hashable {
         /// The pair's status: active, completed or ended (with when and why).
         public var status: String
         public var sessions: [Session]
+        /// What the pair agreed as objectives, as the coordinator recorded them (empty: not recorded).
+        public var objectives = ""
 
         public init(role: String, partnerName: String, partnerEmail: String, monthFormed: String, status: String, sessions: [Session]) {
             (self.role, self.partnerName, self.partnerEmail, self.monthFormed, self.status, self.sessions)
@@ -121,7 +123,11 @@ public struct CPDRecord: Sendable, Hashable {
         page += "<p>What I hoped to get out of the mentorship, when I applied:</p>\n"
         // Line by line: `escape` shows a line break as a visible mark, as it must inside one line of text.
         page += "<div class=\"field\">\(hopes.split(separator: "\n", omittingEmptySubsequences: false).map { e(String($0)) }.joined(separator: "<br>"))</div>\n"
-        page += "<p>The objectives we agreed:</p><div class=\"field\"></div>\n</section>\n"
+        let agreed = activities.map(\.objectives).filter { !$0.isEmpty }
+        page += "<p>The objectives we agreed:</p><div class=\"field\">"
+        page += agreed.map { $0.split(separator: "\n", omittingEmptySubsequences: false).map { e(String($0)) }.joined(separator: "<br>") }
+            .joined(separator: "<br><br>")
+        page += "</div>\n</section>\n"
         page += "<section class=\"fields\">\n<h2>Reflection</h2>\n"
         for prompt in ["What I learnt", "How my practice changed", "The benefit to service users (patients, clients, colleagues)",
                        "Evidence (notes, plans, feedback) and where it is kept"] {

@@ -166,3 +166,39 @@ extension Tandem {
         }
     }
 }
+
+extension Tandem {
+    /// `tandem objectives SENIOR JUNIOR --text TEXT`.
+    struct Objectives: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record the objectives a pair agreed (session 2), for both partners' CPD records.")
+
+        @Argument(help: "The senior partner's e-mail.")
+        var senior: String
+
+        @Argument(help: "The junior partner's e-mail.")
+        var junior: String
+
+        @Option(name: .long, help: "The objectives, as the pair wrote them (replaces any recorded before).")
+        var text: String
+
+        @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var scheme: SchemeOptions
+        @OptionGroup var today: TodayOption
+
+        func validate() throws {
+            if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw ValidationError("--text must give the objectives") }
+            if text.count > 5_000 { throw ValidationError("--text is \(text.count) characters; keep the objectives to 5,000") }
+        }
+
+        func run() throws {
+            try reporting {
+                let scheme = try SchemeFolder.resolve(scheme: scheme.scheme, configFlag: nil, ledgerFlag: ledger.ledger)
+                let lock = try scheme.lockForChange()
+                defer { lock.release() }
+                try LedgerOptions.openExisting(scheme.ledger).recordObjectives(senior: senior, junior: junior, text: text, today: today.date)
+                say("Recorded the objectives of \(senior) and \(junior); they appear in both partners' CPD records")
+            }
+        }
+    }
+}
