@@ -229,7 +229,7 @@ extension Ledger {
     public func withdraw(email: String, today: LocalDate, note: String,
                          beforeCommit: (PairEnding) throws -> Void = { _ in }) throws(LedgerError) -> PairEnding {
         let key = EmailAddress(email).key
-        /// Who may withdraw: checked before the backup (a typo makes no copy) and again inside the change.
+        /// Who may withdraw: their row, not withdrawn already.
         func checkWithdrawable(_ db: Database) throws {
             guard let row = try Row.fetchOne(db, sql: "SELECT name, withdrawn_on FROM applicants WHERE email_key = ?", arguments: [key]) else {
                 throw LedgerError("no applicant '\(email)' in the ledger (tandem status lists everyone)")
@@ -238,16 +238,12 @@ extension Ledger {
                 throw LedgerError("'\(email)' already withdrew on \(on)")
             }
         }
-        try read(checkWithdrawable)
-        try prepareToChange(before: "withdraw-\(today)")
-        return try write { db in
-            try checkWithdrawable(db)
+        return try change(before: "withdraw-\(today)", check: checkWithdrawable) { db, _, revision in
             try db.execute(sql: "UPDATE applicants SET withdrawn_on = ?, withdrawal_note = ?, withdrawn_revision = ? WHERE email_key = ?",
-                           arguments: ["\(today)", note, try Self.revision(db) + 1, key])
+                           arguments: ["\(today)", note, revision, key])
             let pairs = try Self.pairs(db, whereClause: "status != 'ended' AND (senior_key = ? OR junior_key = ?)", arguments: [key, key])
             let reason = "withdrawal of \(email)" + (note.isEmpty ? "" : ": \(note)")
-            let ending = try Self.end(db, pairs: pairs, today: today, reason: reason, person: key)
-            try Self.bumpRevision(db)
+            let ending = try Self.end(db, pairs: pairs, today: today, reason: reason, person: key, revision: revision)
             try beforeCommit(ending)
             return ending
         }
@@ -258,7 +254,7 @@ extension Ledger {
     public func endPair(senior: String, junior: String, reason: String, today: LocalDate,
                         beforeCommit: (PairEnding) throws -> Void = { _ in }) throws(LedgerError) -> PairEnding {
         let key = EmailAddress(senior).key + "|" + EmailAddress(junior).key
-        /// The pair, if it may end: checked before the backup (a typo makes no copy) and again inside the change.
+        /// The pair, if it may end.
         func endablePairs(_ db: Database) throws -> [PairRecord] {
             let pairs = try Self.pairs(db, whereClause: "key = ?", arguments: [key])
             guard let pair = pairs.first else {
@@ -269,32 +265,28 @@ extension Ledger {
             }
             return pairs
         }
-        _ = try read(endablePairs)
-        try prepareToChange(before: "end-pair-\(today)")
-        return try write { db in
-            let pairs = try endablePairs(db)
-            let ending = try Self.end(db, pairs: pairs, today: today, reason: reason, person: nil)
-            try Self.bumpRevision(db)
+        return try change(before: "end-pair-\(today)", check: endablePairs) { db, pairs, revision in
+            let ending = try Self.end(db, pairs: pairs, today: today, reason: reason, person: nil, revision: revision)
             try beforeCommit(ending)
             return ending
         }
     }
 
-    static func end(_ db: Database, pairs: [PairRecord], today: LocalDate, reason: String, person: String?) throws -> PairEnding {
+    /// Ends `pairs` on `today`, cancelling their sessions from that day on, as the change of `revision`.
+    static func end(_ db: Database, pairs: [PairRecord], today: LocalDate, reason: String, person: String?, revision: Int) throws -> PairEnding {
         let dayStart = today.startInstant
         var ending = PairEnding(endedPairs: [], cancelledSessions: [], freedPartners: [])
         for pair in pairs {
             let remaining = pair.sessions.filter { !$0.cancelled && $0.session.start >= dayStart }.map(\.session)
             // A pair whose sessions are all past has completed; a withdrawal leaves it as it is.
             if remaining.isEmpty && person != nil { continue }
-            // The revision this change will have (`bumpRevision` follows): explain rebuilds earlier runs without it.
             try db.execute(sql: "UPDATE pairs SET status = 'ended', ended_on = ?, end_reason = ?, ended_revision = ? WHERE key = ?",
-                           arguments: ["\(today)", reason, try Self.revision(db) + 1, pair.key])
+                           arguments: ["\(today)", reason, revision, pair.key])
             for session in remaining {
                 var cancelled = session
                 cancelled.sequence += 1
                 try db.execute(sql: "UPDATE sessions SET status = 'cancelled', sequence = ?, session = ?, cancel_reason = ?, changed_revision = ? WHERE uid = ?",
-                               arguments: [cancelled.sequence, SessionJSON.encode(cancelled), reason, try Self.revision(db) + 1, session.uid])
+                               arguments: [cancelled.sequence, SessionJSON.encode(cancelled), reason, revision, session.uid])
             }
             var ended = pair
             ended.status = "ended"
@@ -394,16 +386,12 @@ extension Ledger {
             }
             return stored.session
         }
-        _ = try read(check)
-        try prepareToChange(before: "cancel-session-\(today)")
-        return try write { db in
-            let session = try check(db)
+        return try change(before: "cancel-session-\(today)", check: check) { db, session, revision in
             var cancelled = session
             cancelled.sequence += 1
             try db.execute(sql: """
                 UPDATE sessions SET status = 'cancelled', sequence = ?, session = ?, cancel_reason = ?, changed_revision = ? WHERE uid = ?
-                """, arguments: [cancelled.sequence, SessionJSON.encode(cancelled), reason, try Self.revision(db) + 1, session.uid])
-            try Self.bumpRevision(db)
+                """, arguments: [cancelled.sequence, SessionJSON.encode(cancelled), reason, revision, session.uid])
             try beforeCommit(session)
             return session
         }
@@ -423,15 +411,10 @@ extension Ledger {
             }
             return stored
         }
-        _ = try read(check)
-        try prepareToChange(before: "\(outcome)-\(today)")
-        return try write { db in
-            let earlier = try check(db).outcome
-            let uid = try Self.session(db, senior: senior, junior: junior, number: number).session.session.uid
+        return try change(before: "\(outcome)-\(today)", check: check) { db, stored, revision in
             try db.execute(sql: "UPDATE sessions SET outcome = ?, outcome_note = ?, changed_revision = ? WHERE uid = ?",
-                           arguments: [outcome, note, try Self.revision(db) + 1, uid])
-            try Self.bumpRevision(db)
-            return earlier
+                           arguments: [outcome, note, revision, stored.session.uid])
+            return stored.outcome
         }
     }
 }
@@ -526,13 +509,8 @@ extension Ledger {
                 throw LedgerError("no pair with senior '\(senior)' and junior '\(junior)' in the ledger (see tandem history EMAIL)")
             }
         }
-        try read(check)
-        try prepareToChange(before: "objectives-\(today)")
-        try write { db in
-            try check(db)
-            try db.execute(sql: "UPDATE pairs SET objectives = ?, objectives_revision = ? WHERE key = ?",
-                           arguments: [text, try Self.revision(db) + 1, key])
-            try Self.bumpRevision(db)
+        try change(before: "objectives-\(today)", check: check) { db, _, revision in
+            try db.execute(sql: "UPDATE pairs SET objectives = ?, objectives_revision = ? WHERE key = ?", arguments: [text, revision, key])
         }
     }
 }

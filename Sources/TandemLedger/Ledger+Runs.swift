@@ -142,14 +142,14 @@ public enum RecordPoint: String, Sendable, CaseIterable {
 }
 
 extension Ledger {
-    /// Reads the scheme's memory as of the start of `month`: pairs formed in earlier months, ended pairs,
-    /// withdrawals, and who was seen first when. Refuses a month earlier than the latest recorded unless `force`.
-    /// The history a recorded run saw, as it saw it: later early ends and withdrawals left out
-    /// (`ActsSeen`), so that `tandem explain` tells the month as it was run.
+    /// The history a recorded run saw, as it saw it: later early ends, withdrawals and cancellations
+    /// left out (`ActsSeen`), so that `tandem explain` tells the month as it was run.
     public func snapshot(asRecorded run: RecordedRun) throws(LedgerError) -> SchemeHistory {
         try read { db in try Self.history(db, before: run.month, seen: ActsSeen(run)) }
     }
 
+    /// Reads the scheme's memory as of the start of `month`: pairs formed in earlier months, ended pairs,
+    /// withdrawals, and who was seen first when. Refuses a month earlier than the latest recorded unless `force`.
     public func snapshot(before month: YearMonth, force: Bool = false) throws(LedgerError) -> LedgerSnapshot {
         try read { db in
             let latest = try String.fetchOne(db, sql: "SELECT MAX(month) FROM runs").flatMap(YearMonth.init)
@@ -415,7 +415,7 @@ struct Answers: Codable, Sendable {
     var preferredPartner: String
     var conflicts: [String]
     var consent: Bool
-    /// What they hope to get out of the mentorship (kept since v8 for the CPD record; nil in older rows).
+    /// What they hope to get out of the mentorship, for the CPD record (nil in rows stored before it was kept).
     var goals: String?
 
     init(_ applicant: Applicant) {

@@ -18,7 +18,7 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible, LocalizedEr
 
 /// The scheme's memory between months, in one SQLite file (GRDB).
 ///
-/// Tables (migrations "v1" to "v7-act-revisions", applied in order by a `DatabaseMigrator`):
+/// Tables (migrations "v1" to "v9-pair-objectives", applied in order by a `DatabaseMigrator`):
 /// - `runs`: one row per recorded month — fingerprints of the input, configuration and outputs, and the
 ///   solver's results.
 /// - `run_applicants`: who each run saw, their first and latest response, and the outcome (paired this run,
@@ -30,8 +30,8 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible, LocalizedEr
 /// - `sessions`: every session by UID with its start, end, `SEQUENCE`, status, and the whole
 ///   `ScheduledSession` (JSON) so an update or cancellation can be written months later.
 /// - `meta`: `revision`, raised by every change, so a run that read the ledger notices if another command
-///   changed it in the meantime. Runs, early ends and withdrawals keep the revision they made (v7), so
-///   `explain` rebuilds a month without what came after its run.
+///   changed it in the meantime. Runs, early ends and withdrawals (v7), session changes (v8) and
+///   objectives (v9) keep the revision they made, so `explain` rebuilds a month without what came after its run.
 ///
 /// The file: recognised before anything is read or written (`LedgerFile`: Tandem's application id, a
 /// known schema version, SQLite's quick check); copied to `backups/` before each change (`LedgerBackups`).
@@ -69,7 +69,7 @@ public final class Ledger: Sendable {
     /// SQLite's check of the whole file comes first: a damaged ledger is never read into a report or a
     /// run, let alone written to.
     public convenience init(existing path: String) throws(LedgerError) {
-        switch LedgerFile.inspect(path, knownMigrations: Self.migrator.migrations) {
+        switch LedgerFile.inspect(path) {
         case .missing: throw LedgerError("the ledger '\(path)' does not exist")
         case .refused(let why): throw LedgerError(why)
         case .tandem: try self.init(opening: path)
@@ -305,12 +305,8 @@ public final class Ledger: Sendable {
     func read<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
         do {
             return try database.read { db in try body(db) }
-        } catch let error as LedgerError {
-            throw error
-        } catch where LedgerFile.isDamage(error) {
-            throw LedgerError(LedgerFile.damaged(path, LedgerFile.plain(error)), detail: "\(error)")
         } catch {
-            throw LedgerError("cannot read the ledger '\(path)': \(LedgerFile.plain(error))", detail: "\(error)")
+            throw ledgerError(error, doing: "read")
         }
     }
 
@@ -318,12 +314,32 @@ public final class Ledger: Sendable {
     func write<T>(_ body: (Database) throws -> T) throws(LedgerError) -> T {
         do {
             return try database.write { db in try body(db) }
-        } catch let error as LedgerError {
-            throw error
-        } catch where LedgerFile.isDamage(error) {
-            throw LedgerError(LedgerFile.damaged(path, LedgerFile.plain(error)), detail: "\(error)")
         } catch {
-            throw LedgerError("cannot write the ledger '\(path)': \(LedgerFile.plain(error))", detail: "\(error)")
+            throw ledgerError(error, doing: "write")
+        }
+    }
+
+    /// An error of a read or a write in the coordinator's words: ours as it is, damage as damage (with
+    /// the backup to restore), anything else without SQL; SQLite's whole message kept for `TANDEM_DEBUG`.
+    private func ledgerError(_ error: any Error, doing verb: String) -> LedgerError {
+        if let error = error as? LedgerError { return error }
+        let message = LedgerFile.isDamage(error) ? LedgerFile.damaged(path, LedgerFile.plain(error))
+            : "cannot \(verb) the ledger '\(path)': \(LedgerFile.plain(error))"
+        return LedgerError(message, detail: "\(error)")
+    }
+
+    /// One change a coordinator's command makes: `check` runs first on its own, so a refused change
+    /// (a typo, an unknown pair) makes no backup; then the backup (`prepareToChange`); then, in one
+    /// transaction, `check` again, the revision raised, and `apply`, given what `check` found and the
+    /// new revision (every act records it, for `explain`).
+    func change<Checked, Result>(before what: String, check: (Database) throws -> Checked,
+                                 apply: (Database, Checked, Int) throws -> Result) throws(LedgerError) -> Result {
+        _ = try read(check)
+        try prepareToChange(before: what)
+        return try write { db in
+            let checked = try check(db)
+            try Self.bumpRevision(db)
+            return try apply(db, checked, try Self.revision(db))
         }
     }
 

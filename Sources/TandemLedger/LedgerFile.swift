@@ -26,7 +26,7 @@ public enum LedgerFile {
 
     /// Looks at the file without changing a byte of it (a hot journal left by a killed command is the
     /// one exception: SQLite rolls it back, as it must, on the first read).
-    public static func inspect(_ path: String, knownMigrations: [String]) -> Kind {
+    public static func inspect(_ path: String) -> Kind {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { return .missing }
         if isFolder.boolValue { return .refused("'\(path)' is a folder, not a ledger file") }
@@ -43,16 +43,17 @@ public enum LedgerFile {
         }
         do {
             var configuration = Configuration()
-            configuration.readonly = FileManager.default.fileExists(atPath: path + "-journal") ? false : true
+            configuration.readonly = !FileManager.default.fileExists(atPath: path + "-journal") // a hot journal must be rolled back
             let queue = try DatabaseQueue(path: path, configuration: configuration)
             defer { try? queue.close() }
-            return try queue.read { db in try kind(of: db, path: path, knownMigrations: knownMigrations) }
+            return try queue.read { db in try kind(of: db, path: path) }
         } catch {
             return .refused(damaged(path, plain(error)))
         }
     }
 
-    private static func kind(of db: Database, path: String, knownMigrations: [String]) throws -> Kind {
+    private static func kind(of db: Database, path: String) throws -> Kind {
+        let knownMigrations = Ledger.migrator.migrations
         let application = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
         let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
         let names = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'"))

@@ -31,7 +31,7 @@ public struct CPDRecord: Sendable, Hashable {
         public var partnerName: String
         public var partnerEmail: String
         public var monthFormed: String
-        /// The pair's status: active, completed or ended (with when and why).
+        /// The pair on the record's day: running, completed, or ended early (with when and why).
         public var status: String
         public var sessions: [Session]
         /// What the pair agreed as objectives, as the coordinator recorded them (empty: not recorded).
