@@ -193,22 +193,9 @@ public enum CalendarWriter {
         for partner in partners {
             guard let start = zones.offset(partner.timeZone, at: session.start), let end = zones.offset(partner.timeZone, at: session.end)
             else { return nil }
-            let from = session.start + Int64(start), to = session.end + Int64(end)
-            parts.append("\(dayText(from)), \(clock(from))–\(clock(to)) for \(partner.name) (\(partner.timeZone))")
+            parts.append("\(DateText.span(from: session.start + Int64(start), to: session.end + Int64(end))) for \(partner.name) (\(partner.timeZone))")
         }
         return "In each partner's time: " + parts.joined(separator: "; ") + "."
-    }
-
-    private static func clock(_ local: Int64) -> String {
-        let seconds = Int(((local % 86_400) + 86_400) % 86_400)
-        return "\((seconds / 3600).zeroPadded(2)):\((seconds / 60 % 60).zeroPadded(2))"
-    }
-
-    private static func dayText(_ local: Int64) -> String {
-        let date = LocalDate(daysSinceEpoch: Int((local - ((local % 86_400) + 86_400) % 86_400) / 86_400))
-        let weekdays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
-        return "\(weekdays[date.weekday - 1]) \(date.day) \(months[date.month - 1]) \(date.year)"
     }
 
     static func summary(_ session: ScheduledSession) -> String {

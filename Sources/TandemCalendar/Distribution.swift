@@ -97,22 +97,9 @@ public enum Distribution {
         return lines.joined(separator: "\n")
     }
 
-    static let months = ["January", "February", "March", "April", "May", "June", "July", "August",
-                         "September", "October", "November", "December"]
-
     /// "Tuesday 14 July 2026, 18:00–19:00" in `zone` (UTC when the zone is unknown).
     static func when(_ session: ScheduledSession, in zone: ZoneOffsets?) -> String {
-        func local(_ t: Int64) -> (date: LocalDate, minute: Int) {
-            let offset = zone?.offset(at: t) ?? 0
-            let l = t + offset
-            let day = l >= 0 ? l / 86_400 : (l - 86_399) / 86_400
-            return (LocalDate(daysSinceEpoch: Int(day)), Int(l - day * 86_400) / 60)
-        }
-        let start = local(session.start), end = local(session.end)
-        func hm(_ m: Int) -> String { ICalTime.pad(m / 60, 2) + ":" + ICalTime.pad(m % 60, 2) }
-        let d = start.date
-        let dayName = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][d.weekday - 1]
-        return "\(dayName) \(d.day) \(months[d.month - 1]) \(d.year), \(hm(start.minute))–\(hm(end.minute))"
+        DateText.span(from: session.start + (zone?.offset(at: session.start) ?? 0), to: session.end + (zone?.offset(at: session.end) ?? 0))
             + (zone == nil ? " UTC" : "")
     }
 

@@ -436,9 +436,8 @@ extension Ledger {
             for pair in try Self.pairs(db, whereClause: "(senior_key = ? OR junior_key = ?) AND month_formed < ?",
                                        arguments: [key, key, formedBefore.map { "\($0)" } ?? "9999-99"]) {
                 let mentor = Self.people(ofPairKey: pair.key).senior == key
-                let zone = TimeZone(identifier: answers.timeZone) ?? TimeZone(identifier: "UTC")!
                 let sessions = pair.sessions.compactMap { stored -> CPDRecord.Session? in
-                    let (date, when) = Self.local(stored.session, in: zone)
+                    let (date, when) = Self.local(stored.session, in: answers.timeZone)
                     if let from, date < from { return nil }
                     if let to, to < date { return nil }
                     let state = stored.cancelled ? "cancelled" : stored.wasHeld(before: today.startInstant) ? "held"
@@ -466,17 +465,11 @@ extension Ledger {
         }
     }
 
-    /// A session's local date and "Tuesday 5 January 2027, 14:00–15:00" in `zone`.
-    static func local(_ session: ScheduledSession, in zone: TimeZone) -> (LocalDate, String) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let start = calendar.dateComponents([.year, .month, .day, .hour, .minute, .weekday], from: Date(timeIntervalSince1970: Double(session.start)))
-        let end = calendar.dateComponents([.hour, .minute], from: Date(timeIntervalSince1970: Double(session.end)))
-        let date = LocalDate(year: start.year!, month: start.month!, day: start.day!)
-        let weekdays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
-        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
-        let clock = { (c: DateComponents) in "\(c.hour!.zeroPadded(2)):\(c.minute!.zeroPadded(2))" }
-        return (date, "\(weekdays[start.weekday! - 1]) \(date.day) \(months[date.month - 1]) \(date.year), \(clock(start))–\(clock(end))")
+    /// A session's local date and "Tuesday 5 January 2027, 14:00–15:00" in the zone `zone` (UTC when unknown).
+    static func local(_ session: ScheduledSession, in zone: String) -> (LocalDate, String) {
+        let offsets = ZoneOffsets(identifier: zone, from: session.start, to: session.end)
+        let start = session.start + (offsets?.offset(at: session.start) ?? 0), end = session.end + (offsets?.offset(at: session.end) ?? 0)
+        return (DateText.date(local: start), DateText.span(from: start, to: end))
     }
 }
 

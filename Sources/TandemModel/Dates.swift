@@ -166,3 +166,31 @@ extension Int {
         return (self < 0 ? "-" : "") + padding + digits
     }
 }
+
+/// Dates and times as the outputs write them for people: "Tuesday 5 January 2027, 14:00–15:00".
+/// One place, so the e-mails, the calendars' descriptions and the CPD record say a session's time the same way.
+public enum DateText {
+    /// ISO order: Monday is 1 (`LocalDate.weekday`).
+    public static let weekdays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    public static let months = ["January", "February", "March", "April", "May", "June", "July", "August",
+                                "September", "October", "November", "December"]
+
+    /// "Tuesday 5 January 2027".
+    public static func day(_ date: LocalDate) -> String {
+        "\(weekdays[date.weekday - 1]) \(date.day) \(months[date.month - 1]) \(date.year)"
+    }
+
+    /// The day of a local wall-clock time, given as seconds since 1970-01-01 00:00 local.
+    public static func date(local seconds: Int64) -> LocalDate {
+        LocalDate(daysSinceEpoch: Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400))
+    }
+
+    /// "Tuesday 5 January 2027, 14:00–15:00" for local wall-clock times (seconds since 1970-01-01 00:00 local).
+    public static func span(from start: Int64, to end: Int64) -> String {
+        func clock(_ local: Int64) -> String {
+            let seconds = Int(local - Int64(date(local: local).daysSinceEpoch) * 86_400)
+            return "\((seconds / 3600).zeroPadded(2)):\((seconds / 60 % 60).zeroPadded(2))"
+        }
+        return "\(day(date(local: start))), \(clock(start))–\(clock(end))"
+    }
+}

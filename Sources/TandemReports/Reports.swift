@@ -215,8 +215,7 @@ public enum Reports {
     static func cell(_ text: String) -> String { MarkdownText.escaped(text) }
 
     public static func monthName(_ month: YearMonth) -> String {
-        let names = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
-        return "\(names[month.month - 1]) \(month.year)"
+        "\(DateText.months[month.month - 1]) \(month.year)"
     }
 }
 
