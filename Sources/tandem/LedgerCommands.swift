@@ -268,11 +268,7 @@ extension Tandem {
             commandName: "end-pair",
             abstract: "End a pair early: cancel its remaining sessions; the two are never proposed together again.")
 
-        @Argument(help: "The senior partner's e-mail.")
-        var senior: String
-
-        @Argument(help: "The junior partner's e-mail.")
-        var junior: String
+        @OptionGroup var pair: PairChoice
 
         @Option(name: .long, help: "Why the pair ended (kept in the ledger).")
         var reason: String
@@ -289,11 +285,10 @@ extension Tandem {
 
         func run() throws {
             try reporting {
-                let change = try changes.begin(name: { "\($0)-end-pair-\(safeName(senior))-\(safeName(junior))" }, ledger: ledger, scheme: scheme,
-                                               today: today)
+                let change = try changes.begin(name: { "\($0)-end-pair-\(pair.folderName)" }, ledger: ledger, scheme: scheme, today: today)
                 defer { change.lock.release() }
                 try endPairs(folder: change.folder, config: change.scheme.config, today: change.day) { write in
-                    try change.ledger.endPair(senior: senior, junior: junior, reason: reason, today: change.day, beforeCommit: write)
+                    try change.ledger.endPair(senior: pair.senior, junior: pair.junior, reason: reason, today: change.day, beforeCommit: write)
                 }
             }
         }

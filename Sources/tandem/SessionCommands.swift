@@ -4,13 +4,24 @@ import TandemCalendar
 import TandemLedger
 import TandemModel
 
-/// SENIOR JUNIOR --session N: one session of one pair, shared by the commands that act on a session.
-struct SessionChoice: ParsableArguments {
+/// SENIOR JUNIOR: one pair, shared by the commands that act on a pair or on one of its sessions.
+struct PairChoice: ParsableArguments {
     @Argument(help: "The senior partner's e-mail.")
     var senior: String
 
     @Argument(help: "The junior partner's e-mail.")
     var junior: String
+
+    /// The pair in a folder name: "ann-example-org-ben-example-org".
+    var folderName: String { "\(safeName(senior))-\(safeName(junior))" }
+}
+
+/// SENIOR JUNIOR --session N: one session of one pair, shared by the commands that act on a session.
+struct SessionChoice: ParsableArguments {
+    @OptionGroup var pair: PairChoice
+
+    var senior: String { pair.senior }
+    var junior: String { pair.junior }
 
     @Option(name: .long, help: "The session's number in the pair's plan, from 1 (see tandem history EMAIL).")
     var session: Int
@@ -43,7 +54,7 @@ extension Tandem {
 
         func run() throws {
             try reporting {
-                let change = try changes.begin(name: { "\($0)-cancel-session-\(choice.session)-\(safeName(choice.senior))-\(safeName(choice.junior))" },
+                let change = try changes.begin(name: { "\($0)-cancel-session-\(choice.session)-\(choice.pair.folderName)" },
                                                ledger: ledger, scheme: scheme, today: today)
                 defer { change.lock.release() }
                 var written = 0
@@ -173,11 +184,7 @@ extension Tandem {
         static let configuration = CommandConfiguration(
             abstract: "Record the objectives a pair agreed (session 2), for both partners' CPD records.")
 
-        @Argument(help: "The senior partner's e-mail.")
-        var senior: String
-
-        @Argument(help: "The junior partner's e-mail.")
-        var junior: String
+        @OptionGroup var pair: PairChoice
 
         @Option(name: .long, help: "The objectives, as the pair wrote them (replaces any recorded before).")
         var text: String
@@ -196,8 +203,9 @@ extension Tandem {
                 let scheme = try SchemeFolder.resolve(scheme: scheme.scheme, configFlag: nil, ledgerFlag: ledger.ledger)
                 let lock = try scheme.lockForChange()
                 defer { lock.release() }
-                try LedgerOptions.openExisting(scheme.ledger).recordObjectives(senior: senior, junior: junior, text: text, today: today.date)
-                say("Recorded the objectives of \(senior) and \(junior); they appear in both partners' CPD records")
+                try LedgerOptions.openExisting(scheme.ledger).recordObjectives(senior: pair.senior, junior: pair.junior, text: text,
+                                                                                today: today.date)
+                say("Recorded the objectives of \(pair.senior) and \(pair.junior); they appear in both partners' CPD records")
             }
         }
     }
