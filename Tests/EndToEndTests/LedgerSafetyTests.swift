@@ -19,29 +19,12 @@ import TandemTestSupport
 
     /// A process of the binary paused at `point` (`TANDEM_TEST_PAUSE_AT`), once it says it got there.
     static func paused(_ arguments: [String], in folder: URL, at point: String) throws -> Process {
-        let process = Process()
-        process.executableURL = CLI.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        process.environment = ProcessInfo.processInfo.environment.merging(["TANDEM_TEST_PAUSE_AT": point]) { $1 }
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        var seen = ""
-        while !seen.contains("paused at \(point)") {
-            let chunk = errors.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen += String(decoding: chunk, as: UTF8.self)
-        }
-        #expect(seen.contains("paused at \(point)"), "\(seen)")
+        let (process, reached) = try PausedCommand.start(CLI.binary, arguments, in: folder, at: point)
+        #expect(reached, "never reached \(point)")
         return process
     }
 
-    static func killed(_ process: Process) {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
+    static func killed(_ process: Process) { PausedCommand.kill(process) }
 
     /// Hidden working folders anywhere under `folder`.
     static func hiddenFolders(_ folder: URL) -> [String] {

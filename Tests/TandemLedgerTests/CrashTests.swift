@@ -24,26 +24,8 @@ struct CrashTests {
     /// Starts the binary paused at `point`, waits until it says it got there, and kills it.
     /// Returns whether the point was reached.
     static func kill(_ binary: String, _ arguments: [String], in folder: URL, at point: String) throws -> Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        var environment = ProcessInfo.processInfo.environment
-        environment["TANDEM_TEST_PAUSE_AT"] = point
-        process.environment = environment
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        var seen = ""
-        while !seen.contains("paused at \(point)") {
-            let chunk = errors.fileHandleForReading.nextChunk()
-            if chunk.isEmpty { break }
-            seen += String(decoding: chunk, as: UTF8.self)
-        }
-        let reached = seen.contains("paused at \(point)")
-        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        let (process, reached) = try PausedCommand.start(URL(fileURLWithPath: binary), arguments, in: folder, at: point)
+        PausedCommand.kill(process)
         return reached
     }
 

@@ -47,6 +47,37 @@ public enum ApplicationGenerator {
     }
 }
 
+/// A command started with `TANDEM_TEST_PAUSE_AT=point` (see `TestHook` in the executable), once it
+/// has said it reached the point, or has ended without reaching it.
+public enum PausedCommand {
+    /// Starts `binary arguments` in `folder` and waits until it pauses at `point` (then it sleeps
+    /// there until killed); `reached` is false when it ended first.
+    public static func start(_ binary: URL, _ arguments: [String], in folder: URL, at point: String) throws -> (process: Process, reached: Bool) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        process.environment = ProcessInfo.processInfo.environment.merging(["TANDEM_TEST_PAUSE_AT": point]) { $1 }
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        var seen = ""
+        while !seen.contains("paused at \(point)") {
+            let chunk = errors.fileHandleForReading.nextChunk()
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+        }
+        return (process, seen.contains("paused at \(point)"))
+    }
+
+    /// SIGKILL, and waits for the end.
+    public static func kill(_ process: Process) {
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+}
+
 extension FileHandle {
     /// The next bytes the pipe has (empty at its end), read again whenever a signal interrupts the
     /// read: Foundation's `availableData` and `readDataToEndOfFile` trap on EINTR (a `try!`), which
