@@ -29,6 +29,8 @@ public struct StoredSession: Sendable, Hashable {
     /// `held` or `missed` as recorded; nil when nothing was (a past session then counts as held).
     public var outcome: String? = nil
     public var outcomeNote: String? = nil
+    /// Its moves (`tandem move`), oldest first; the session's times are those after the last.
+    public var moves: [SessionMoveRecord] = []
 
     /// Held: recorded so, or past with nothing recorded and not cancelled.
     public func wasHeld(before instant: Int64) -> Bool {
@@ -94,6 +96,10 @@ public struct StatusReport: Sendable {
             let pair = active.pair
             var line = "  \(pair.seniorName) <\(pair.seniorEmail)> mentors \(pair.juniorName) <\(pair.juniorEmail)>"
             line += " — since \(pair.monthFormed), \(active.held) of \(pair.sessions.count) sessions held"
+            let changes = [("moved", pair.sessions.filter { !$0.moves.isEmpty }.count),
+                           ("cancelled", pair.sessions.filter(\.cancelled).count),
+                           ("missed", pair.sessions.filter { $0.outcome == "missed" }.count)].filter { $0.1 > 0 }
+            if !changes.isEmpty { line += " (" + changes.map { "\($0.1) \($0.0)" }.joined(separator: ", ") + ")" }
             if let next = active.next { line += ", next \(formatInstant(next.start, zone: next.timeZone))" }
             lines.append(line)
         }
@@ -138,11 +144,14 @@ extension Ledger {
     static func pairs(_ db: Database, whereClause: String, arguments: StatementArguments) throws -> [PairRecord] {
         try Row.fetchAll(db, sql: "SELECT * FROM pairs WHERE \(whereClause) ORDER BY month_formed, key", arguments: arguments).map { row in
             let key: String = row["key"]
+            let moves = try Self.moves(db, pairKey: key)
             let sessions = try Row.fetchAll(db, sql: """
                 SELECT status, session, cancel_reason, outcome, outcome_note FROM sessions WHERE pair_key = ? ORDER BY start, uid
                 """, arguments: [key]).map { row in
-                StoredSession(session: try Self.session(fromJSON: row["session"]), cancelled: (row["status"] as String) == "cancelled",
-                              cancelReason: row["cancel_reason"], outcome: row["outcome"], outcomeNote: row["outcome_note"])
+                let session = try Self.session(fromJSON: row["session"])
+                return StoredSession(session: session, cancelled: (row["status"] as String) == "cancelled",
+                                     cancelReason: row["cancel_reason"], outcome: row["outcome"], outcomeNote: row["outcome_note"],
+                                     moves: moves[session.uid] ?? [])
             }
             return PairRecord(key: key, seniorName: row["senior_name"], seniorEmail: row["senior_email"], juniorName: row["junior_name"],
                               juniorEmail: row["junior_email"], monthFormed: row["month_formed"], status: row["status"],
@@ -351,6 +360,10 @@ extension Ledger {
                         state = " — \(outcome) (recorded)" + (stored.outcomeNote.map { $0.isEmpty ? "" : ": \($0)" } ?? "")
                     }
                     lines.append("    \(s.number)/\(s.count) \(formatInstant(s.start, zone: s.timeZone)) \(s.title)\(state) [SEQUENCE \(s.sequence)]")
+                    for move in stored.moves {
+                        lines.append("      moved on \(move.movedOn) from \(formatInstant(move.fromStart, zone: s.timeZone))"
+                                     + (move.note.isEmpty ? "" : ": \(move.note)"))
+                    }
                 }
             }
             return lines.joined(separator: "\n") + "\n"
@@ -442,7 +455,10 @@ extension Ledger {
                     if let to, to < date { return nil }
                     let state = stored.cancelled ? "cancelled" : stored.wasHeld(before: today.startInstant) ? "held"
                         : stored.outcome ?? "scheduled"
-                    let note = stored.cancelled ? stored.cancelReason ?? "" : stored.outcomeNote ?? ""
+                    var note = stored.cancelled ? stored.cancelReason ?? "" : stored.outcomeNote ?? ""
+                    if let first = stored.moves.first, note.isEmpty {
+                        note = "moved from " + Self.local(first.fromStart, first.fromEnd, in: answers.timeZone).1
+                    }
                     let s = stored.session
                     return CPDRecord.Session(number: s.number, count: s.count, title: s.title, agenda: s.agenda, when: when, date: "\(date)",
                                              minutes: Int(s.end - s.start) / 60, state: state, note: note)
@@ -467,8 +483,12 @@ extension Ledger {
 
     /// A session's local date and "Tuesday 5 January 2027, 14:00–15:00" in the zone `zone` (UTC when unknown).
     static func local(_ session: ScheduledSession, in zone: String) -> (LocalDate, String) {
-        let offsets = ZoneOffsets(identifier: zone, from: session.start, to: session.end)
-        let start = session.start + (offsets?.offset(at: session.start) ?? 0), end = session.end + (offsets?.offset(at: session.end) ?? 0)
+        local(session.start, session.end, in: zone)
+    }
+
+    static func local(_ startInstant: Int64, _ endInstant: Int64, in zone: String) -> (LocalDate, String) {
+        let offsets = ZoneOffsets(identifier: zone, from: startInstant, to: endInstant)
+        let start = startInstant + (offsets?.offset(at: startInstant) ?? 0), end = endInstant + (offsets?.offset(at: endInstant) ?? 0)
         return (DateText.date(local: start), DateText.span(from: start, to: end))
     }
 }

@@ -218,9 +218,11 @@ extension Ledger {
             ORDER BY s.start, s.uid
             """ : """
             SELECT s.start, s."end", p.senior_key, p.junior_key, p.status, p.ended_on, p.ended_revision, s.status AS session_status,
-                   s.changed_revision
+                   s.changed_revision, m.from_start, m.from_end
             FROM sessions s JOIN pairs p ON p.key = s.pair_key
-            WHERE p.month_formed < ? AND s."end" > ?
+            LEFT JOIN session_moves m ON m.uid = s.uid AND m.revision = (
+                SELECT MIN(revision) FROM session_moves WHERE uid = s.uid AND revision > \(seen?.runRevision ?? -1))
+            WHERE p.month_formed < ? AND COALESCE(m.from_end, s."end") > ?
             ORDER BY s.start, s.uid
             """
         for row in try Row.fetchAll(db, sql: sessions, arguments: [monthText, monthStart - Self.widestOffset]) {
@@ -229,7 +231,9 @@ extension Ledger {
                                             && !seen.cameAfterRun(revision: row["changed_revision"], on: nil)) {
                 continue
             }
-            let start: Int64 = row["start"], end: Int64 = row["end"]
+            // A session moved after the run stood where it was before its first such move.
+            let fromStart: Int64? = row["from_start"], fromEnd: Int64? = row["from_end"]
+            let start: Int64 = fromStart ?? row["start"], end: Int64 = fromEnd ?? row["end"]
             history.commitments.append(Commitment(person: row["senior_key"], start: start, end: end))
             history.commitments.append(Commitment(person: row["junior_key"], start: start, end: end))
         }

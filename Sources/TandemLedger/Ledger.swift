@@ -18,7 +18,7 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible, LocalizedEr
 
 /// The scheme's memory between months, in one SQLite file (GRDB).
 ///
-/// Tables (migrations "v1" to "v9-pair-objectives", applied in order by a `DatabaseMigrator`):
+/// Tables (migrations "v1" to "v10-session-moves", applied in order by a `DatabaseMigrator`):
 /// - `runs`: one row per recorded month — fingerprints of the input, configuration and outputs, and the
 ///   solver's results.
 /// - `run_applicants`: who each run saw, their first and latest response, and the outcome (paired this run,
@@ -31,7 +31,7 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible, LocalizedEr
 ///   `ScheduledSession` (JSON) so an update or cancellation can be written months later.
 /// - `meta`: `revision`, raised by every change, so a run that read the ledger notices if another command
 ///   changed it in the meantime. Runs, early ends and withdrawals (v7), session changes (v8) and
-///   objectives (v9) keep the revision they made, so `explain` rebuilds a month without what came after its run.
+///   objectives (v9) and moves (v10, `session_moves`: each move's times) keep the revision they made, so `explain` rebuilds a month without what came after its run.
 ///
 /// The file: recognised before anything is read or written (`LedgerFile`: Tandem's application id, a
 /// known schema version, SQLite's quick check); copied to `backups/` before each change (`LedgerBackups`).
@@ -288,6 +288,24 @@ public final class Ledger: Sendable {
                 PRAGMA user_version = 9;
                 """)
         }
+        // A session moved by hand (`tandem move`): each move, so history tells it and `explain` rebuilds a
+        // month with the time the session had when the month was run.
+        migrator.registerMigration("v10-session-moves") { db in
+            try db.execute(sql: """
+                CREATE TABLE session_moves (
+                    uid TEXT NOT NULL REFERENCES sessions(uid) ON DELETE CASCADE,
+                    revision INTEGER NOT NULL,
+                    moved_on TEXT NOT NULL,                     -- the coordinator's day, YYYY-MM-DD
+                    from_start INTEGER NOT NULL,                -- Unix seconds, UTC
+                    from_end INTEGER NOT NULL,
+                    to_start INTEGER NOT NULL,
+                    to_end INTEGER NOT NULL,
+                    note TEXT NOT NULL,
+                    PRIMARY KEY (uid, revision)
+                );
+                PRAGMA user_version = 10;
+                """)
+        }
         return migrator
     }
 
@@ -352,7 +370,7 @@ public final class Ledger: Sendable {
     public func dump() throws(LedgerError) -> String {
         try read { db in
             var out = ""
-            for table in ["meta", "runs", "run_applicants", "applicants", "pairs", "sessions"] {
+            for table in ["meta", "runs", "run_applicants", "applicants", "pairs", "sessions", "session_moves"] {
                 out += "== \(table)\n"
                 let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(table)")
                 out += rows.map { $0.description }.sorted().joined(separator: "\n") + "\n"

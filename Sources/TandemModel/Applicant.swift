@@ -93,6 +93,15 @@ public struct WeeklyWindow: Hashable, Comparable, Sendable, CustomStringConverti
         func hm(_ m: Int) -> String { "\((m / 60).zeroPadded(2)):\((m % 60).zeroPadded(2))" }
         return "\(WeeklyWindow.dayNames[weekday - 1]) \(hm(startMinute))-\(hm(endMinute))"
     }
+
+    /// Reads `description` back ("Tuesday 18:00-21:00"), as the ledger stores a person's hours.
+    public init?(description text: String) {
+        let parts = text.split(separator: " ")
+        guard parts.count == 2, let day = Self.dayNames.firstIndex(of: String(parts[0])) else { return nil }
+        let times = parts[1].split(separator: "-").map { $0.split(separator: ":").compactMap { Int($0) } }
+        guard times.count == 2, times.allSatisfy({ $0.count == 2 }) else { return nil }
+        self.init(weekday: day + 1, startMinute: times[0][0] * 60 + times[0][1], endMinute: times[1][0] * 60 + times[1][1])
+    }
 }
 
 /// One usable application: the latest response of a person, with the date of their first.

@@ -43,12 +43,17 @@ package struct ZoneOffsets: Sendable {
     /// The instant a local wall-clock time denotes; the earlier one when clocks go back and the
     /// time happens twice, nil when clocks go forward and the time never happens.
     package func utc(fromLocal local: Int64) -> Int64? {
+        instants(fromLocal: local).first
+    }
+
+    /// Every instant a local wall-clock time denotes, earliest first: one; two when clocks go back and
+    /// the time happens twice; none when clocks go forward and the time never happens.
+    package func instants(fromLocal local: Int64) -> [Int64] {
         // The largest offset gives the earliest instant; try each offset the zone has in the span.
-        for candidate in distinctOffsets {
+        distinctOffsets.compactMap { candidate in
             let utc = local - candidate
-            if offset(at: utc) == candidate { return utc }
+            return offset(at: utc) == candidate ? utc : nil
         }
-        return nil
     }
 }
 

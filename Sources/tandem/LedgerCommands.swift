@@ -92,7 +92,7 @@ final class PlannedLedger {
 
 /// `--out` and `--config`, shared by the commands that write cancellation calendars.
 struct ChangeOutputOptions: ParsableArguments {
-    @Option(name: .long, help: "A new folder for the cancellation calendars (it must not exist yet; default: a new one under reports/changes/).")
+    @Option(name: .long, help: "A new folder for the calendars it writes (it must not exist yet; default: a new one under reports/changes/).")
     var out: String?
 
     @Option(name: .long, help: "Scheme configuration (TOML), for the calendars' scheme name and domain.")

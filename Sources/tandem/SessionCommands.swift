@@ -3,6 +3,7 @@ import Foundation
 import TandemCalendar
 import TandemLedger
 import TandemModel
+import TandemScheduling
 
 /// SENIOR JUNIOR: one pair, shared by the commands that act on a pair or on one of its sessions.
 struct PairChoice: ParsableArguments {
@@ -207,6 +208,118 @@ extension Tandem {
                                                                                 today: today.date)
                 say("Recorded the objectives of \(pair.senior) and \(pair.junior); they appear in both partners' CPD records")
             }
+        }
+    }
+}
+
+extension Tandem {
+    /// `tandem move SENIOR JUNIOR --session N (--to "YYYY-MM-DD HH:MM" [--zone ZONE] | --next-free)`.
+    struct Move: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Move one session of a pair to another time (the others stand): an update for both partners' calendars.",
+            discussion: """
+            The new time must be inside both partners' hours (each in their own zone), on no bank holiday or blackout date, \
+            over no other session of either partner, and between the pair's sessions before and after it. The update keeps \
+            the event's UID and raises its SEQUENCE, so each calendar replaces the old time. --next-free lists the first \
+            times that keep every rule, in both partners' zones.
+            """)
+
+        @OptionGroup var choice: SessionChoice
+
+        @Option(name: .long, help: "The new start, \"YYYY-MM-DD HH:MM\", in --zone.")
+        var to: String?
+
+        @Option(name: .long, help: "The time zone --to is in (default: the zone the pair's sessions are set in, the senior's).")
+        var zone: String?
+
+        @Flag(name: .long, help: "List the first times the session could move to, and change nothing.")
+        var nextFree = false
+
+        @Option(name: .long, help: "Why, for the record (shown in tandem history).")
+        var reason = ""
+
+        @OptionGroup var changes: ChangeOutputOptions
+        @OptionGroup var ledger: LedgerOptions
+        @OptionGroup var scheme: SchemeOptions
+        @OptionGroup var today: TodayOption
+
+        func validate() throws {
+            guard (to == nil) != !nextFree else { throw ValidationError("give either --to \"YYYY-MM-DD HH:MM\" or --next-free") }
+            if let to, Self.parse(to) == nil {
+                throw ValidationError("--to must look like \"2027-03-09 18:00\" (a date and a 24-hour time), not '\(to)'")
+            }
+        }
+
+        /// "2027-03-09 18:00" → the date and minutes after midnight.
+        static func parse(_ text: String) -> (date: LocalDate, minute: Int)? {
+            let parts = text.split(separator: " ", omittingEmptySubsequences: true)
+            guard parts.count == 2, let date = LocalDate(iso: String(parts[0])), YearMonth.supportedYears.contains(date.year) else { return nil }
+            let clock = parts[1].split(separator: ":", omittingEmptySubsequences: false)
+            guard clock.count == 2, clock.allSatisfy({ $0.count == 2 }), let h = Int(clock[0]), let m = Int(clock[1]),
+                  (0..<24).contains(h), (0..<60).contains(m) else { return nil }
+            return (date, h * 60 + m)
+        }
+
+        func run() throws {
+            try reporting { nextFree ? try listFreeTimes() : try move() }
+        }
+
+        private func listFreeTimes() throws {
+            let scheme = try SchemeFolder.resolve(scheme: scheme.scheme, configFlag: changes.config, ledgerFlag: ledger.ledger)
+            let rules = try LedgerOptions.openExisting(scheme.ledger).moveRules(
+                senior: choice.senior, junior: choice.junior, number: choice.session, today: today.date, config: scheme.config)
+            let times = rules.nextFree(count: 5, stepMinutes: scheme.config.sessions.startStepMinutes)
+            let session = rules.session
+            say("Session \(session.number) of \(session.count) of \(session.senior.name) and \(session.junior.name) is on "
+                + Self.inBothZones(session.start, session.end, rules))
+            guard !times.isEmpty else {
+                say("No time keeps every rule before the next session (or within 90 days); cancel it with tandem cancel-session instead")
+                return
+            }
+            say("It could move to:")
+            for start in times {
+                say("  --to \"\(formatInstant(start, zone: session.timeZone).dropLast(session.timeZone.count + 1))\": "
+                    + Self.inBothZones(start, start + session.end - session.start, rules))
+            }
+        }
+
+        private func move() throws {
+            let change = try changes.begin(name: { "\($0)-move-session-\(choice.session)-\(choice.pair.folderName)" },
+                                           ledger: ledger, scheme: scheme, today: today)
+            defer { change.lock.release() }
+            let config = change.scheme.config
+            let rules = try change.ledger.moveRules(senior: choice.senior, junior: choice.junior, number: choice.session,
+                                                   today: change.day, config: config)
+            let zone = zone ?? rules.session.timeZone
+            guard let to, let (date, minute) = Self.parse(to) else { return }
+            let newStart: Int64
+            switch TypedLocalTime.read(date: date, minute: minute, zone: zone) {
+            case nil: throw Failure("--zone '\(zone)' is not a time zone Tandem knows; use an IANA name such as Europe/London")
+            case .doesNotExist?: throw Failure("\(to) does not exist in \(zone): the clocks go forward over it that night; choose another time")
+            case .happensTwice?: throw Failure("\(to) happens twice in \(zone): the clocks go back over it that night; choose another time")
+            case .instant(let instant)?: newStart = instant
+            }
+            var written = 0
+            let (before, after) = try change.ledger.moveSession(
+                senior: choice.senior, junior: choice.junior, number: choice.session, to: newStart, note: reason, today: change.day,
+                config: config) { session in
+                let update = CalendarChanges.reschedule([.init(session: session, newStart: newStart)], config: config,
+                                                        stamp: change.day.startInstant)
+                written = update.files.count
+                try Files.writeAtomically(update.files, to: change.folder)
+            }
+            say("Moved session \(before.number) of \(before.count) of \(before.senior.name) and \(before.junior.name) "
+                + "from \(Self.inBothZones(before.start, before.end, rules)) to \(Self.inBothZones(after.start, after.end, rules)); "
+                + "the other sessions stand")
+            say("Send the \(written) calendar files in \(change.folder)/ to the people concerned")
+        }
+
+        /// The times in the senior's zone, and in the junior's where it differs.
+        static func inBothZones(_ start: Int64, _ end: Int64, _ rules: SessionMoveRules) -> String {
+            let zones = [rules.senior.timeZone, rules.junior.timeZone]
+            if zones[0] == zones[1] { return SessionMoveRules.when(start, end, zones[0]) }
+            return "\(SessionMoveRules.when(start, end, zones[0])) for \(rules.senior.name), "
+                + "\(SessionMoveRules.when(start, end, zones[1])) for \(rules.junior.name)"
         }
     }
 }

@@ -17,7 +17,7 @@ struct Tandem: ParsableCommand {
         The month's pairs, calendars and reports appear under reports/YYYY-MM/.
         """,
         version: version,
-        subcommands: [Init.self, Run.self, Check.self, Explain.self, Status.self, Withdraw.self, EndPair.self, CancelSession.self,
+        subcommands: [Init.self, Run.self, Check.self, Explain.self, Status.self, Withdraw.self, EndPair.self, Move.self, CancelSession.self,
                       Held.self, Missed.self, Objectives.self, CPD.self, History.self]
     )
 }

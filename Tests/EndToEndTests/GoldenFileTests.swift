@@ -43,7 +43,7 @@ import Testing
     }
 
     /// A participant's CPD record (`tandem cpd`), from the sample month with one session held, one
-    /// missed and one cancelled, and objectives recorded: the page and the CSV, byte for byte.
+    /// missed, one cancelled and one moved, and objectives recorded: the page and the CSV, byte for byte.
     @Test func aCPDRecordReadsAsRecorded() throws {
         let folder = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -54,6 +54,8 @@ import Testing
                           ["held", senior, junior, "--session", "1", "--today", "2026-12-10"],
                           ["missed", senior, junior, "--session", "2", "--reason", "snow", "--today", "2027-01-10"],
                           ["cancel-session", senior, junior, "--session", "4", "--reason", "annual leave", "--today", "2027-01-10", "--out", "c"],
+                          ["move", senior, junior, "--session", "5", "--to", "2027-04-13 15:00", "--reason", "Easter week", "--today", "2027-01-10",
+                           "--out", "m"],
                           ["objectives", senior, junior, "--text", "Learn 3D capture for wound care.\nAgnieszka leads a session on <research> & writing.",
                            "--today", "2027-01-10"],
                           ["cpd", junior, "--today", "2027-06-30", "--out", "cpd"]] {

@@ -94,3 +94,79 @@ import Testing
         #expect(try run("2027-06") == june)
     }
 }
+
+extension SessionCommandsTests {
+    /// `tandem move`: refusals change nothing; `--next-free` changes nothing; a move writes one update
+    /// per calendar that an independent parser applies over the first calendar (same UID, higher
+    /// SEQUENCE): the moved session at its new time, the other five where they were.
+    @Test func aSessionMovesWithAnUpdateThatReplacesOnlyThatEvent() throws {
+        let folder = try Sandbox.sandbox()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let pairs = try String(contentsOf: folder.appendingPathComponent("reports/2027-01/pairs.csv"), encoding: .utf8)
+        let first = pairs.replacingOccurrences(of: "\u{FEFF}", with: "").split(separator: "\r\n")[1].split(separator: ",").map(String.init)
+        let (senior, junior) = (first[0], first[2])
+        let ledger = ["--ledger", "ledger.sqlite", "--today", "2027-01-20"]
+        func move(_ number: Int, _ more: [String]) -> [String] { ["move", senior, junior, "--session", "\(number)"] + more + ledger }
+        let explainBefore = try Sandbox.run(["explain", junior, "--month", "2027-01", "--ledger", "ledger.sqlite"], in: folder)
+
+        let refusals: [([String], Int32, String)] = [
+            (move(3, []), 64, "give either --to"),
+            (move(3, ["--to", "2027-03-09 25:00"]), 64, "--to must look like"),
+            (move(3, ["--to", "2027-03-28 01:30"]), 1, "does not exist in Europe/London"),
+            (move(3, ["--to", "2027-10-31 01:30", "--zone", "Europe/London"]), 1, "happens twice in Europe/London"),
+            (move(3, ["--to", "2027-03-09 12:00", "--zone", "Mars/Olympus"]), 1, "not a time zone Tandem knows"),
+            (move(3, ["--to", "2027-03-09 03:00"]), 1, "is outside"),
+            (move(3, ["--to", "2027-01-19 12:00"]), 1, "not after today"),
+            (move(9, ["--to", "2027-03-09 12:00"]), 1, "there is no session 9"),
+        ]
+        for (arguments, status, says) in refusals {
+            let result = try Sandbox.expectOnly([], status: status, arguments, in: folder)
+            #expect(result.err.contains(says), "\(arguments): \(result.err)")
+        }
+        let free = try Sandbox.expectOnly([], status: 0, move(3, ["--next-free"]), in: folder)
+        let choice = try #require(free.out.split(separator: "\n").first { $0.hasPrefix("  --to \"") }, "\(free.out)")
+        let to = String(choice.dropFirst(8).prefix(16))
+
+        let moved = try Sandbox.expectOnly(["reports/changes", "ledger.sqlite", "backups"], status: 0,
+                                           move(3, ["--to", to, "--reason", "on leave"]), in: folder)
+        #expect(moved.out.contains("Moved session 3 of 6") && moved.out.contains("the other sessions stand"), "\(moved.out)")
+        let again = try Sandbox.expectOnly([], status: 1, move(3, ["--to", to]), in: folder)
+        #expect(again.err.contains("already at that time"))
+
+        let update = try #require(CLI.files(under: folder.appendingPathComponent("reports/changes")).first { $0.key.hasSuffix("/updates/" + junior + ".ics") })
+        let updatePath = folder.appendingPathComponent("reports/changes/" + update.key).path
+        let originalPath = folder.appendingPathComponent("reports/2027-01/calendars/\(junior).ics").path
+        // As a client applies an update: each UID keeps its highest SEQUENCE.
+        let script = """
+            import sys, icalendar
+            events = {}
+            for path in sys.argv[1:]:
+                cal = icalendar.Calendar.from_ical(open(path, 'rb').read())
+                for e in cal.walk('VEVENT'):
+                    uid, seq = str(e['UID']), int(e.get('SEQUENCE', 0))
+                    if uid not in events or events[uid][0] < seq:
+                        events[uid] = (seq, e.decoded('DTSTART').strftime('%Y-%m-%d %H:%M'), str(e['SUMMARY']))
+            print(len(open(sys.argv[2]).read().split('BEGIN:VEVENT')) - 1)
+            for uid, (seq, start, summary) in sorted(events.items(), key=lambda x: x[1][1]):
+                print(seq, start, summary.split(':')[0])
+            """
+        let parsed = try #require(try HostileInputTests.python(script, [originalPath, updatePath]), "python3 is missing")
+        #expect(parsed.status == 0, "\(parsed.out)")
+        let lines = parsed.out.split(separator: "\n").map(String.init)
+        let history = try Sandbox.run(["history", junior, "--ledger", "ledger.sqlite"], in: folder).out
+        let mine = history.split(separator: "\n").filter { $0.contains("/6 20") && !$0.contains("moved on") }
+        #expect(lines.first == "1", "the update holds the moved event only")
+        let expected = mine.map { line -> String in
+            let parts = line.split(separator: " ")
+            let number = parts[0].split(separator: "/")[0]
+            return "\(number == "3" ? 1 : 0) \(parts[1]) \(parts[2]) Mentoring \(number)/6"
+        }
+        #expect(Array(lines.dropFirst()) == expected, "\(parsed.out)\n\(history)")
+        #expect(expected.contains("1 \(to) Mentoring 3/6"))
+        #expect(history.contains("moved on 2027-01-20 from ") && history.contains(": on leave"), "\(history)")
+        let status = try Sandbox.run(["status", "--ledger", "ledger.sqlite", "--today", "2027-01-20"], in: folder).out
+        #expect(status.contains("\(junior)> — since 2027-01, 1 of 6 sessions held (1 moved)"), "\(status)")
+        let explainAfter = try Sandbox.run(["explain", junior, "--month", "2027-01", "--ledger", "ledger.sqlite"], in: folder)
+        #expect(explainAfter.out == explainBefore.out)
+    }
+}
