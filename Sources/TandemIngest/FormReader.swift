@@ -121,7 +121,7 @@ public enum AnswerLimits {
     /// A name, organisation, job title, e-mail, zone or number (200…1,000): a few times the longest real one.
     static let short = 300
     /// A paragraph (the hopes for the mentorship) or a list of ticked options (1,000…20,000).
-    static let long = 5_000
+    public static let long = 5_000
     /// The whole export, checked before it is read (100 MB…2 GB): 100,000 applicants come to about 100 MB.
     public static let exportBytes = 512 << 20
 

@@ -236,7 +236,7 @@ extension Ledger {
     /// (they applied anew). Their partners go back to the pool. `beforeCommit` receives the sessions to cancel
     /// and runs inside the transaction (the executable writes the cancellation calendars there).
     public func withdraw(email: String, today: LocalDate, note: String,
-                         beforeCommit: (PairEnding) throws -> Void = { _ in }) throws(LedgerError) -> PairEnding {
+                         beforeCommit: (PairEnding) throws -> [QueuedMessage] = { _ in [] }) throws(LedgerError) -> PairEnding {
         let key = EmailAddress(email).key
         /// Who may withdraw: their row, not withdrawn already.
         func checkWithdrawable(_ db: Database) throws {
@@ -253,7 +253,7 @@ extension Ledger {
             let pairs = try Self.pairs(db, whereClause: "status != 'ended' AND (senior_key = ? OR junior_key = ?)", arguments: [key, key])
             let reason = "withdrawal of \(email)" + (note.isEmpty ? "" : ": \(note)")
             let ending = try Self.end(db, pairs: pairs, today: today, reason: reason, person: key, revision: revision)
-            try beforeCommit(ending)
+            try Self.queue(db, try beforeCommit(ending), revision: revision)
             return ending
         }
     }
@@ -261,7 +261,7 @@ extension Ledger {
     /// Ends the pair of `senior` and `junior` early on `today` for `reason`, cancelling its sessions from
     /// that day on. The pair is never proposed again; both partners go back to the pool.
     public func endPair(senior: String, junior: String, reason: String, today: LocalDate,
-                        beforeCommit: (PairEnding) throws -> Void = { _ in }) throws(LedgerError) -> PairEnding {
+                        beforeCommit: (PairEnding) throws -> [QueuedMessage] = { _ in [] }) throws(LedgerError) -> PairEnding {
         let key = EmailAddress(senior).key + "|" + EmailAddress(junior).key
         /// The pair, if it may end.
         func endablePairs(_ db: Database) throws -> [PairRecord] {
@@ -276,7 +276,7 @@ extension Ledger {
         }
         return try change(before: "end-pair-\(today)", check: endablePairs) { db, pairs, revision in
             let ending = try Self.end(db, pairs: pairs, today: today, reason: reason, person: nil, revision: revision)
-            try beforeCommit(ending)
+            try Self.queue(db, try beforeCommit(ending), revision: revision)
             return ending
         }
     }
@@ -388,7 +388,7 @@ extension Ledger {
     /// Cancels one session from `today` on: it must still stand and not have started. `beforeCommit`
     /// gets the session as it was (the executable writes its cancellation inside the transaction).
     public func cancelSession(senior: String, junior: String, number: Int, reason: String, today: LocalDate,
-                              beforeCommit: (ScheduledSession) throws -> Void = { _ in }) throws(LedgerError) -> ScheduledSession {
+                              beforeCommit: (ScheduledSession) throws -> [QueuedMessage] = { _ in [] }) throws(LedgerError) -> ScheduledSession {
         func check(_ db: Database) throws -> ScheduledSession {
             let (pair, stored) = try Self.session(db, senior: senior, junior: junior, number: number)
             if pair.status == "ended" { throw LedgerError("the pair ended on \(pair.endedOn ?? "?"); its sessions were cancelled then") }
@@ -405,7 +405,7 @@ extension Ledger {
             try db.execute(sql: """
                 UPDATE sessions SET status = 'cancelled', sequence = ?, session = ?, cancel_reason = ?, changed_revision = ? WHERE uid = ?
                 """, arguments: [cancelled.sequence, SessionJSON.encode(cancelled), reason, revision, session.uid])
-            try beforeCommit(session)
+            try Self.queue(db, try beforeCommit(session), revision: revision)
             return session
         }
     }
@@ -516,14 +516,41 @@ extension Ledger {
 extension Ledger {
     /// Records the objectives the pair of `senior` and `junior` agreed (replacing any recorded before).
     public func recordObjectives(senior: String, junior: String, text: String, today: LocalDate) throws(LedgerError) {
-        let key = EmailAddress(senior).key + "|" + EmailAddress(junior).key
+        try recordObjectives([AgreedObjectives(senior: senior, junior: junior, text: text)], today: today)
+    }
+
+    /// Records several pairs' objectives in one change: all of them, or none when a pair is unknown
+    /// (the error names each, by `where` when given).
+    public func recordObjectives(_ list: [AgreedObjectives], today: LocalDate) throws(LedgerError) {
+        func key(_ entry: AgreedObjectives) -> String { EmailAddress(entry.senior).key + "|" + EmailAddress(entry.junior).key }
         func check(_ db: Database) throws {
-            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pairs WHERE key = ?", arguments: [key]) == 1 else {
-                throw LedgerError("no pair with senior '\(senior)' and junior '\(junior)' in the ledger (see tandem history EMAIL)")
+            var unknown: [String] = []
+            for entry in list where try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pairs WHERE key = ?", arguments: [key(entry)]) != 1 {
+                unknown.append((entry.where.map { "\($0): " } ?? "")
+                    + "no pair with senior '\(entry.senior)' and junior '\(entry.junior)' in the ledger (see tandem history EMAIL)")
             }
+            if !unknown.isEmpty { throw LedgerError(unknown.joined(separator: "\n")) }
         }
         try change(before: "objectives-\(today)", check: check) { db, _, revision in
-            try db.execute(sql: "UPDATE pairs SET objectives = ?, objectives_revision = ? WHERE key = ?", arguments: [text, revision, key])
+            for entry in list {
+                try db.execute(sql: "UPDATE pairs SET objectives = ?, objectives_revision = ? WHERE key = ?",
+                               arguments: [entry.text, revision, key(entry)])
+            }
         }
+    }
+}
+
+/// A pair's agreed objectives to record, and where they were read (`FILE:LINE`), for messages.
+public struct AgreedObjectives: Sendable, Hashable {
+    public var senior: String
+    public var junior: String
+    public var text: String
+    public var `where`: String?
+
+    public init(senior: String, junior: String, text: String, where: String? = nil) {
+        self.senior = senior
+        self.junior = junior
+        self.text = text
+        self.where = `where`
     }
 }

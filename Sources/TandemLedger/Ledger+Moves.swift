@@ -24,7 +24,7 @@ extension Ledger {
     /// nothing else. Refused, with every rule it would break, unless `SessionMoveRules` allows it.
     /// `beforeCommit` gets the session as it was (the executable writes its update inside the transaction).
     public func moveSession(senior: String, junior: String, number: Int, to newStart: Int64, note: String, today: LocalDate,
-                            config: SchemeConfig, beforeCommit: (ScheduledSession) throws -> Void = { _ in })
+                            config: SchemeConfig, beforeCommit: (ScheduledSession) throws -> [QueuedMessage] = { _ in [] })
         throws(LedgerError) -> (before: ScheduledSession, after: ScheduledSession) {
         func check(_ db: Database) throws -> ScheduledSession {
             let rules = try Self.moveRules(db, senior: senior, junior: junior, number: number, today: today, config: config)
@@ -47,7 +47,7 @@ extension Ledger {
                 INSERT INTO session_moves (uid, revision, moved_on, from_start, from_end, to_start, to_end, note)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [session.uid, revision, "\(today)", session.start, session.end, moved.start, moved.end, note])
-            try beforeCommit(session)
+            try Self.queue(db, try beforeCommit(session), revision: revision)
             return (session, moved)
         }
     }

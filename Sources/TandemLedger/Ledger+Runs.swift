@@ -290,8 +290,8 @@ extension Ledger {
     /// inside the transaction (the executable swaps the finished output folder into place there); if it or
     /// anything else throws, nothing is recorded. `checkpoint` lets tests stop the process at named points.
     public func record(_ output: RunOutput, month: YearMonth, inputFile: String, fingerprints: RunFingerprints,
-                       inputs: RunInputs = RunInputs(), snapshot: LedgerSnapshot, checkpoint: (RecordPoint) -> Void = { _ in },
-                       beforeCommit: () throws -> Void = {}) throws(LedgerError) {
+                       inputs: RunInputs = RunInputs(), snapshot: LedgerSnapshot, messages: [QueuedMessage] = [],
+                       checkpoint: (RecordPoint) -> Void = { _ in }, beforeCommit: () throws -> Void = {}) throws(LedgerError) {
         // The stored JSON, made before the transaction and on all cores.
         let applicants = output.ingest.applicants.sorted(by: { $0.email.key < $1.email.key })
         let answers = try Self.jsonOfEach(applicants.map(Answers.init))
@@ -396,6 +396,10 @@ extension Ledger {
                 """, arguments: [month.startInstant])
             try Self.bumpRevision(db)
             try db.execute(sql: "UPDATE runs SET recorded_revision = ? WHERE month = ?", arguments: [try Self.revision(db), monthText])
+            // The runs replaced take back the messages of theirs that never went.
+            try db.execute(sql: "DELETE FROM messages WHERE origin LIKE 'run %' AND month >= ? AND state IN ('pending', 'failed')",
+                           arguments: [monthText])
+            try Self.queue(db, messages, revision: try Self.revision(db))
             checkpoint(.insideTransaction)
             try beforeCommit()
         }

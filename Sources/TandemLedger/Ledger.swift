@@ -18,7 +18,7 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible, LocalizedEr
 
 /// The scheme's memory between months, in one SQLite file (GRDB).
 ///
-/// Tables (migrations "v1" to "v10-session-moves", applied in order by a `DatabaseMigrator`):
+/// Tables (migrations "v1" to "v11-outbox", applied in order by a `DatabaseMigrator`):
 /// - `runs`: one row per recorded month — fingerprints of the input, configuration and outputs, and the
 ///   solver's results.
 /// - `run_applicants`: who each run saw, their first and latest response, and the outcome (paired this run,
@@ -31,7 +31,8 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible, LocalizedEr
 ///   `ScheduledSession` (JSON) so an update or cancellation can be written months later.
 /// - `meta`: `revision`, raised by every change, so a run that read the ledger notices if another command
 ///   changed it in the meantime. Runs, early ends and withdrawals (v7), session changes (v8) and
-///   objectives (v9) and moves (v10, `session_moves`: each move's times) keep the revision they made, so `explain` rebuilds a month without what came after its run.
+///   objectives (v9) and moves (v10, `session_moves`: each move's times) keep the revision they made;
+///   `messages` (v11) is the outbox of `tandem send`, so `explain` rebuilds a month without what came after its run.
 ///
 /// The file: recognised before anything is read or written (`LedgerFile`: Tandem's application id, a
 /// known schema version, SQLite's quick check); copied to `backups/` before each change (`LedgerBackups`).
@@ -306,6 +307,30 @@ public final class Ledger: Sendable {
                 PRAGMA user_version = 10;
                 """)
         }
+        // The outbox (`tandem send`): each queued message, its file's digest and its state.
+        migrator.registerMigration("v11-outbox") { db in
+            try db.execute(sql: """
+                CREATE TABLE messages (
+                    id TEXT PRIMARY KEY NOT NULL,               -- the Message-ID, without <>
+                    path TEXT NOT NULL,                         -- the .eml file (absolute)
+                    sha256 TEXT NOT NULL,
+                    recipient_key TEXT NOT NULL,
+                    recipient TEXT NOT NULL,
+                    subject TEXT NOT NULL,
+                    method TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    origin TEXT NOT NULL,                       -- "run 2027-01", "move 2027-01-20", …
+                    month TEXT NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'sent', 'failed', 'unknown')),
+                    attempts INTEGER NOT NULL,
+                    answer TEXT NOT NULL,
+                    changed_on TEXT,
+                    created_revision INTEGER NOT NULL
+                );
+                CREATE INDEX messages_state ON messages(state);
+                PRAGMA user_version = 11;
+                """)
+        }
         return migrator
     }
 
@@ -370,7 +395,7 @@ public final class Ledger: Sendable {
     public func dump() throws(LedgerError) -> String {
         try read { db in
             var out = ""
-            for table in ["meta", "runs", "run_applicants", "applicants", "pairs", "sessions", "session_moves"] {
+            for table in ["meta", "runs", "run_applicants", "applicants", "pairs", "sessions", "session_moves", "messages"] {
                 out += "== \(table)\n"
                 let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(table)")
                 out += rows.map { $0.description }.sorted().joined(separator: "\n") + "\n"

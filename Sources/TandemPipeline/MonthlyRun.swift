@@ -80,6 +80,9 @@ public struct RunOutput: Sendable {
     /// How many times the pairing was solved (re-solved after pairs the scheduler could not fit).
     public var rounds: Int
     public var pool: Pool
+    /// Each participant's message for `tandem send` (also among `files`, under `outbox/`); none
+    /// without a `[mail]` table.
+    public var messages: [OutgoingMessage] = []
 
     /// One line for the terminal.
     public var headline: String {
@@ -346,6 +349,10 @@ public enum MonthlyRun {
         let stamp = CalendarWriter.stamp(for: input.firstMonth)
         files += CalendarWriter.lazyFiles(for: schedule, config: config, stamp: stamp)
         files += Distribution.lazyFiles(for: schedule, config: config, stamp: stamp, drafts: input.emailDrafts)
+        // Dated the first day of the month before the sessions' (when runs are made): deterministic, never in the future.
+        let messages = config.mail == nil ? [] : Outbox.messages(for: schedule.allSessions, kind: .invitation, config: config, stamp: stamp,
+                                                                 date: CalendarWriter.stamp(for: input.firstMonth.adding(months: -1)))
+        files += messages.map { OutputFiles.Entry(OutputFile(path: $0.path, contents: $0.bytes)) }
 
         let scheduledByKey = Dictionary(schedule.scheduled.map { ($0.pair.key, $0) }, uniquingKeysWith: { a, _ in a })
         let unscheduledByKey = Dictionary(schedule.unscheduled.map { ($0.pair.key, $0) }, uniquingKeysWith: { a, _ in a })
@@ -381,7 +388,9 @@ public enum MonthlyRun {
         stopwatch.lap("report.html")
         let timings = month.timings + stopwatch.laps
         files.append(.init(Reports.timings(timings, solverStages: matching.stages)))
-        return RunOutput(files: OutputFiles(files), ingest: ingest, matching: matching, schedule: schedule,
-                         timings: timings, rounds: month.rounds, pool: month.pool)
+        var output = RunOutput(files: OutputFiles(files), ingest: ingest, matching: matching, schedule: schedule,
+                               timings: timings, rounds: month.rounds, pool: month.pool)
+        output.messages = messages
+        return output
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import TandemCalendar
 import TandemLedger
 import TandemModel
+import TandemScheduling
 
 /// `--ledger PATH`, shared by every command that reads or writes the scheme's memory.
 struct LedgerOptions: ParsableArguments {
@@ -181,21 +182,24 @@ func safeName(_ text: String) -> String {
 }
 
 /// Stages the cancellation calendars, lets the ledger commit around the swap, and says what happened.
-private func endPairs(folder: String, config: SchemeConfig, today: LocalDate,
-                      _ change: ((PairEnding) throws -> Void) throws -> PairEnding) throws {
-    var written = 0
+private func endPairs(folder: String, config: SchemeConfig, today: LocalDate, origin: String,
+                      _ change: ((PairEnding) throws -> [QueuedMessage]) throws -> PairEnding) throws {
+    var written = 0, queued = 0
     let ending = try change { ending in
-        guard !ending.cancelledSessions.isEmpty else { return }
+        guard !ending.cancelledSessions.isEmpty else { return [] }
         let changes = CalendarChanges.cancel(ending.cancelledSessions, config: config, stamp: today.startInstant)
+        let mail = changeMessages(changes.sessions, kind: .cancellation, config: config, day: today, folder: folder, origin: origin)
         written = changes.files.count
-        try Files.writeAtomically(changes.files, to: folder)
+        queued = mail.queued.count
+        try Files.writeAtomically(changes.files + mail.files, to: folder)
+        return mail.queued
     }
     for pair in ending.endedPairs {
         say("Ended: \(pair.seniorName) <\(pair.seniorEmail)> mentoring \(pair.juniorName) <\(pair.juniorEmail)> (from \(pair.monthFormed))")
     }
     if ending.endedPairs.isEmpty { say("No running pair to end.") }
     if written > 0 {
-        say("Cancelled \(ending.cancelledSessions.count) sessions: send the \(written) calendar files in \(folder)/ to the people concerned")
+        say("Cancelled \(ending.cancelledSessions.count) sessions: " + sendHint(files: written, queued: queued, folder: folder))
     }
     if !ending.freedPartners.isEmpty {
         say("Back in the pool for the next run: \(ending.freedPartners.joined(separator: ", "))")
@@ -221,9 +225,18 @@ extension Tandem {
                 let scheme = try SchemeFolder.resolve(scheme: scheme.scheme, configFlag: config, ledgerFlag: ledger.ledger)
                 scheme.cleanLeftovers()
                 let matching = scheme.config.matching
-                let report = try LedgerOptions.openExisting(scheme.ledger).status(
+                let ledger = try LedgerOptions.openExisting(scheme.ledger)
+                let report = try ledger.status(
                     today: today.date, targetMonths: matching.waitingTargetMonths, minimumSeniorYears: matching.minimumSeniorYears)
                 say(report.render(), terminator: "")
+                let outbox = try ledger.outboxCounts()
+                let waiting = [("pending", outbox[.pending] ?? 0), ("failed", outbox[.failed] ?? 0),
+                               ("unknown: ask whether they arrived", (outbox[.unknown] ?? 0) + (outbox[.sending] ?? 0))].filter { $0.1 > 0 }
+                if !waiting.isEmpty {
+                    say("\nE-mail not yet sent: " + waiting.map { "\($0.1) \($0.0)" }.joined(separator: ", ") + " (tandem send)")
+                } else if (outbox[.sent] ?? 0) > 0 {
+                    say("\nE-mail: all \(outbox[.sent] ?? 0) queued messages sent")
+                }
             }
         }
     }
@@ -254,7 +267,7 @@ extension Tandem {
             try reporting {
                 let change = try changes.begin(name: { "\($0)-withdraw-\(safeName(email))" }, ledger: ledger, scheme: scheme, today: today)
                 defer { change.lock.release() }
-                try endPairs(folder: change.folder, config: change.scheme.config, today: change.day) { write in
+                try endPairs(folder: change.folder, config: change.scheme.config, today: change.day, origin: "withdraw") { write in
                     try change.ledger.withdraw(email: email, today: change.day, note: note, beforeCommit: write)
                 }
                 say("\(email) withdrew on \(change.day); they will not be paired again unless they apply anew")
@@ -287,7 +300,7 @@ extension Tandem {
             try reporting {
                 let change = try changes.begin(name: { "\($0)-end-pair-\(pair.folderName)" }, ledger: ledger, scheme: scheme, today: today)
                 defer { change.lock.release() }
-                try endPairs(folder: change.folder, config: change.scheme.config, today: change.day) { write in
+                try endPairs(folder: change.folder, config: change.scheme.config, today: change.day, origin: "end-pair") { write in
                     try change.ledger.endPair(senior: pair.senior, junior: pair.junior, reason: reason, today: change.day, beforeCommit: write)
                 }
             }
@@ -319,4 +332,22 @@ extension Tandem {
             }
         }
     }
+}
+
+/// The messages a change command queues for `tandem send` when the scheme has a `[mail]` table: their
+/// files (under the change's `outbox/`) and the ledger's records of them. None without it.
+func changeMessages(_ sessions: [ScheduledSession], kind: Outbox.Kind, config: SchemeConfig, day: LocalDate, folder: String,
+                    origin: String, earlier: [String: ScheduledSession] = [:]) -> (files: [OutputFile], queued: [QueuedMessage]) {
+    guard config.mail != nil, !sessions.isEmpty else { return ([], []) }
+    let messages = Outbox.messages(for: sessions, kind: kind, config: config, stamp: day.startInstant, date: day.startInstant,
+                                   earlier: earlier)
+    let month = "\(YearMonth(year: day.year, month: day.month))"
+    return (messages.map { OutputFile(path: $0.path, contents: $0.bytes) },
+            messages.map { QueuedMessage($0, folder: OutputFolder.absolute(folder), origin: "\(origin) \(day)", month: month) })
+}
+
+/// What the coordinator does next with a change's files: `tandem send` when messages were queued.
+func sendHint(files: Int, queued: Int, folder: String) -> String {
+    queued > 0 ? "\(plural(queued, "message")) queued: tandem send delivers them (the \(files) calendar files are in \(folder)/)"
+        : "send the \(files) calendar files in \(folder)/ to the people concerned"
 }

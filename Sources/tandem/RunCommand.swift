@@ -153,7 +153,10 @@ extension Tandem {
             do {
                 recorded = try ledger.forRecording()
                 try recorded.record(output, month: month, inputFile: OutputFolder.absolute(export.applications), fingerprints: fingerprints,
-                                    inputs: kept, snapshot: snapshot, checkpoint: { TestHook.pause(at: $0.rawValue) },
+                                    inputs: kept, snapshot: snapshot,
+                                    messages: output.messages.map { QueuedMessage($0, folder: OutputFolder.absolute(folder), origin: "run \(month)",
+                                                                                  month: "\(month)") },
+                                    checkpoint: { TestHook.pause(at: $0.rawValue) },
                                     beforeCommit: {
                                         try staged.swapIntoPlace()
                                         TestHook.pause(at: "after-rename")

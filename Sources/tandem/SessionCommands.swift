@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TandemCalendar
+import TandemIngest
 import TandemLedger
 import TandemModel
 import TandemScheduling
@@ -58,16 +59,19 @@ extension Tandem {
                 let change = try changes.begin(name: { "\($0)-cancel-session-\(choice.session)-\(choice.pair.folderName)" },
                                                ledger: ledger, scheme: scheme, today: today)
                 defer { change.lock.release() }
-                var written = 0
+                var written = 0, queued = 0
                 let session = try change.ledger.cancelSession(senior: choice.senior, junior: choice.junior, number: choice.session,
                                                               reason: reason, today: change.day) { session in
                     let cancellation = CalendarChanges.cancel([session], config: change.scheme.config, stamp: change.day.startInstant)
-                    written = cancellation.files.count
-                    try Files.writeAtomically(cancellation.files, to: change.folder)
+                    let mail = changeMessages(cancellation.sessions, kind: .cancellation, config: change.scheme.config, day: change.day,
+                                              folder: change.folder, origin: "cancel-session")
+                    (written, queued) = (cancellation.files.count, mail.queued.count)
+                    try Files.writeAtomically(cancellation.files + mail.files, to: change.folder)
+                    return mail.queued
                 }
                 say("Cancelled session \(session.number) of \(session.count), \(formatInstant(session.start, zone: session.timeZone)), "
                     + "of \(session.senior.name) and \(session.junior.name); the other sessions stand")
-                say("Send the \(written) calendar files in \(change.folder)/ to the people concerned")
+                say(sendHint(files: written, queued: queued, folder: change.folder).capitalisedFirst)
             }
         }
     }
@@ -180,33 +184,67 @@ extension Tandem {
 }
 
 extension Tandem {
-    /// `tandem objectives SENIOR JUNIOR --text TEXT`.
+    /// `tandem objectives SENIOR JUNIOR --text TEXT`, or `tandem objectives --csv FILE`.
     struct Objectives: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Record the objectives a pair agreed (session 2), for both partners' CPD records.")
+            abstract: "Record the objectives pairs agreed (session 2), for both partners' CPD records.",
+            discussion: """
+            One pair: tandem objectives SENIOR JUNIOR --text TEXT. Many: tandem objectives --csv FILE, a CSV with the \
+            columns senior,junior,objectives (a header line first, as a spreadsheet saves it); every line is checked first, \
+            and nothing is recorded unless every line can be. Either replaces any objectives recorded before.
+            """)
 
-        @OptionGroup var pair: PairChoice
+        @Argument(help: "The senior partner's e-mail (without --csv).")
+        var senior: String?
 
-        @Option(name: .long, help: "The objectives, as the pair wrote them (replaces any recorded before).")
-        var text: String
+        @Argument(help: "The junior partner's e-mail (without --csv).")
+        var junior: String?
+
+        @Option(name: .long, help: "The objectives, as the pair wrote them.")
+        var text: String?
+
+        @Option(name: .long, help: "A CSV file with the columns senior,junior,objectives: many pairs at once.")
+        var csv: String?
 
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var scheme: SchemeOptions
         @OptionGroup var today: TodayOption
 
         func validate() throws {
+            if let csv {
+                if senior != nil || text != nil { throw ValidationError("give either --csv \(csv) or SENIOR JUNIOR --text TEXT, not both") }
+                return
+            }
+            guard senior != nil, junior != nil, let text else {
+                throw ValidationError("give SENIOR JUNIOR --text TEXT for one pair, or --csv FILE for many")
+            }
             if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw ValidationError("--text must give the objectives") }
-            if text.count > 5_000 { throw ValidationError("--text is \(text.count) characters; keep the objectives to 5,000") }
+            if text.count > AnswerLimits.long { throw ValidationError("--text is \(text.count) characters; keep the objectives to 5,000") }
         }
 
         func run() throws {
             try reporting {
+                let entries: [AgreedObjectives]
+                if let csv {
+                    let (read, problems) = ObjectivesFile.read(String(decoding: try Files.read(csv, what: "objectives file"), as: UTF8.self),
+                                                               file: csv)
+                    guard problems.isEmpty else {
+                        throw Failure("nothing was recorded: correct \(plural(problems.count, "line")) of \(csv) and run again\n"
+                                      + problems.map { "  \($0.description)" }.joined(separator: "\n"))
+                    }
+                    entries = read
+                } else {
+                    entries = [AgreedObjectives(senior: senior ?? "", junior: junior ?? "", text: text ?? "")]
+                }
                 let scheme = try SchemeFolder.resolve(scheme: scheme.scheme, configFlag: nil, ledgerFlag: ledger.ledger)
                 let lock = try scheme.lockForChange()
                 defer { lock.release() }
-                try LedgerOptions.openExisting(scheme.ledger).recordObjectives(senior: pair.senior, junior: pair.junior, text: text,
-                                                                                today: today.date)
-                say("Recorded the objectives of \(pair.senior) and \(pair.junior); they appear in both partners' CPD records")
+                try LedgerOptions.openExisting(scheme.ledger).recordObjectives(entries, today: today.date)
+                if let only = entries.first, entries.count == 1 {
+                    say("Recorded the objectives of \(only.senior) and \(only.junior); they appear in both partners' CPD records")
+                } else {
+                    say("Recorded the objectives of \(plural(entries.count, "pair")); they appear in both partners' CPD records")
+                }
             }
         }
     }
@@ -299,19 +337,22 @@ extension Tandem {
             case .happensTwice?: throw Failure("\(to) happens twice in \(zone): the clocks go back over it that night; choose another time")
             case .instant(let instant)?: newStart = instant
             }
-            var written = 0
+            var written = 0, queued = 0
             let (before, after) = try change.ledger.moveSession(
                 senior: choice.senior, junior: choice.junior, number: choice.session, to: newStart, note: reason, today: change.day,
                 config: config) { session in
                 let update = CalendarChanges.reschedule([.init(session: session, newStart: newStart)], config: config,
                                                         stamp: change.day.startInstant)
-                written = update.files.count
-                try Files.writeAtomically(update.files, to: change.folder)
+                let mail = changeMessages(update.sessions, kind: .update, config: config, day: change.day, folder: change.folder,
+                                          origin: "move", earlier: [session.uid: session])
+                (written, queued) = (update.files.count, mail.queued.count)
+                try Files.writeAtomically(update.files + mail.files, to: change.folder)
+                return mail.queued
             }
             say("Moved session \(before.number) of \(before.count) of \(before.senior.name) and \(before.junior.name) "
                 + "from \(Self.inBothZones(before.start, before.end, rules)) to \(Self.inBothZones(after.start, after.end, rules)); "
                 + "the other sessions stand")
-            say("Send the \(written) calendar files in \(change.folder)/ to the people concerned")
+            say(sendHint(files: written, queued: queued, folder: change.folder).capitalisedFirst)
         }
 
         /// The times in the senior's zone, and in the junior's where it differs.
@@ -322,4 +363,9 @@ extension Tandem {
                 + "\(SessionMoveRules.when(start, end, zones[1])) for \(rules.junior.name)"
         }
     }
+}
+
+extension String {
+    /// The text with its first letter in capitals: a hint that starts a sentence.
+    var capitalisedFirst: String { prefix(1).uppercased() + dropFirst() }
 }

@@ -170,3 +170,39 @@ extension SessionCommandsTests {
         #expect(explainAfter.out == explainBefore.out)
     }
 }
+
+extension SessionCommandsTests {
+    /// `tandem objectives --csv`: every line checked first; one bad line and nothing is recorded; a good
+    /// file records every pair's objectives, which history (and so the CPD record) shows.
+    @Test func objectivesFromACSVAreRecordedWholeOrNotAtAll() throws {
+        let folder = try Sandbox.sandbox()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let pairs = try String(contentsOf: folder.appendingPathComponent("reports/2027-01/pairs.csv"), encoding: .utf8)
+            .replacingOccurrences(of: "\u{FEFF}", with: "").split(separator: "\r\n").dropFirst().map { $0.split(separator: ",").map(String.init) }
+        let (a, b) = (pairs[0], pairs[1])
+        let ledger = ["--ledger", "ledger.sqlite", "--today", "2027-01-20"]
+        let files: [(String, String, [String])] = [
+            ("empty.csv", "", ["empty.csv:1: error: the file is empty"]),
+            ("header.csv", "senior,junior,notes\n", ["header.csv:1:1: error: the header line needs the columns senior,junior,objectives; objectives is missing"]),
+            ("bad.csv", "senior;junior;objectives\n\(a[0]);\(a[2]);\"ok; fine\"\nnot-an-address;\(b[2]);x\n\(b[0]);\(b[2]);\n\(a[0]);\(a[2]);again\n",
+             ["bad.csv:3:senior: error: 'not-an-address' is not an e-mail address", "bad.csv:4:objectives: error: no objectives given",
+              "bad.csv:5:senior: error: the pair is also on line 2"]),
+            ("unknown.csv", "senior,junior,objectives\n\(a[0]),\(a[2]),fine\n\(a[0]),nobody@example.org,x\n",
+             ["unknown.csv:3: no pair with senior '\(a[0])' and junior 'nobody@example.org'"]),
+        ]
+        for (name, text, says) in files {
+            try Data(text.utf8).write(to: folder.appendingPathComponent(name))
+            let result = try Sandbox.expectOnly([], status: 1, ["objectives", "--csv", name] + ledger, in: folder)
+            for line in says { #expect(result.err.contains(line), "\(name): \(result.err)") }
+        }
+        let good = "\u{FEFF}Senior,Junior,Objectives\r\n\(a[0]),\(a[2]),\"Learn 3D capture,\r\nthen teach it\"\r\n\(b[0]),\(b[2]),Write a paper\r\n"
+        try Data(good.utf8).write(to: folder.appendingPathComponent("good.csv"))
+        let recorded = try Sandbox.expectOnly(["ledger.sqlite", "backups"], status: 0, ["objectives", "--csv", "good.csv"] + ledger, in: folder)
+        #expect(recorded.out.contains("Recorded the objectives of 2 pairs"))
+        let history = try Sandbox.run(["history", a[2], "--ledger", "ledger.sqlite"], in: folder).out
+        #expect(history.contains("objectives: Learn 3D capture,\nthen teach it"), "\(history)")
+        #expect(try Sandbox.run(["history", b[2], "--ledger", "ledger.sqlite"], in: folder).out.contains("objectives: Write a paper"))
+        let both = try Sandbox.expectOnly([], status: 64, ["objectives", a[0], a[2], "--csv", "good.csv"] + ledger, in: folder)
+        #expect(both.err.contains("not both"))
+    }
+}

@@ -27,15 +27,16 @@ public enum OverridesFile {
     }
 
     /// One record of the file: its cells and the physical line where it starts.
-    struct Record {
-        var line: Int
-        var cells: [String]
+    public struct Record: Sendable {
+        public var line: Int
+        public var cells: [String]
     }
 
     /// Splits the text into records, honouring quotes (a note may hold the delimiter or a line
     /// break); comment lines and blank lines outside quotes are dropped. The delimiter is the one
-    /// the first record uses most: `,`, `;` or tab.
-    static func records(_ text: String) -> [Record] {
+    /// the first record uses most: `,`, `;` or tab. Shared with the other small CSV files a coordinator
+    /// edits (`tandem objectives --csv`).
+    public static func records(_ text: String) -> [Record] {
         var body = Substring(text)
         if body.first == "\u{FEFF}" { body = body.dropFirst() }
         let lines = body.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)

@@ -8,10 +8,12 @@ public struct SchemeConfig: Sendable, Hashable, Decodable {
     public var form = FormConfig()
     public var matching = MatchingConfig()
     public var sessions = SessionConfig()
+    /// Sending by e-mail: nil (no `[mail]` table) means nothing is queued or sent.
+    public var mail: MailConfig?
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case scheme, form, matching, sessions }
+    enum CodingKeys: String, CodingKey, CaseIterable { case scheme, form, matching, sessions, mail }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -20,6 +22,7 @@ public struct SchemeConfig: Sendable, Hashable, Decodable {
         form = try c.decodeIfPresent(FormConfig.self, forKey: .form) ?? form
         matching = try c.decodeIfPresent(MatchingConfig.self, forKey: .matching) ?? matching
         sessions = try c.decodeIfPresent(SessionConfig.self, forKey: .sessions) ?? sessions
+        mail = try c.decodeIfPresent(MailConfig.self, forKey: .mail)
     }
 
     /// Reads a TOML configuration; a mistake is reported with the key path and what was expected.
