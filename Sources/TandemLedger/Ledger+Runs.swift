@@ -266,6 +266,7 @@ extension Ledger {
                 history.firstSeen[key] = nil
             }
         }
+        history.forgotten = try Self.forgottenAddresses(db)
         return history
     }
 
@@ -339,6 +340,13 @@ extension Ledger {
                 """)
             for (applicant, answers) in zip(applicants, answers) {
                 let key = applicant.email.key
+                // An old response of someone erased: counted under their pseudonym, nothing of theirs stored.
+                if let until = snapshot.history.forgotten.until(key), applicant.submittedAt.date <= until,
+                   let pseudonym = snapshot.history.forgotten.pseudonym(key) {
+                    try insertRunApplicant.execute(arguments: [monthText, pseudonym, "\(until)", "\(until)", "withdrawn", nil,
+                                                               "erased at their request; left out unless they apply anew"])
+                    continue
+                }
                 // Paired; or where they stood (`Pool.Standing`); or left out of the pool as withdrawn.
                 let withdrawn = snapshot.history.withdrawnOn[key].flatMap { applicant.submittedAt.date <= $0 ? $0 : nil }
                 let outcome = pairedKeys.contains(key) ? "paired" : withdrawn != nil ? "withdrawn"

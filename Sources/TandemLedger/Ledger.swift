@@ -18,7 +18,7 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible, LocalizedEr
 
 /// The scheme's memory between months, in one SQLite file (GRDB).
 ///
-/// Tables (migrations "v1" to "v11-outbox", applied in order by a `DatabaseMigrator`):
+/// Tables (migrations "v1" to "v12-forgotten", applied in order by a `DatabaseMigrator`):
 /// - `runs`: one row per recorded month — fingerprints of the input, configuration and outputs, and the
 ///   solver's results.
 /// - `run_applicants`: who each run saw, their first and latest response, and the outcome (paired this run,
@@ -32,7 +32,7 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible, LocalizedEr
 /// - `meta`: `revision`, raised by every change, so a run that read the ledger notices if another command
 ///   changed it in the meantime. Runs, early ends and withdrawals (v7), session changes (v8) and
 ///   objectives (v9) and moves (v10, `session_moves`: each move's times) keep the revision they made;
-///   `messages` (v11) is the outbox of `tandem send`, so `explain` rebuilds a month without what came after its run.
+///   `messages` (v11) is the outbox of `tandem send`; `forgotten` (v12) the salted hashes of erased addresses, so `explain` rebuilds a month without what came after its run.
 ///
 /// The file: recognised before anything is read or written (`LedgerFile`: Tandem's application id, a
 /// known schema version, SQLite's quick check); copied to `backups/` before each change (`LedgerBackups`).
@@ -331,6 +331,17 @@ public final class Ledger: Sendable {
                 PRAGMA user_version = 11;
                 """)
         }
+        // People erased at their request: a salted hash of the address and the last day whose responses stay out.
+        migrator.registerMigration("v12-forgotten") { db in
+            try db.execute(sql: """
+                CREATE TABLE forgotten (
+                    address_hash TEXT PRIMARY KEY NOT NULL,
+                    until TEXT NOT NULL,
+                    pseudonym TEXT NOT NULL                     -- the e-mail key that stands for them
+                );
+                PRAGMA user_version = 12;
+                """)
+        }
         return migrator
     }
 
@@ -395,7 +406,7 @@ public final class Ledger: Sendable {
     public func dump() throws(LedgerError) -> String {
         try read { db in
             var out = ""
-            for table in ["meta", "runs", "run_applicants", "applicants", "pairs", "sessions", "session_moves", "messages"] {
+            for table in ["meta", "runs", "run_applicants", "applicants", "pairs", "sessions", "session_moves", "messages", "forgotten"] {
                 out += "== \(table)\n"
                 let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(table)")
                 out += rows.map { $0.description }.sorted().joined(separator: "\n") + "\n"

@@ -12,7 +12,7 @@ public enum LedgerFile {
     /// "TNDM": Tandem's mark in the SQLite header (`PRAGMA application_id`).
     public static let applicationID: Int32 = 0x544E_444D
     /// The schema version this Tandem writes (`PRAGMA user_version`); a ledger with a higher one is newer.
-    public static let schemaVersion = 11
+    public static let schemaVersion = 12
     /// The tables every Tandem ledger has had since v1.
     static let tables: Set<String> = ["meta", "runs", "run_applicants", "applicants", "pairs", "sessions"]
 
@@ -128,6 +128,22 @@ public struct LedgerBackups: Sendable {
     public func list() -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         return names.filter { $0.hasPrefix(stem + ".r") && $0.hasSuffix(".sqlite") }.sorted().map { folder + "/" + $0 }
+    }
+
+    /// Deletes the copies that hold any of `texts` (erased people's addresses, in any letter case): after
+    /// `tandem forget` the backups must not keep what the ledger no longer does. Returns how many.
+    public func removeHolding(_ texts: [String]) -> Int {
+        let needles = texts.map { Array($0.lowercased().utf8) }.filter { !$0.isEmpty }
+        guard !needles.isEmpty else { return 0 }
+        var removed = 0
+        for copy in list() {
+            guard let bytes = FileManager.default.contents(atPath: copy) else { continue }
+            let lowered = bytes.map { (65...90).contains($0) ? $0 + 32 : $0 }
+            if needles.contains(where: { lowered.firstRange(of: $0) != nil }), (try? FileManager.default.removeItem(atPath: copy)) != nil {
+                removed += 1
+            }
+        }
+        return removed
     }
 
     /// The newest copy, to name in a refusal.

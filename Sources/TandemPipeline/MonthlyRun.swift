@@ -24,6 +24,9 @@ public struct SchemeHistory: Sendable {
     /// People who withdrew, with the day they did: left out of the run unless the export holds a response
     /// of theirs dated after that day (they applied anew; their waiting then counts from that response).
     public var withdrawnOn: [String: LocalDate] = [:]
+    /// People erased at their request (`tandem forget`), by a salted hash of their address: their responses
+    /// dated up to the day given are left out (an old row still in the export); a later one is a new applicant.
+    public var forgotten = ForgottenAddresses()
     /// Juniors whose pair completed, with the date of the response that pair was made from: not paired as
     /// juniors again unless the export holds a later response (they applied anew).
     public var finishedJuniors: [String: LocalDate] = [:]
@@ -239,7 +242,7 @@ public enum MonthlyRun {
         var carriedOver = 0
         for var applicant in ingest.applicants {
             let key = applicant.email.key
-            if let withdrawn = history.withdrawnOn[key] {
+            if let withdrawn = history.withdrawnOn[key] ?? history.forgotten.until(key) {
                 guard applicant.submittedAt.date > withdrawn else { continue }
                 applicant.appliedOn = applicant.submittedAt.date
             } else if let seen = history.firstSeen[key] {
@@ -392,5 +395,32 @@ public enum MonthlyRun {
                                timings: timings, rounds: month.rounds, pool: month.pool)
         output.messages = messages
         return output
+    }
+}
+
+/// The addresses of people erased from the ledger, kept only as salted hashes (FNV-1a 64 of the salt
+/// and the e-mail key), each with the last day of theirs that is left out of later runs.
+public struct ForgottenAddresses: Sendable {
+    public var salt = ""
+    public var until: [String: LocalDate] = [:]
+    /// The e-mail key that stands for each in the ledger ("forgotten-17@forgotten.invalid").
+    public var pseudonyms: [String: String] = [:]
+
+    public init(salt: String = "", until: [String: LocalDate] = [:], pseudonyms: [String: String] = [:]) {
+        self.salt = salt
+        self.until = until
+        self.pseudonyms = pseudonyms
+    }
+
+    /// The pseudonym's key for `key`, if it was forgotten.
+    public func pseudonym(_ key: String) -> String? {
+        until.isEmpty ? nil : pseudonyms[Self.hash(key, salt: salt)]
+    }
+
+    public static func hash(_ key: String, salt: String) -> String { StableHash.hex(salt + "|" + key) }
+
+    /// The day up to which `key`'s responses are left out, if it was forgotten.
+    public func until(_ key: String) -> LocalDate? {
+        until.isEmpty ? nil : until[Self.hash(key, salt: salt)]
     }
 }

@@ -72,6 +72,14 @@ extension Tandem {
                 began = instruments.now()
             }
             let ledger = try LedgerOptions.openOrPlan(scheme.ledger)
+            if let keep = scheme.config.privacy.keepMonths, let existing = ledger.existing {
+                // Storage limitation: people long gone are pseudonymised before the month is read.
+                let forgotten = try existing.forgetStale(before: firstMonth.adding(months: -keep).firstDay, today: firstMonth.firstDay)
+                if forgotten > 0 {
+                    say("Pseudonymised \(forgotten == 1 ? "1 person" : "\(forgotten) people") whose last response and last session are more than "
+                        + "\(keep) months before \(firstMonth) (privacy.keep_months)")
+                }
+            }
             let snapshot: LedgerSnapshot
             do {
                 snapshot = try ledger.snapshot(before: firstMonth, force: force)

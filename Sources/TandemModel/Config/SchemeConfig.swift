@@ -10,10 +10,11 @@ public struct SchemeConfig: Sendable, Hashable, Decodable {
     public var sessions = SessionConfig()
     /// Sending by e-mail: nil (no `[mail]` table) means nothing is queued or sent.
     public var mail: MailConfig?
+    public var privacy = PrivacyConfig()
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case scheme, form, matching, sessions, mail }
+    enum CodingKeys: String, CodingKey, CaseIterable { case scheme, form, matching, sessions, mail, privacy }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -23,6 +24,7 @@ public struct SchemeConfig: Sendable, Hashable, Decodable {
         matching = try c.decodeIfPresent(MatchingConfig.self, forKey: .matching) ?? matching
         sessions = try c.decodeIfPresent(SessionConfig.self, forKey: .sessions) ?? sessions
         mail = try c.decodeIfPresent(MailConfig.self, forKey: .mail)
+        privacy = try c.decodeIfPresent(PrivacyConfig.self, forKey: .privacy) ?? privacy
     }
 
     /// Reads a TOML configuration; a mistake is reported with the key path and what was expected.
