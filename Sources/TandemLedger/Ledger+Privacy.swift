@@ -158,7 +158,8 @@ extension Ledger {
                 SELECT a.email_key, a.email, a.name, a.latest_response FROM applicants a
                 WHERE a.latest_response < ? AND a.email_key NOT LIKE '%@forgotten.invalid'
                   AND NOT EXISTS (SELECT 1 FROM sessions s JOIN pairs p ON p.key = s.pair_key
-                                  WHERE (p.senior_key = a.email_key OR p.junior_key = a.email_key) AND s."end" >= ?)
+                                  WHERE (p.senior_key = a.email_key OR p.junior_key = a.email_key) AND s.status = 'scheduled'
+                                    AND s."end" >= ?)
                 ORDER BY a.email_key
                 """, arguments: ["\(cutoff)", cutoffInstant]).map { ($0["email_key"], $0["email"], $0["name"], $0["latest_response"]) }
         }

@@ -348,6 +348,6 @@ func changeMessages(_ sessions: [ScheduledSession], kind: Outbox.Kind, config: S
 
 /// What the coordinator does next with a change's files: `tandem send` when messages were queued.
 func sendHint(files: Int, queued: Int, folder: String) -> String {
-    queued > 0 ? "\(plural(queued, "message")) queued: tandem send delivers them (the \(files) calendar files are in \(folder)/)"
+    queued > 0 ? "\(plural(queued, "message")) queued: tandem send delivers \(queued == 1 ? "it" : "them") (the \(files) calendar files are in \(folder)/)"
         : "send the \(files) calendar files in \(folder)/ to the people concerned"
 }

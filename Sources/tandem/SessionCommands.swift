@@ -359,6 +359,8 @@ extension Tandem {
         static func inBothZones(_ start: Int64, _ end: Int64, _ rules: SessionMoveRules) -> String {
             let zones = [rules.senior.timeZone, rules.junior.timeZone]
             if zones[0] == zones[1] { return SessionMoveRules.when(start, end, zones[0]) }
+            let texts = zones.map { SessionMoveRules.when(start, end, $0).dropLast($0.count + 3) }
+            if texts[0] == texts[1] { return "\(texts[0]) (\(zones[0]), \(zones[1]))" } // two zones, one clock
             return "\(SessionMoveRules.when(start, end, zones[0])) for \(rules.senior.name), "
                 + "\(SessionMoveRules.when(start, end, zones[1])) for \(rules.junior.name)"
         }

@@ -155,22 +155,31 @@ import Testing
         #expect(try Sandbox.run(["forget", junior, "--reason", "x", "--today", "2027-01-20"] + Self.ledger, in: folder).status == 0)
     }
 
-    /// `[privacy] keep_months`: a run pseudonymises people whose last response and last session are older.
+    /// `[privacy] keep_months`: a run pseudonymises people whose last response and last standing session
+    /// are older (sessions cancelled when a pair ended do not keep anyone), and no one else.
     @Test func keepMonthsPseudonymisesThoseLongGone() throws {
         let folder = try Sandbox.sandbox()
         defer { try? FileManager.default.removeItem(at: folder) }
         try Data("[scheme]\nname = \"Sandbox scheme\"\n[privacy]\nkeep_months = 6\n".utf8).write(to: folder.appendingPathComponent("settings.toml"))
-        let people = try String(contentsOf: folder.appendingPathComponent("reports/2027-01/unmatched.csv"), encoding: .utf8)
-        let december = try Sandbox.run(["run", "apps.csv", "--month", "2028-01", "--config", "settings.toml"] + Self.ledger, in: folder)
-        #expect(december.status == 0, "\(december.err)")
-        // Sessions of January's pairs end in June 2027, responses are from 2026: older than July 2027.
-        #expect(december.out.contains("Pseudonymised") && december.out.contains("privacy.keep_months"), "\(december.out)")
-        let (senior, junior) = try Self.firstPair(folder)
+        let pairs = try String(contentsOf: folder.appendingPathComponent("reports/2027-01/pairs.csv"), encoding: .utf8)
+            .replacingOccurrences(of: "\u{FEFF}", with: "").split(separator: "\r\n").dropFirst().map { $0.split(separator: ",").map(String.init) }
+        let ended = try #require(pairs.first { p in pairs.filter { $0[0] == p[0] || $0[2] == p[0] || $0[0] == p[2] || $0[2] == p[2] }.count == 1 },
+                                 "a pair whose partners are in no other pair")
+        let running = try #require(pairs.first { $0[0] != ended[0] && $0[2] != ended[2] })
+        #expect(try Sandbox.run(["end-pair", ended[0], ended[2], "--reason", "x", "--today", "2027-01-20"] + Self.ledger, in: folder).status == 0)
+        // August 2027: the cutoff is 1 February; the ended pair's last standing session was in January.
+        let august = try Sandbox.run(["run", "apps.csv", "--month", "2027-08", "--config", "settings.toml"] + Self.ledger, in: folder)
+        #expect(august.status == 0, "\(august.err)")
+        #expect(august.out.contains("Pseudonymised") && august.out.contains("privacy.keep_months"), "\(august.out)")
         let bytes = Self.ledgerBytes(folder)
-        #expect(!Self.holds(bytes, senior) && !Self.holds(bytes, junior))
-        _ = people
-        // Their old rows, still in the export, stay out of December's pool.
-        let pairs = try String(contentsOf: folder.appendingPathComponent("reports/2028-01/pairs.csv"), encoding: .utf8)
-        #expect(!pairs.contains(junior), "\(pairs)")
+        #expect(!Self.holds(bytes, ended[0]) && !Self.holds(bytes, ended[2]), "the ended pair's partners are gone")
+        #expect(Self.holds(bytes, running[0]) && Self.holds(bytes, running[2]), "a pair with sessions until June stays")
+        // January 2028: everyone's last session (June 2027) is past the cutoff (July 2027).
+        let january = try Sandbox.run(["run", "apps.csv", "--month", "2028-01", "--config", "settings.toml"] + Self.ledger, in: folder)
+        #expect(january.status == 0, "\(january.err)")
+        #expect(!Self.holds(Self.ledgerBytes(folder), running[2]))
+        // Their old rows, still in the export, stay out of the pool.
+        let made = try String(contentsOf: folder.appendingPathComponent("reports/2028-01/pairs.csv"), encoding: .utf8)
+        #expect(!made.contains(running[2]), "\(made)")
     }
 }
