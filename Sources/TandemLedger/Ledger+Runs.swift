@@ -292,6 +292,7 @@ extension Ledger {
     /// anything else throws, nothing is recorded. `checkpoint` lets tests stop the process at named points.
     public func record(_ output: RunOutput, month: YearMonth, inputFile: String, fingerprints: RunFingerprints,
                        inputs: RunInputs = RunInputs(), snapshot: LedgerSnapshot, messages: [QueuedMessage] = [],
+                       proposals: ProposalTerms? = nil,
                        checkpoint: (RecordPoint) -> Void = { _ in }, beforeCommit: () throws -> Void = {}) throws(LedgerError) {
         // The stored JSON, made before the transaction and on all cores.
         let applicants = output.ingest.applicants.sorted(by: { $0.email.key < $1.email.key })
@@ -386,6 +387,7 @@ extension Ledger {
                 """)
             for pair in scheduled {
                 let senior = pair.pair.senior, junior = pair.pair.junior
+
                 try insertPair.execute(arguments: [
                     pair.pair.key, senior.email.key, junior.email.key, senior.name, senior.email.text,
                     junior.name, junior.email.text, monthText, responses[junior.email.key] ?? "\(junior.submittedAt.date)",
@@ -394,6 +396,10 @@ extension Ledger {
                     try insertSession.execute(arguments: [
                         session.uid, pair.pair.key, session.number, session.start, session.end, session.sequence,
                         sessionJSON.removeFirst()])
+                }
+                if let proposals {
+                    try db.execute(sql: "INSERT INTO proposals (pair_key, required, deadline, state) VALUES (?, ?, ?, 'proposed')",
+                                   arguments: [pair.pair.key, proposals.required, "\(proposals.deadline)"])
                 }
             }
             // Status as of this month: a pair whose last session started before it is completed.

@@ -18,7 +18,7 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible, LocalizedEr
 
 /// The scheme's memory between months, in one SQLite file (GRDB).
 ///
-/// Tables (migrations "v1" to "v12-forgotten", applied in order by a `DatabaseMigrator`):
+/// Tables (migrations "v1" to "v13-proposals", applied in order by a `DatabaseMigrator`):
 /// - `runs`: one row per recorded month — fingerprints of the input, configuration and outputs, and the
 ///   solver's results.
 /// - `run_applicants`: who each run saw, their first and latest response, and the outcome (paired this run,
@@ -32,7 +32,8 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible, LocalizedEr
 /// - `meta`: `revision`, raised by every change, so a run that read the ledger notices if another command
 ///   changed it in the meantime. Runs, early ends and withdrawals (v7), session changes (v8) and
 ///   objectives (v9) and moves (v10, `session_moves`: each move's times) keep the revision they made;
-///   `messages` (v11) is the outbox of `tandem send`; `forgotten` (v12) the salted hashes of erased addresses, so `explain` rebuilds a month without what came after its run.
+///   `messages` (v11) is the outbox of `tandem send`; `forgotten` (v12) the salted hashes of erased addresses; `proposals` (v13)
+///   the answers to pairs that must be accepted, so `explain` rebuilds a month without what came after its run.
 ///
 /// The file: recognised before anything is read or written (`LedgerFile`: Tandem's application id, a
 /// known schema version, SQLite's quick check); copied to `backups/` before each change (`LedgerBackups`).
@@ -342,6 +343,23 @@ public final class Ledger: Sendable {
                 PRAGMA user_version = 12;
                 """)
         }
+        // A pair the mentor (or both partners) must accept: its answers and its state.
+        migrator.registerMigration("v13-proposals") { db in
+            try db.execute(sql: """
+                CREATE TABLE proposals (
+                    pair_key TEXT PRIMARY KEY NOT NULL REFERENCES pairs(key) ON DELETE CASCADE ON UPDATE CASCADE,
+                    required TEXT NOT NULL CHECK (required IN ('senior', 'both')),
+                    deadline TEXT NOT NULL,                     -- YYYY-MM-DD, the last day for an answer
+                    senior_answer TEXT, senior_answered_on TEXT,
+                    junior_answer TEXT, junior_answered_on TEXT,
+                    state TEXT NOT NULL CHECK (state IN ('proposed', 'accepted', 'declined', 'expired')),
+                    reason TEXT,
+                    decided_on TEXT,
+                    decided_revision INTEGER
+                );
+                PRAGMA user_version = 13;
+                """)
+        }
         return migrator
     }
 
@@ -406,7 +424,7 @@ public final class Ledger: Sendable {
     public func dump() throws(LedgerError) -> String {
         try read { db in
             var out = ""
-            for table in ["meta", "runs", "run_applicants", "applicants", "pairs", "sessions", "session_moves", "messages", "forgotten"] {
+            for table in ["meta", "runs", "run_applicants", "applicants", "pairs", "sessions", "session_moves", "messages", "forgotten", "proposals"] {
                 out += "== \(table)\n"
                 let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(table)")
                 out += rows.map { $0.description }.sorted().joined(separator: "\n") + "\n"

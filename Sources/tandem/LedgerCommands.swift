@@ -229,6 +229,7 @@ extension Tandem {
                 let report = try ledger.status(
                     today: today.date, targetMonths: matching.waitingTargetMonths, minimumSeniorYears: matching.minimumSeniorYears)
                 say(report.render(), terminator: "")
+                try sayProposals(ledger, today: today.date)
                 let outbox = try ledger.outboxCounts()
                 let waiting = [("pending", outbox[.pending] ?? 0), ("failed", outbox[.failed] ?? 0),
                                ("unknown: ask whether they arrived", (outbox[.unknown] ?? 0) + (outbox[.sending] ?? 0))].filter { $0.1 > 0 }
@@ -350,4 +351,26 @@ func changeMessages(_ sessions: [ScheduledSession], kind: Outbox.Kind, config: S
 func sendHint(files: Int, queued: Int, folder: String) -> String {
     queued > 0 ? "\(plural(queued, "message")) queued: tandem send delivers \(queued == 1 ? "it" : "them") (the \(files) calendar files are in \(folder)/)"
         : "send the \(files) calendar files in \(folder)/ to the people concerned"
+}
+
+/// `tandem status`'s lines on proposals ([acceptance] on): those waiting, overdue first, and those declined or expired.
+private func sayProposals(_ ledger: Ledger, today: LocalDate) throws {
+    let waiting = try ledger.proposals(in: ["proposed"]), ended = try ledger.proposals(in: ["declined", "expired"])
+    let accepted = try ledger.proposals(in: ["accepted"]).count
+    guard !waiting.isEmpty || !ended.isEmpty || accepted > 0 else { return }
+    say("\nProposals waiting for an answer: \(waiting.count) (accepted so far: \(accepted))")
+    for proposal in waiting {
+        let days = (LocalDate(iso: proposal.deadline)?.daysSinceEpoch ?? today.daysSinceEpoch) - today.daysSinceEpoch
+        let missing = [proposal.seniorAnswer == nil ? proposal.seniorName : nil,
+                       proposal.required == "both" && proposal.juniorAnswer == nil ? proposal.juniorName : nil].compactMap { $0 }
+        say("  \(proposal.seniorName) <\(proposal.seniorEmail)> and \(proposal.juniorName) <\(proposal.juniorEmail)>: waiting for "
+            + missing.joined(separator: " and ") + " — "
+            + (days < 0 ? "OVERDUE by \(-days) days (deadline \(proposal.deadline)); the next run dissolves it" : "\(days) days left (deadline \(proposal.deadline))"))
+    }
+    if !ended.isEmpty {
+        say("Declined or expired: \(ended.count)")
+        for proposal in ended {
+            say("  \(proposal.seniorName) and \(proposal.juniorName), \(proposal.state) on \(proposal.decidedOn ?? "?"): \(proposal.reason ?? "")")
+        }
+    }
 }

@@ -32,6 +32,7 @@ extension Tandem {
 
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var scheme: SchemeOptions
+        @OptionGroup var today: TodayOption
 
         @Flag(name: .long, help: "Run a month earlier than the latest one in the ledger (that month's and every later month's pairs are discarded), or one before every response of the export.")
         var force = false
@@ -79,6 +80,9 @@ extension Tandem {
                     say("Pseudonymised \(forgotten == 1 ? "1 person" : "\(forgotten) people") whose last response and last session are more than "
                         + "\(keep) months before \(firstMonth) (privacy.keep_months)")
                 }
+            }
+            if scheme.config.acceptance.required != .none, let existing = ledger.existing {
+                try expireProposals(existing, scheme: scheme)
             }
             let snapshot: LedgerSnapshot
             do {
@@ -164,6 +168,9 @@ extension Tandem {
                                     inputs: kept, snapshot: snapshot,
                                     messages: output.messages.map { QueuedMessage($0, folder: OutputFolder.absolute(folder), origin: "run \(month)",
                                                                                   month: "\(month)") },
+                                    proposals: input.config.acceptance.required == .none ? nil
+                                        : ProposalTerms(required: input.config.acceptance.required.rawValue,
+                                                        deadline: today.date.adding(days: input.config.acceptance.replyDays)),
                                     checkpoint: { TestHook.pause(at: $0.rawValue) },
                                     beforeCommit: {
                                         try staged.swapIntoPlace()
@@ -178,6 +185,22 @@ extension Tandem {
             lap("the month recorded in the ledger")
             staged.removePrevious()
             return recorded
+        }
+
+        /// Proposals past their deadline with an answer missing are dissolved before the month is read, so
+        /// their people are in this month's pool; the cancellations go to a folder under reports/changes/.
+        private func expireProposals(_ ledger: Ledger, scheme: SchemeFolder) throws {
+            let day = today.date
+            let folder = OutputFolder.fresh("\(scheme.reports)/changes/\(day)-expired-proposals")
+            var written = 0, queued = 0
+            let expired = try ledger.expireProposals(today: day) { ending in
+                let mail = try dissolve(ending, config: scheme.config, day: day, folder: folder, origin: "expired")
+                (written, queued) = (mail.written, mail.queued.count)
+                return mail.queued
+            }
+            guard !expired.isEmpty else { return }
+            say("Dissolved \(plural(expired.count, "proposal")) with no answer by the deadline; their people are in this month's pool"
+                + (written > 0 ? "; " + sendHint(files: written, queued: queued, folder: folder) : ""))
         }
 
         /// The CPD records of everyone whose pair completed or ended in the month before, for the run's `cpd/`.

@@ -11,10 +11,11 @@ public struct SchemeConfig: Sendable, Hashable, Decodable {
     /// Sending by e-mail: nil (no `[mail]` table) means nothing is queued or sent.
     public var mail: MailConfig?
     public var privacy = PrivacyConfig()
+    public var acceptance = AcceptanceConfig()
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case scheme, form, matching, sessions, mail, privacy }
+    enum CodingKeys: String, CodingKey, CaseIterable { case scheme, form, matching, sessions, mail, privacy, acceptance }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -25,6 +26,7 @@ public struct SchemeConfig: Sendable, Hashable, Decodable {
         sessions = try c.decodeIfPresent(SessionConfig.self, forKey: .sessions) ?? sessions
         mail = try c.decodeIfPresent(MailConfig.self, forKey: .mail)
         privacy = try c.decodeIfPresent(PrivacyConfig.self, forKey: .privacy) ?? privacy
+        acceptance = try c.decodeIfPresent(AcceptanceConfig.self, forKey: .acceptance) ?? acceptance
     }
 
     /// Reads a TOML configuration; a mistake is reported with the key path and what was expected.

@@ -1,0 +1,123 @@
+import Foundation
+import GRDB
+import TandemModel
+
+/// What a run's new pairs wait for when `[acceptance]` is on: whose answer, and by which day.
+public struct ProposalTerms: Sendable {
+    /// `senior` or `both`.
+    public var required: String
+    public var deadline: LocalDate
+
+    public init(required: String, deadline: LocalDate) {
+        self.required = required
+        self.deadline = deadline
+    }
+}
+
+/// A proposed pair and its answers.
+public struct Proposal: Sendable, Hashable {
+    public var pairKey: String
+    public var seniorName: String
+    public var seniorEmail: String
+    public var juniorName: String
+    public var juniorEmail: String
+    public var required: String
+    public var deadline: String
+    public var seniorAnswer: String?
+    public var juniorAnswer: String?
+    /// `proposed`, `accepted`, `declined` or `expired`.
+    public var state: String
+    public var reason: String?
+    public var decidedOn: String?
+
+    /// Everyone required has accepted.
+    var complete: Bool { seniorAnswer == "accepted" && (required == "senior" || juniorAnswer == "accepted") }
+}
+
+extension Ledger {
+    /// The proposals in `states`, by deadline.
+    public func proposals(in states: Set<String>) throws(LedgerError) -> [Proposal] {
+        try read { db in try Self.proposals(db, whereClause: "x.state IN (\(states.map { "'\($0)'" }.sorted().joined(separator: ", ")))") }
+    }
+
+    static func proposals(_ db: Database, whereClause: String, arguments: StatementArguments = []) throws -> [Proposal] {
+        try Row.fetchAll(db, sql: """
+            SELECT x.*, p.senior_name, p.senior_email, p.junior_name, p.junior_email FROM proposals x JOIN pairs p ON p.key = x.pair_key
+            WHERE \(whereClause) ORDER BY x.deadline, x.pair_key
+            """, arguments: arguments).map { row in
+            Proposal(pairKey: row["pair_key"], seniorName: row["senior_name"], seniorEmail: row["senior_email"], juniorName: row["junior_name"],
+                     juniorEmail: row["junior_email"], required: row["required"], deadline: row["deadline"], seniorAnswer: row["senior_answer"],
+                     juniorAnswer: row["junior_answer"], state: row["state"], reason: row["reason"], decidedOn: row["decided_on"])
+        }
+    }
+
+    /// Records `person`'s answer to their open proposal (with `partner` when they have several): an
+    /// acceptance (the pair stands once everyone required has accepted) or a decline, which dissolves
+    /// the pair at once as `end-pair` does — sessions cancelled, the two never proposed to each other
+    /// again, both back in the pool with their first application date. `beforeCommit` gets the ending.
+    public func answer(person: String, partner: String?, accepts: Bool, reason: String, today: LocalDate,
+                       beforeCommit: (PairEnding) throws -> [QueuedMessage] = { _ in [] }) throws(LedgerError) -> (Proposal, PairEnding?) {
+        let key = EmailAddress(person).key, other = partner.map { EmailAddress($0).key }
+        func check(_ db: Database) throws -> Proposal {
+            var open = try Self.proposals(db, whereClause: "x.state = 'proposed' AND (p.senior_key = ? OR p.junior_key = ?)", arguments: [key, key])
+            if let other { open = open.filter { Self.people(ofPairKey: $0.pairKey) == (key, other) || Self.people(ofPairKey: $0.pairKey) == (other, key) } }
+            guard let only = open.first else {
+                throw LedgerError("no open proposal for '\(person)'" + (partner.map { " with '\($0)'" } ?? "") + " (tandem status lists the proposals waiting)")
+            }
+            guard open.count == 1 else {
+                throw LedgerError("'\(person)' has \(open.count) open proposals (with "
+                    + open.map { Self.people(ofPairKey: $0.pairKey).senior == key ? $0.juniorEmail : $0.seniorEmail }.joined(separator: ", ")
+                    + "); name the partner too")
+            }
+            return only
+        }
+        return try change(before: "\(accepts ? "accept" : "decline")-\(today)", check: check) { db, proposal, revision in
+            let side = Self.people(ofPairKey: proposal.pairKey).senior == key ? "senior" : "junior"
+            try db.execute(sql: "UPDATE proposals SET \(side)_answer = ?, \(side)_answered_on = ? WHERE pair_key = ?",
+                           arguments: [accepts ? "accepted" : "declined", "\(today)", proposal.pairKey])
+            var updated = try Self.proposals(db, whereClause: "x.pair_key = ?", arguments: [proposal.pairKey])[0]
+            if accepts {
+                if updated.complete { try Self.decide(db, &updated, "accepted", reason: nil, today: today, revision: revision) }
+                return (updated, nil)
+            }
+            let who = side == "senior" ? updated.seniorName : updated.juniorName
+            let why = "declined by \(who)" + (reason.isEmpty ? "" : ": \(reason)")
+            try Self.decide(db, &updated, "declined", reason: why, today: today, revision: revision)
+            let pairs = try Self.pairs(db, whereClause: "key = ?", arguments: [proposal.pairKey])
+            let ending = try Self.end(db, pairs: pairs, today: today, reason: why, person: nil, revision: revision)
+            try Self.queue(db, try beforeCommit(ending), revision: revision)
+            return (updated, ending)
+        }
+    }
+
+    /// Dissolves every proposal still waiting after its deadline (before `today`), as a decline does.
+    public func expireProposals(today: LocalDate,
+                                beforeCommit: (PairEnding) throws -> [QueuedMessage] = { _ in [] }) throws(LedgerError) -> [Proposal] {
+        func check(_ db: Database) throws -> [Proposal] {
+            try Self.proposals(db, whereClause: "x.state = 'proposed' AND x.deadline < ?", arguments: ["\(today)"])
+        }
+        guard try !read(check).isEmpty else { return [] }
+        return try change(before: "expire-\(today)", check: check) { db, expired, revision in
+            var decided: [Proposal] = [], ending = PairEnding(endedPairs: [], cancelledSessions: [], freedPartners: [])
+            for var proposal in expired {
+                let why = "no answer by \(proposal.deadline)"
+                try Self.decide(db, &proposal, "expired", reason: why, today: today, revision: revision)
+                let pairs = try Self.pairs(db, whereClause: "key = ?", arguments: [proposal.pairKey])
+                let ended = try Self.end(db, pairs: pairs, today: today, reason: why, person: nil, revision: revision)
+                ending.endedPairs += ended.endedPairs
+                ending.cancelledSessions += ended.cancelledSessions
+                decided.append(proposal)
+            }
+            try Self.queue(db, try beforeCommit(ending), revision: revision)
+            return decided
+        }
+    }
+
+    static func decide(_ db: Database, _ proposal: inout Proposal, _ state: String, reason: String?, today: LocalDate, revision: Int) throws {
+        try db.execute(sql: "UPDATE proposals SET state = ?, reason = ?, decided_on = ?, decided_revision = ? WHERE pair_key = ?",
+                       arguments: [state, reason, "\(today)", revision, proposal.pairKey])
+        proposal.state = state
+        proposal.reason = reason
+        proposal.decidedOn = "\(today)"
+    }
+}

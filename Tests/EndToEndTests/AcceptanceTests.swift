@@ -1,0 +1,79 @@
+import Foundation
+import GRDB
+import Testing
+
+/// `[acceptance]`: a run's pairs are proposals; accept, decline and the deadline decide them.
+@Suite(.serialized) struct AcceptanceTests {
+    typealias CLI = CommandLineTests
+
+    static func pairs(_ file: URL) throws -> [[String]] {
+        try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "\u{FEFF}", with: "")
+            .split(separator: "\r\n").dropFirst().map { $0.split(separator: ",").map(String.init) }
+    }
+
+    /// Month 1 proposes; one pair accepted, one declined, the rest unanswered; month 2, after the deadline,
+    /// dissolves the declined and expired ones and pairs their people again (never with each other), leaves
+    /// the accepted pair alone, and no senior has more pairs and proposals than places.
+    @Test func proposalsAreAcceptedDeclinedOrExpire() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(atPath: CLI.sample, toPath: folder.appendingPathComponent("a.csv").path)
+        try Data("[acceptance]\nrequired = \"senior\"\nreply_days = 10\n".utf8).write(to: folder.appendingPathComponent("s.toml"))
+        let common = ["--ledger", "l.sqlite", "--config", "s.toml"]
+        let january = try CLI.tandem(["run", "a.csv", "--month", "2027-01", "--out", "jan", "--today", "2026-12-15"] + common, in: folder)
+        try #require(january.status == 0, "\(january.err)")
+        let proposed = try Self.pairs(folder.appendingPathComponent("jan/pairs.csv"))
+        let (accepted, declined) = (proposed[0], proposed[1])
+        let status = try CLI.tandem(["status", "--today", "2026-12-20"] + common, in: folder).out
+        #expect(status.contains("Proposals waiting for an answer: \(proposed.count)") && status.contains("5 days left (deadline 2026-12-25)"), "\(status)")
+
+        #expect(try CLI.tandem(["accept", accepted[0], accepted[2], "--ledger", "l.sqlite", "--today", "2026-12-16"], in: folder)
+            .out.contains("the pair now stands"))
+        let decline = try CLI.tandem(["decline", declined[0], declined[2], "--reason", "too busy", "--ledger", "l.sqlite", "--today", "2026-12-16"], in: folder)
+        #expect(decline.status == 0 && decline.out.contains("dissolved (declined by"), "\(decline.err)")
+        let cancellations = CLI.files(under: folder.appendingPathComponent("reports/changes"))
+        #expect(cancellations.keys.contains { $0.hasSuffix("/" + declined[2] + ".ics") }, "\(cancellations.keys.sorted())")
+        let again = try CLI.tandem(["decline", declined[0], declined[2], "--reason", "x", "--ledger", "l.sqlite"], in: folder)
+        #expect(again.status == 1 && again.err.contains("no open proposal"))
+
+        let february = try CLI.tandem(["run", "a.csv", "--month", "2027-02", "--out", "feb", "--today", "2027-01-20"] + common, in: folder)
+        try #require(february.status == 0, "\(february.err)")
+        #expect(february.out.contains("Dissolved \(proposed.count - 2) proposals with no answer by the deadline"), "\(february.out)")
+        let made = try Self.pairs(folder.appendingPathComponent("feb/pairs.csv"))
+        let keys = Set(made.map { $0[0] + "|" + $0[2] })
+        #expect(!keys.contains(declined[0] + "|" + declined[2]), "the declined pair is never proposed again")
+        #expect(!keys.contains(accepted[0] + "|" + accepted[2]) && !made.contains { $0[2] == accepted[2] }, "the accepted pair stands")
+        #expect(made.contains { $0[2] == declined[2] }, "the declined junior is paired again, with someone else")
+        let expiredAgain = proposed.dropFirst(2).filter { keys.contains($0[0] + "|" + $0[2]) }
+        #expect(expiredAgain.isEmpty, "expired pairs are never proposed again: \(expiredAgain)")
+
+        // Capacity counting proposals: no senior has more open pairs than places.
+        let over = try DatabaseQueue(path: folder.appendingPathComponent("l.sqlite").path).read { db in
+            try String.fetchAll(db, sql: """
+                SELECT p.senior_key FROM pairs p JOIN applicants a ON a.email_key = p.senior_key
+                WHERE p.status != 'ended' GROUP BY p.senior_key HAVING COUNT(*) > json_extract(MAX(a.answers), '$.capacity')
+                """)
+        }
+        #expect(over.isEmpty, "over capacity: \(over)")
+    }
+
+    /// Without `[acceptance]`, or with `required = "none"`, a run writes the same files as before.
+    @Test func requiredNoneChangesNothing() throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data("[acceptance]\nrequired = \"none\"\n".utf8).write(to: folder.appendingPathComponent("none.toml"))
+        for (out, extra) in [("plain", [String]()), ("none", ["--config", "none.toml"])] {
+            let run = try CLI.tandem(["run", CLI.sample, "--month", "2027-01", "--out", out, "--ledger", out + ".sqlite"] + extra, in: folder)
+            try #require(run.status == 0, "\(run.err)")
+        }
+        let plain = CLI.files(under: folder.appendingPathComponent("plain")), none = CLI.files(under: folder.appendingPathComponent("none"))
+        #expect(plain.keys.sorted() == none.keys.sorted())
+        let differ = plain.keys.filter { plain[$0] != none[$0] && !$0.hasSuffix(".tandem-output") && $0 != "timings.md" }
+        #expect(differ.isEmpty, "\(differ.sorted())")
+        let bad = try CLI.tandem(["run", CLI.sample, "--month", "2027-01", "--out", "bad", "--ledger", "bad.sqlite", "--config", "bad.toml"], in: {
+            try? Data("[acceptance]\nrequired = \"mentor\"\n".utf8).write(to: folder.appendingPathComponent("bad.toml"))
+            return folder
+        }())
+        #expect(bad.status == 1 && bad.err.contains("acceptance.required: 'mentor' is not one of senior"), "\(bad.err)")
+    }
+}
