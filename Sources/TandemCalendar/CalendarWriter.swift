@@ -68,12 +68,22 @@ public enum CalendarWriter {
     /// What a file is for: first publication, an update of moved sessions, or cancellations.
     enum Kind: Sendable {
         case publish, update, cancel
+        /// An iTIP invitation to answer (a proposed pair's series, `SeriesWriter`).
+        case request
 
         var folder: String {
             switch self {
-            case .publish: return "calendars"
+            case .publish, .request: return "calendars"
             case .update: return "calendars/updates"
             case .cancel: return "calendars/cancellations"
+            }
+        }
+
+        var method: String {
+            switch self {
+            case .publish, .update: return "PUBLISH"
+            case .cancel: return "CANCEL"
+            case .request: return "REQUEST"
             }
         }
     }
@@ -128,7 +138,7 @@ public enum CalendarWriter {
         doc.line("VERSION", "2.0")
         doc.line("PRODID", "-//Tandem//Mentoring scheduler 1.0//EN")
         doc.line("CALSCALE", "GREGORIAN")
-        doc.line("METHOD", kind == .cancel ? "CANCEL" : "PUBLISH")
+        doc.line("METHOD", kind.method)
         doc.text("X-WR-CALNAME", name)
         var spans: [String: (from: Int64, to: Int64)] = [:]
         for session in sessions {
