@@ -73,7 +73,8 @@ extension Tandem {
     }
 }
 
-/// The cancellations of dissolved pairs, written into `folder` and queued when mail is on.
+/// The cancellations of ended or dissolved pairs (end-pair, withdraw, a decline, an expired proposal),
+/// written into `folder` and queued when mail is on.
 func dissolve(_ ending: PairEnding, config: SchemeConfig, day: LocalDate, folder: String,
               origin: String) throws -> (written: Int, queued: [QueuedMessage]) {
     guard !ending.cancelledSessions.isEmpty else { return (0, []) }

@@ -186,12 +186,8 @@ private func endPairs(folder: String, config: SchemeConfig, today: LocalDate, or
                       _ change: ((PairEnding) throws -> [QueuedMessage]) throws -> PairEnding) throws {
     var written = 0, queued = 0
     let ending = try change { ending in
-        guard !ending.cancelledSessions.isEmpty else { return [] }
-        let changes = CalendarChanges.cancel(ending.cancelledSessions, config: config, stamp: today.startInstant)
-        let mail = changeMessages(changes.sessions, kind: .cancellation, config: config, day: today, folder: folder, origin: origin)
-        written = changes.files.count
-        queued = mail.queued.count
-        try Files.writeAtomically(changes.files + mail.files, to: folder)
+        let mail = try dissolve(ending, config: config, day: today, folder: folder, origin: origin)
+        (written, queued) = (mail.written, mail.queued.count)
         return mail.queued
     }
     for pair in ending.endedPairs {
