@@ -92,10 +92,12 @@ extension Ledger {
         return forgetting
     }
 
-    /// Replaces each `(old, new)` in every text and blob column of every table (addresses without
-    /// regard to case), keys included; the caller's transaction defers foreign keys meanwhile.
+    /// Replaces each `(old, new)` in every text and blob column of every table (ASCII letters without
+    /// regard to case), keys included, in one pass whatever the number of people (`Replacer`); the
+    /// caller's transaction defers foreign keys meanwhile.
     static func replaceEverywhere(_ db: Database, _ replacements: [(String, String)]) throws -> [String: Int] {
         var counts: [String: Int] = [:]
+        let replacer = Replacer(replacements)
         let tables = try String.fetchAll(db, sql: """
             SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('grdb_migrations', 'meta')
             ORDER BY name
@@ -109,11 +111,11 @@ extension Ledger {
                     let value: DatabaseValue = row[column]
                     switch value.storage {
                     case .string(let text):
-                        let new = replacing(text, replacements)
+                        let new = replacer.apply(text)
                         if new != text { changes.append((column, new.databaseValue)) }
                     case .blob(let data):
                         let text = String(decoding: data, as: UTF8.self)
-                        let new = replacing(text, replacements)
+                        let new = replacer.apply(text)
                         if new != text, Data(text.utf8) == data { changes.append((column, Data(new.utf8).databaseValue)) }
                     default: break
                     }
@@ -126,15 +128,6 @@ extension Ledger {
             }
         }
         return counts
-    }
-
-    /// `text` with every `(old, new)` replaced, the old ones matched without regard to case.
-    static func replacing(_ text: String, _ replacements: [(String, String)]) -> String {
-        var result = text
-        for (old, new) in replacements where !old.isEmpty {
-            result = result.replacingOccurrences(of: old, with: new, options: [.caseInsensitive, .literal])
-        }
-        return result
     }
 
     /// Rebuilds the file, so pages that held erased data are gone from it.
