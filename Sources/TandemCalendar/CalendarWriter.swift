@@ -20,7 +20,7 @@ public struct CalendarLayout: Sendable {
         }
     }
 
-    init(sessions: [ScheduledSession]) {
+    public init(sessions: [ScheduledSession]) {
         self.init(people: sessions.flatMap { [$0.senior, $0.junior] })
     }
 
@@ -28,6 +28,9 @@ public struct CalendarLayout: Sendable {
     public func participantPath(_ key: String, folder: String = "calendars") -> String {
         "\(folder)/\(stems[key] ?? SafeFileName.make(key)).ics"
     }
+
+    /// A person's file stem.
+    public func stem(_ key: String) -> String { stems[key] ?? SafeFileName.make(key) }
 
     /// `calendars/pairs/<senior>--<junior>.ics`.
     public func pairPath(senior: String, junior: String, folder: String = "calendars") -> String {
@@ -131,7 +134,9 @@ public enum CalendarWriter {
 
     /// A whole `VCALENDAR`: header, one `VTIMEZONE` per `TZID` used, the events in order (`event(k)`
     /// gives the `k`th session's `VEVENT`).
-    static func document(_ sessions: [ScheduledSession], name: String, kind: Kind, zones: ZoneTables,
+    /// `events`: how many events to ask `event` for when `sessions` holds more than the events (a
+    /// series' moved sessions also at their original times, whose zones' rules must be included too).
+    static func document(_ sessions: [ScheduledSession], name: String, kind: Kind, zones: ZoneTables, events: Int? = nil,
                          event: (Int) -> [UInt8]) -> [UInt8] {
         var doc = ICalDocument()
         doc.line("BEGIN", "VCALENDAR")
@@ -150,7 +155,7 @@ public enum CalendarWriter {
                 TimeZoneComponent.write(zone, list, into: &doc)
             }
         }
-        for k in sessions.indices { doc.append(event(k)) }
+        for k in 0..<(events ?? sessions.count) { doc.append(event(k)) }
         doc.line("END", "VCALENDAR")
         return doc.bytes
     }

@@ -106,16 +106,18 @@ public enum Distribution {
     /// A MIME draft: multipart/mixed with a text/plain body and the calendar as
     /// `text/calendar; method=PUBLISH`, both base64; CRLF line ends; headers that cannot be broken by
     /// form answers (control characters removed, non-ASCII names as RFC 2047 encoded-words).
-    static func draft(to person: SessionPartner, body: String, calendar: [UInt8], config: SchemeConfig, stamp: Int64) -> String {
-        let boundary = "=_tandem_" + StableHash.hex(person.key + "|" + String(stamp))
+    static func draft(to person: SessionPartner, body: String, calendar: [UInt8], config: SchemeConfig, stamp: Int64,
+                      method: String = "PUBLISH", subject: String? = nil, pair: String = "") -> String {
+        let identity = person.key + (pair.isEmpty ? "" : "|" + pair)
+        let boundary = "=_tandem_" + StableHash.hex(identity + "|" + String(stamp))
         let domain = config.scheme.domain.unicodeScalars.allSatisfy({ $0.isASCII && !ICalText.isControl($0) && $0 != " " && $0 != ">" })
             && !config.scheme.domain.isEmpty ? config.scheme.domain : "tandem.invalid"
         var lines: [String] = []
         lines.append(MIME.header("From", MIME.mailbox(name: config.scheme.coordinatorName, email: config.scheme.coordinatorEmail)))
         lines.append(MIME.header("To", MIME.mailbox(name: person.name, email: person.email)))
-        lines.append(MIME.header("Subject", MIME.encodedIfNeeded(config.sessions.emailSubject)))
+        lines.append(MIME.header("Subject", MIME.encodedIfNeeded(subject ?? config.sessions.emailSubject)))
         lines.append("Date: " + MIME.date(stamp))
-        lines.append("Message-ID: <tandem-\(StableHash.hex(person.key))-\(stamp)@\(domain)>")
+        lines.append("Message-ID: <tandem-\(StableHash.hex(identity))-\(stamp)@\(domain)>")
         lines.append("MIME-Version: 1.0")
         lines.append("X-Unsent: 1")
         lines.append("Content-Type: multipart/mixed; boundary=\"\(boundary)\"")
@@ -128,7 +130,7 @@ public enum Distribution {
         lines.append("")
         lines += MIME.base64Lines(Array(body.replacingOccurrences(of: "\n", with: "\r\n").utf8))
         lines.append("--\(boundary)")
-        lines.append("Content-Type: text/calendar; method=PUBLISH; charset=UTF-8; name=\"mentoring-sessions.ics\"")
+        lines.append("Content-Type: text/calendar; method=\(method); charset=UTF-8; name=\"mentoring-sessions.ics\"")
         lines.append("Content-Disposition: attachment; filename=\"mentoring-sessions.ics\"")
         lines.append("Content-Transfer-Encoding: base64")
         lines.append("")

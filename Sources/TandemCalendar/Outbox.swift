@@ -25,12 +25,15 @@ public struct OutgoingMessage: Sendable, Hashable {
 public enum Outbox {
     public enum Kind: String, Sendable {
         case invitation, update, cancellation
+        /// A proposed pair's series to answer (`[acceptance]` on), and its confirmation once accepted.
+        case proposal, confirmation
 
         var calendarKind: CalendarWriter.Kind {
             switch self {
             case .invitation: return .publish
             case .update: return .update
             case .cancellation: return .cancel
+            case .proposal, .confirmation: return .request
             }
         }
     }
@@ -64,6 +67,8 @@ public enum Outbox {
         case .invitation: return config.sessions.emailSubject
         case .update: return "Mentoring session moved — \(config.scheme.name)"
         case .cancellation: return "Mentoring sessions cancelled — \(config.scheme.name)"
+        case .proposal: return "Your proposed mentoring pair: please accept or decline — \(config.scheme.name)"
+        case .confirmation: return "Your mentoring pair is confirmed — \(config.scheme.name)"
         }
     }
 
@@ -103,7 +108,7 @@ public enum Outbox {
     /// cannot break (see `MIME`).
     static func message(_ kind: Kind, to person: SessionPartner, body: String, calendar: [UInt8], config: SchemeConfig,
                         date: Int64, path: String) -> OutgoingMessage {
-        let method = kind == .cancellation ? "CANCEL" : "PUBLISH"
+        let method = kind.calendarKind.method
         let subject = subject(kind, config: config)
         let content = StableHash.hex(person.key + "|" + kind.rawValue + "|" + body + "|" + String(decoding: calendar, as: UTF8.self))
         let id = "tandem-\(kind.rawValue)-\(StableHash.hex(person.key).prefix(8))-\(content)@\(config.scheme.domain)"

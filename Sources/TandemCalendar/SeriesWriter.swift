@@ -1,3 +1,4 @@
+import Foundation
 import TandemModel
 import TandemScheduling
 
@@ -34,16 +35,82 @@ public enum SeriesWriter {
         return first.uid.replacingCharacters(in: at, with: "-series@")
     }
 
-    /// The whole `VCALENDAR` for one pair's sessions.
-    public static func request(_ sessions: [ScheduledSession], config: SchemeConfig, stamp: Int64, invitation: Invitation) -> [UInt8] {
+    /// The organizer of a scheme's invitations: `[acceptance] organizer` ("Name <address>"), else the
+    /// scheme's coordinator — the mailbox the participants' calendar clients send their answers to.
+    public static func organizer(_ config: SchemeConfig) -> (name: String, email: String) {
+        let text = config.acceptance.organizer.trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty else { return (config.scheme.coordinatorName, config.scheme.coordinatorEmail) }
+        if let open = text.lastIndex(of: "<"), text.hasSuffix(">") {
+            let name = text[..<open].trimmingCharacters(in: CharacterSet(charactersIn: " \""))
+            let email = String(text[text.index(after: open)..<text.index(before: text.endIndex)]).trimmingCharacters(in: .whitespaces)
+            return (name.isEmpty ? config.scheme.coordinatorName : name, email)
+        }
+        return (config.scheme.coordinatorName, text)
+    }
+
+    /// The invitation of a pair's sessions as they stand: SEQUENCE the highest of its sessions'.
+    public static func invitation(_ sessions: [ScheduledSession], config: SchemeConfig, deadline: LocalDate?, confirmed: Bool,
+                                  raise: Int = 0) -> Invitation {
+        let organizer = organizer(config)
+        return Invitation(organizerName: organizer.name, organizerEmail: organizer.email, deadline: deadline,
+                          status: confirmed ? "CONFIRMED" : "TENTATIVE", sequence: (sessions.map(\.sequence).max() ?? 0) + raise)
+    }
+
+    /// The whole `VCALENDAR` for one pair's sessions. `originals`: by UID, where a moved session was
+    /// first (its `RECURRENCE-ID`; the master and its rule keep the first times).
+    public static func request(_ sessions: [ScheduledSession], config: SchemeConfig, stamp: Int64, invitation: Invitation,
+                               originals: [String: Int64] = [:]) -> [UInt8] {
         let ordered = sessions.sorted { $0.number < $1.number }
-        let zones = ZoneTables(ordered)
+        let first = ordered.map { $0.moved(toStart: originals[$0.uid] ?? $0.start) }
+        let zones = ZoneTables(ordered + first)
         let name = "Mentoring — \(ordered[0].senior.name) & \(ordered[0].junior.name)"
-        return CalendarWriter.document(ordered, name: name, kind: .request, zones: zones) { k in
+        return CalendarWriter.document(ordered + first, name: name, kind: .request, zones: zones, events: ordered.count) { k in
             var doc = ICalDocument()
-            if k == 0 { master(ordered, config: config, stamp: stamp, invitation: invitation, zones: zones, into: &doc) }
-            override(ordered[k], uid: uid(ordered), config: config, stamp: stamp, invitation: invitation, zones: zones, into: &doc)
+            if k == 0 { master(first, config: config, stamp: stamp, invitation: invitation, zones: zones, into: &doc) }
+            override(ordered[k], original: first[k].start, uid: uid(ordered), config: config, stamp: stamp, invitation: invitation,
+                     zones: zones, into: &doc)
             return doc.bytes
+        }
+    }
+
+    /// The series cancelled (RFC 5546 §3.2.5): all of it as one component without RECURRENCE-ID, so
+    /// every client removes every session at once (a proposal declined or expired); or, when only some
+    /// sessions are left to cancel (a pair ended part-way), one component per session, each naming its
+    /// RECURRENCE-ID.
+    public static func cancel(_ sessions: [ScheduledSession], config: SchemeConfig, stamp: Int64, invitation: Invitation,
+                              originals: [String: Int64] = [:]) -> [UInt8] {
+        let ordered = sessions.sorted { $0.number < $1.number }
+        let first = ordered.map { $0.moved(toStart: originals[$0.uid] ?? $0.start) }
+        let zones = ZoneTables(ordered + first)
+        let whole = ordered.count == ordered[0].count
+        let name = "Mentoring — \(ordered[0].senior.name) & \(ordered[0].junior.name)"
+        var cancelled = invitation
+        cancelled.status = "CANCELLED"
+        return CalendarWriter.document(ordered + first, name: name, kind: .cancel, zones: zones, events: whole ? 1 : ordered.count) { k in
+            var doc = ICalDocument()
+            doc.line("BEGIN", "VEVENT")
+            doc.text("UID", uid(ordered))
+            doc.line("DTSTAMP", ICalTime.utc(stamp))
+            doc.line("SEQUENCE", String(max(invitation.sequence, ordered[k].sequence)))
+            if whole {
+                times(first[0].start, first[0].end, zone: first[0].timeZone, zones: zones, into: &doc)
+                doc.text("SUMMARY", "Cancelled: mentoring, \(first[0].senior.name) & \(first[0].junior.name) (\(first.count) sessions)")
+            } else {
+                recurrenceID(first[k].start, zone: first[k].timeZone, zones: zones, into: &doc)
+                times(ordered[k].start, ordered[k].end, zone: ordered[k].timeZone, zones: zones, into: &doc)
+                doc.text("SUMMARY", "Cancelled: " + CalendarWriter.summary(ordered[k]))
+            }
+            people(first[0], invitation: cancelled, into: &doc)
+            doc.line("END", "VEVENT")
+            return doc.bytes
+        }
+    }
+
+    static func recurrenceID(_ original: Int64, zone: String, zones: ZoneTables, into doc: inout ICalDocument) {
+        if zones.knows(zone), let offset = zones.offset(zone, at: original) {
+            doc.line("RECURRENCE-ID;TZID=\(ICalText.parameter(zone))", ICalTime.stamp(original + Int64(offset)))
+        } else {
+            doc.line("RECURRENCE-ID", ICalTime.utc(original))
         }
     }
 
@@ -77,18 +144,13 @@ public enum SeriesWriter {
     }
 
     /// One session as an override of the series: its own title, agenda and (if moved) time.
-    static func override(_ session: ScheduledSession, uid: String, config: SchemeConfig, stamp: Int64, invitation: Invitation,
-                         zones: ZoneTables, into doc: inout ICalDocument) {
+    static func override(_ session: ScheduledSession, original: Int64, uid: String, config: SchemeConfig, stamp: Int64,
+                         invitation: Invitation, zones: ZoneTables, into doc: inout ICalDocument) {
         doc.line("BEGIN", "VEVENT")
         doc.text("UID", uid)
         doc.line("DTSTAMP", ICalTime.utc(stamp))
         doc.line("SEQUENCE", String(max(invitation.sequence, session.sequence)))
-        let original = session.start // a proposal's sessions are where the rule puts them (moves come as overrides later)
-        if zones.knows(session.timeZone), let offset = zones.offset(session.timeZone, at: original) {
-            doc.line("RECURRENCE-ID;TZID=\(ICalText.parameter(session.timeZone))", ICalTime.stamp(original + Int64(offset)))
-        } else {
-            doc.line("RECURRENCE-ID", ICalTime.utc(original))
-        }
+        recurrenceID(original, zone: session.timeZone, zones: zones, into: &doc)
         times(session.start, session.end, zone: session.timeZone, zones: zones, into: &doc)
         doc.text("SUMMARY", CalendarWriter.summary(session))
         doc.text("DESCRIPTION", CalendarWriter.description(session, config: config, zones: zones))
@@ -115,7 +177,8 @@ public enum SeriesWriter {
         doc.line("ORGANIZER;CN=\(ICalText.parameter(invitation.organizerName))", "mailto:" + ICalText.bare(invitation.organizerEmail))
         for partner in [session.senior, session.junior] {
             let partstat = invitation.status == "CONFIRMED" ? "ACCEPTED" : "NEEDS-ACTION"
-            doc.line("ATTENDEE;CN=\(ICalText.parameter(partner.name));ROLE=REQ-PARTICIPANT;PARTSTAT=\(partstat);RSVP=TRUE",
+            let rsvp = invitation.status == "TENTATIVE" ? ";RSVP=TRUE" : ""
+            doc.line("ATTENDEE;CN=\(ICalText.parameter(partner.name));ROLE=REQ-PARTICIPANT;PARTSTAT=\(partstat)\(rsvp)",
                      "mailto:" + ICalText.bare(partner.email))
         }
     }

@@ -45,6 +45,9 @@ public struct PairEnding: Sendable {
     public var cancelledSessions: [ScheduledSession]
     /// Partners of the withdrawn person, back in the pool.
     public var freedPartners: [String]
+    /// The ended pairs whose sessions went out as one iTIP series (proposals, `[acceptance]` on), by
+    /// pair key: where each of its moved sessions first was (its `RECURRENCE-ID`), by UID.
+    public var series: [String: [String: Int64]] = [:]
 }
 
 /// The state of the scheme on a day, for `tandem status`.
@@ -303,11 +306,19 @@ extension Ledger {
             ended.endReason = reason
             ending.endedPairs.append(ended)
             ending.cancelledSessions += remaining
+            if let originals = try seriesOriginals(db, pairKey: pair.key) { ending.series[pair.key] = originals }
             let (senior, junior) = Self.people(ofPairKey: pair.key)
             let partners: [String] = [senior, junior].filter { $0 != person }
             if person != nil { ending.freedPartners += partners }
         }
         return ending
+    }
+
+    /// Nil when the pair's sessions were sent as separate events; for a pair sent as a series (it has
+    /// a proposal), where each moved session first was, by UID: its `RECURRENCE-ID` in the series.
+    static func seriesOriginals(_ db: Database, pairKey: String) throws -> [String: Int64]? {
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM proposals WHERE pair_key = ?", arguments: [pairKey]) == true else { return nil }
+        return try moves(db, pairKey: pairKey).compactMapValues { $0.first?.fromStart }
     }
 
     /// The senior's and the junior's e-mail keys of a "senior|junior" pair key. A local part may hold

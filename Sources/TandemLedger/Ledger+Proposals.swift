@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import TandemModel
+import TandemScheduling
 
 /// What a run's new pairs wait for when `[acceptance]` is on: whose answer, and by which day.
 public struct ProposalTerms: Sendable {
@@ -55,7 +56,10 @@ extension Ledger {
     /// acceptance (the pair stands once everyone required has accepted) or a decline, which dissolves
     /// the pair at once as `end-pair` does — sessions cancelled, the two never proposed to each other
     /// again, both back in the pool with their first application date. `beforeCommit` gets the ending.
+    /// `confirmed` gets the sessions of a pair that now stands (each SEQUENCE raised, as its
+    /// confirmation is a new version of the invitation) and where moved ones first were.
     public func answer(person: String, partner: String?, accepts: Bool, reason: String, today: LocalDate,
+                       confirmed: ([ScheduledSession], [String: Int64]) throws -> [QueuedMessage] = { _, _ in [] },
                        beforeCommit: (PairEnding) throws -> [QueuedMessage] = { _ in [] }) throws(LedgerError) -> (Proposal, PairEnding?) {
         let key = EmailAddress(person).key, other = partner.map { EmailAddress($0).key }
         func check(_ db: Database) throws -> Proposal {
@@ -77,7 +81,11 @@ extension Ledger {
                            arguments: [accepts ? "accepted" : "declined", "\(today)", proposal.pairKey])
             var updated = try Self.proposals(db, whereClause: "x.pair_key = ?", arguments: [proposal.pairKey])[0]
             if accepts {
-                if updated.complete { try Self.decide(db, &updated, "accepted", reason: nil, today: today, revision: revision) }
+                if updated.complete {
+                    try Self.decide(db, &updated, "accepted", reason: nil, today: today, revision: revision)
+                    let sessions = try Self.confirm(db, pairKey: proposal.pairKey, revision: revision)
+                    try Self.queue(db, try confirmed(sessions, try Self.seriesOriginals(db, pairKey: proposal.pairKey) ?? [:]), revision: revision)
+                }
                 return (updated, nil)
             }
             let who = side == "senior" ? updated.seniorName : updated.juniorName
@@ -110,6 +118,19 @@ extension Ledger {
             }
             try Self.queue(db, try beforeCommit(ending), revision: revision)
             return decided
+        }
+    }
+
+    /// Raises the SEQUENCE of the pair's standing sessions (the confirmation supersedes the proposal)
+    /// and returns them.
+    static func confirm(_ db: Database, pairKey: String, revision: Int) throws -> [ScheduledSession] {
+        let standing = try Self.pairs(db, whereClause: "key = ?", arguments: [pairKey]).flatMap(\.sessions).filter { !$0.cancelled }
+        return try standing.map { record in
+            var session = record.session
+            session.sequence += 1
+            try db.execute(sql: "UPDATE sessions SET sequence = ?, session = ?, changed_revision = ? WHERE uid = ?",
+                           arguments: [session.sequence, SessionJSON.encode(session), revision, session.uid])
+            return session
         }
     }
 

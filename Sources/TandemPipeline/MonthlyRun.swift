@@ -52,6 +52,9 @@ public struct RunInput: Sendable {
     public var overrides = Overrides()
     public var encoding: TextEncoding? = nil
     public var emailDrafts = false
+    /// With `[acceptance]` on, the day the run's proposals must be answered by: their calendars are
+    /// then iTIP requests to answer (`ProposalFiles`). Nil: the pairs stand, calendars are published.
+    public var proposalDeadline: LocalDate? = nil
     public var history = SchemeHistory()
     /// Whether to write each stage's LP model and GLPK's printed solution.
     public var models = ModelFiles.automatic
@@ -350,11 +353,19 @@ public enum MonthlyRun {
         let (ingest, matching, schedule) = (month.ingest, month.matching, month.schedule)
         var files: [OutputFiles.Entry] = []
         let stamp = CalendarWriter.stamp(for: input.firstMonth)
-        files += CalendarWriter.lazyFiles(for: schedule, config: config, stamp: stamp)
-        files += Distribution.lazyFiles(for: schedule, config: config, stamp: stamp, drafts: input.emailDrafts)
         // Dated the first day of the month before the sessions' (when runs are made): deterministic, never in the future.
-        let messages = config.mail == nil ? [] : Outbox.messages(for: schedule.allSessions, kind: .invitation, config: config, stamp: stamp,
-                                                                 date: CalendarWriter.stamp(for: input.firstMonth.adding(months: -1)))
+        let date = CalendarWriter.stamp(for: input.firstMonth.adding(months: -1))
+        let messages: [OutgoingMessage]
+        if let deadline = input.proposalDeadline {
+            files += ProposalFiles.runFiles(for: schedule, config: config, stamp: stamp, deadline: deadline, drafts: input.emailDrafts)
+            messages = config.mail == nil ? [] : ProposalFiles.messages(for: schedule.allSessions, stage: .proposal(deadline: deadline),
+                                                                        config: config, stamp: stamp, date: date)
+        } else {
+            files += CalendarWriter.lazyFiles(for: schedule, config: config, stamp: stamp)
+            files += Distribution.lazyFiles(for: schedule, config: config, stamp: stamp, drafts: input.emailDrafts)
+            messages = config.mail == nil ? [] : Outbox.messages(for: schedule.allSessions, kind: .invitation, config: config, stamp: stamp,
+                                                                 date: date)
+        }
         files += messages.map { OutputFiles.Entry(OutputFile(path: $0.path, contents: $0.bytes)) }
 
         let scheduledByKey = Dictionary(schedule.scheduled.map { ($0.pair.key, $0) }, uniquingKeysWith: { a, _ in a })

@@ -3,6 +3,7 @@ import Foundation
 import TandemCalendar
 import TandemLedger
 import TandemModel
+import TandemScheduling
 
 extension Tandem {
     /// `tandem accept EMAIL [PARTNER]`: an acceptance given by telephone or plain mail.
@@ -16,19 +17,16 @@ extension Tandem {
         @Argument(help: "Their partner, when they have more than one open proposal.")
         var partner: String?
 
+        @OptionGroup var changes: ChangeOutputOptions
         @OptionGroup var ledger: LedgerOptions
         @OptionGroup var scheme: SchemeOptions
         @OptionGroup var today: TodayOption
 
         func run() throws {
             try reporting {
-                let scheme = try SchemeFolder.resolve(scheme: scheme.scheme, configFlag: nil, ledgerFlag: ledger.ledger)
-                let lock = try scheme.lockForChange()
-                defer { lock.release() }
-                let (proposal, _) = try LedgerOptions.openExisting(scheme.ledger).answer(person: email, partner: partner, accepts: true,
-                                                                                         reason: "", today: today.date)
-                say("\(email) accepts the pair of \(proposal.seniorName) and \(proposal.juniorName): "
-                    + (proposal.state == "accepted" ? "the pair now stands" : "waiting for \(proposal.juniorName) (both must accept)"))
+                let change = try changes.begin(name: { "\($0)-accepted-\(safeName(email))" }, ledger: ledger, scheme: scheme, today: today)
+                defer { change.lock.release() }
+                say(try recordAnswer(Answer(person: email, partner: partner, accepts: true, reason: ""), change: change, origin: "accept"))
             }
         }
     }
@@ -56,30 +54,98 @@ extension Tandem {
             try reporting {
                 let change = try changes.begin(name: { "\($0)-declined-\(safeName(email))" }, ledger: ledger, scheme: scheme, today: today)
                 defer { change.lock.release() }
-                var written = 0, queued = 0
-                let (proposal, ending) = try change.ledger.answer(person: email, partner: partner, accepts: false, reason: reason,
-                                                                  today: change.day) { ending in
-                    let mail = try dissolve(ending, config: change.scheme.config, day: change.day, folder: change.folder, origin: "decline")
-                    (written, queued) = (mail.written, mail.queued.count)
-                    return mail.queued
-                }
-                say("The pair of \(proposal.seniorName) and \(proposal.juniorName) is dissolved (\(proposal.reason ?? "declined")); "
-                    + "both are back in the pool for the next run")
-                if let ending, !ending.cancelledSessions.isEmpty {
-                    say("Cancelled \(ending.cancelledSessions.count) sessions: " + sendHint(files: written, queued: queued, folder: change.folder))
-                }
+                say(try recordAnswer(Answer(person: email, partner: partner, accepts: false, reason: reason), change: change, origin: "decline"))
             }
         }
     }
 }
 
+/// One person's answer to their proposal, however it came (a command, a calendar reply).
+struct Answer {
+    var person: String
+    var partner: String?
+    var accepts: Bool
+    var reason: String
+}
+
+/// Records `answer` in the ledger and writes what it causes into the change's folder: the
+/// confirmation of a pair that now stands, or the cancellation of one dissolved (queued too when mail
+/// is on). Returns the line telling the coordinator.
+func recordAnswer(_ answer: Answer, change: ChangeOutputOptions.Change, origin: String) throws -> String {
+    let config = change.scheme.config, day = change.day
+    var written = 0, queued = 0
+    let (proposal, ending) = try change.ledger.answer(
+        person: answer.person, partner: answer.partner, accepts: answer.accepts, reason: answer.reason, today: day,
+        confirmed: { sessions, originals in
+            let mail = try confirm(sessions, originals: originals, config: config, day: day, folder: change.folder, origin: origin)
+            (written, queued) = (mail.written, mail.queued.count)
+            return mail.queued
+        },
+        beforeCommit: { ending in
+            let mail = try dissolve(ending, config: config, day: day, folder: change.folder, origin: origin, repaired: true)
+            (written, queued) = (mail.written, mail.queued.count)
+            return mail.queued
+        })
+    let pair = "the pair of \(proposal.seniorName) and \(proposal.juniorName)"
+    if let ending {
+        return "\(answer.person) declines \(pair): dissolved (\(proposal.reason ?? "declined")); both are back in the pool for the next run"
+            + (ending.cancelledSessions.isEmpty ? "" : ". Cancelled its sessions: " + sendHint(files: written, queued: queued, folder: change.folder))
+    }
+    guard proposal.state == "accepted" else {
+        return "\(answer.person) accepts \(pair): waiting for \(proposal.juniorName) (both must accept)"
+    }
+    return "\(answer.person) accepts \(pair): the pair now stands. Confirmation: " + sendHint(files: written, queued: queued, folder: change.folder)
+}
+
+/// A pair that now stands: its series again with STATUS:CONFIRMED and SEQUENCE raised, written into
+/// `folder` (`calendars/confirmations/pairs/`) and queued when mail is on.
+func confirm(_ sessions: [ScheduledSession], originals: [String: Int64], config: SchemeConfig, day: LocalDate, folder: String,
+             origin: String) throws -> (written: Int, queued: [QueuedMessage]) {
+    guard let first = sessions.first else { return (0, []) }
+    let layout = CalendarLayout(sessions: sessions)
+    let calendar = ProposalFiles.calendar(sessions, stage: .confirmation, config: config, stamp: day.startInstant, originals: originals)
+    let file = OutputFile(path: layout.pairPath(senior: first.senior.key, junior: first.junior.key, folder: "calendars/confirmations"),
+                          contents: calendar)
+    let mail = seriesMessages(sessions, stage: .confirmation, config: config, day: day, folder: folder, origin: origin, originals: originals)
+    try Files.writeAtomically([file] + mail.files, to: folder)
+    return (1, mail.queued)
+}
+
 /// The cancellations of ended or dissolved pairs (end-pair, withdraw, a decline, an expired proposal),
-/// written into `folder` and queued when mail is on.
-func dissolve(_ ending: PairEnding, config: SchemeConfig, day: LocalDate, folder: String,
-              origin: String) throws -> (written: Int, queued: [QueuedMessage]) {
+/// written into `folder` and queued when mail is on. A pair sent as one series (a proposal) is
+/// cancelled as that series — whole, or the sessions left by their RECURRENCE-ID; others event by event.
+/// `repaired`: the partners go back to the pool (the letter says so).
+func dissolve(_ ending: PairEnding, config: SchemeConfig, day: LocalDate, folder: String, origin: String,
+              repaired: Bool = false) throws -> (written: Int, queued: [QueuedMessage]) {
     guard !ending.cancelledSessions.isEmpty else { return (0, []) }
-    let cancellation = CalendarChanges.cancel(ending.cancelledSessions, config: config, stamp: day.startInstant)
-    let mail = changeMessages(cancellation.sessions, kind: .cancellation, config: config, day: day, folder: folder, origin: origin)
-    try Files.writeAtomically(cancellation.files + mail.files, to: folder)
-    return (cancellation.files.count, mail.queued)
+    let key = { (session: ScheduledSession) in session.senior.key + "|" + session.junior.key }
+    let plain = ending.cancelledSessions.filter { ending.series[key($0)] == nil }
+    let cancellation = CalendarChanges.cancel(plain, config: config, stamp: day.startInstant)
+    var files = cancellation.files
+    var mail = changeMessages(cancellation.sessions, kind: .cancellation, config: config, day: day, folder: folder, origin: origin)
+    let layout = CalendarLayout(sessions: ending.cancelledSessions)
+    for pair in ProposalFiles.pairs(ending.cancelledSessions.filter { ending.series[key($0)] != nil }) {
+        let originals = ending.series[key(pair[0])] ?? [:]
+        let reason = ending.endedPairs.first { $0.key == key(pair[0]) }?.endReason ?? "ended"
+        let stage = ProposalFiles.Stage.cancellation(reason: reason, repaired: repaired)
+        files.append(OutputFile(path: layout.pairPath(senior: pair[0].senior.key, junior: pair[0].junior.key, folder: "calendars/cancellations"),
+                                contents: ProposalFiles.calendar(pair, stage: stage, config: config, stamp: day.startInstant, raise: 1,
+                                                                 originals: originals)))
+        let more = seriesMessages(pair, stage: stage, config: config, day: day, folder: folder, origin: origin, raise: 1, originals: originals)
+        mail.files += more.files
+        mail.queued += more.queued
+    }
+    try Files.writeAtomically(files + mail.files, to: folder)
+    return (files.count, mail.queued)
+}
+
+/// The messages of pairs sent as a series, when the scheme has `[mail]`.
+func seriesMessages(_ sessions: [ScheduledSession], stage: ProposalFiles.Stage, config: SchemeConfig, day: LocalDate, folder: String,
+                    origin: String, raise: Int = 0, originals: [String: Int64]) -> (files: [OutputFile], queued: [QueuedMessage]) {
+    guard config.mail != nil, !sessions.isEmpty else { return ([], []) }
+    let messages = ProposalFiles.messages(for: sessions, stage: stage, config: config, stamp: day.startInstant, date: day.startInstant,
+                                          raise: raise, originals: originals)
+    let month = "\(YearMonth(year: day.year, month: day.month))"
+    return (messages.map { OutputFile(path: $0.path, contents: $0.bytes) },
+            messages.map { QueuedMessage($0, folder: OutputFolder.absolute(folder), origin: "\(origin) \(day)", month: month) })
 }

@@ -133,6 +133,9 @@ extension Tandem {
             let (overrideList, overrideBytes) = try Files.overridesFile(overrides)
             input.overrides = overrideList
             input.emailDrafts = emailDrafts
+            if scheme.config.acceptance.required != .none {
+                input.proposalDeadline = today.date.adding(days: scheme.config.acceptance.replyDays)
+            }
             input.models = models
             input.allowSmallerExport = smallerExport
             input.allowMonthBeforeResponses = force
@@ -194,7 +197,7 @@ extension Tandem {
             let folder = OutputFolder.fresh("\(scheme.reports)/changes/\(day)-expired-proposals")
             var written = 0, queued = 0
             let expired = try ledger.expireProposals(today: day) { ending in
-                let mail = try dissolve(ending, config: scheme.config, day: day, folder: folder, origin: "expired")
+                let mail = try dissolve(ending, config: scheme.config, day: day, folder: folder, origin: "expired", repaired: true)
                 (written, queued) = (mail.written, mail.queued.count)
                 return mail.queued
             }

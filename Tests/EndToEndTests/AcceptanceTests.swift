@@ -18,21 +18,43 @@ import Testing
         let folder = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         try FileManager.default.copyItem(atPath: CLI.sample, toPath: folder.appendingPathComponent("a.csv").path)
-        try Data("[acceptance]\nrequired = \"senior\"\nreply_days = 10\n".utf8).write(to: folder.appendingPathComponent("s.toml"))
+        try Data("[acceptance]\nrequired = \"senior\"\nreply_days = 10\n[mail]\nsendmail = \"/bin/cat\"\n".utf8)
+            .write(to: folder.appendingPathComponent("s.toml"))
         let common = ["--ledger", "l.sqlite", "--config", "s.toml"]
         let january = try CLI.tandem(["run", "a.csv", "--month", "2027-01", "--out", "jan", "--today", "2026-12-15"] + common, in: folder)
         try #require(january.status == 0, "\(january.err)")
         let proposed = try Self.pairs(folder.appendingPathComponent("jan/pairs.csv"))
+        // One REQUEST per pair, which both partners get (calendar file, outbox, distribution); no per-person calendars.
+        let janFiles = CLI.files(under: folder.appendingPathComponent("jan"))
+        let requests = janFiles.filter { $0.key.hasPrefix("calendars/pairs/") }
+        #expect(requests.count == proposed.count && requests.values.allSatisfy { String(decoding: $0, as: UTF8.self).contains("METHOD:REQUEST\r\n") })
+        #expect(janFiles.keys.filter { $0.hasPrefix("calendars/") && !$0.hasPrefix("calendars/pairs/") } == ["calendars/coordinator.ics"])
+        let outbox = janFiles.filter { $0.key.hasPrefix("outbox/") }
+        #expect(outbox.count == 2 * proposed.count
+                && outbox.values.allSatisfy { String(decoding: $0, as: UTF8.self).contains("text/calendar; method=REQUEST") })
+        let distribution = String(decoding: janFiles["distribution.csv"] ?? Data(), as: UTF8.self)
+        #expect(distribution.contains(",calendars/pairs/") && distribution.components(separatedBy: ",calendars/pairs/").count == 2 * proposed.count + 1)
         let (accepted, declined) = (proposed[0], proposed[1])
         let status = try CLI.tandem(["status", "--today", "2026-12-20"] + common, in: folder).out
         #expect(status.contains("Proposals waiting for an answer: \(proposed.count)") && status.contains("5 days left (deadline 2026-12-25)"), "\(status)")
 
-        #expect(try CLI.tandem(["accept", accepted[0], accepted[2], "--ledger", "l.sqlite", "--today", "2026-12-16"], in: folder)
-            .out.contains("the pair now stands"))
-        let decline = try CLI.tandem(["decline", declined[0], declined[2], "--reason", "too busy", "--ledger", "l.sqlite", "--today", "2026-12-16"], in: folder)
-        #expect(decline.status == 0 && decline.out.contains("dissolved (declined by"), "\(decline.err)")
-        let cancellations = CLI.files(under: folder.appendingPathComponent("reports/changes"))
-        #expect(cancellations.keys.contains { $0.hasSuffix("/" + declined[2] + ".ics") }, "\(cancellations.keys.sorted())")
+        let accept = try CLI.tandem(["accept", accepted[0], accepted[2], "--today", "2026-12-16"] + common, in: folder)
+        #expect(accept.out.contains("the pair now stands") && accept.out.contains("2 messages queued"), "\(accept.out) \(accept.err)")
+        let confirmations = CLI.files(under: folder.appendingPathComponent("reports/changes")).filter { $0.key.contains("calendars/confirmations/pairs/") }
+        #expect(confirmations.count == 1 && confirmations.values.allSatisfy {
+            let text = String(decoding: $0, as: UTF8.self)
+            return text.contains("METHOD:REQUEST") && text.contains("STATUS:CONFIRMED") && text.contains("SEQUENCE:1\r\n") && !text.contains("TENTATIVE")
+        }, "\(confirmations.keys)")
+        let decline = try CLI.tandem(["decline", declined[0], declined[2], "--reason", "too busy", "--today", "2026-12-16"] + common, in: folder)
+        #expect(decline.status == 0 && decline.out.contains("dissolved (declined by") && decline.out.contains("2 messages queued"),
+                "\(decline.out) \(decline.err)")
+        // The whole series cancelled at once: one component, its UID, no RECURRENCE-ID, SEQUENCE 1.
+        let cancellations = CLI.files(under: folder.appendingPathComponent("reports/changes")).filter { $0.key.contains("calendars/cancellations/pairs/") }
+        #expect(cancellations.count == 1 && cancellations.values.allSatisfy {
+            let text = String(decoding: $0, as: UTF8.self)
+            return text.contains("METHOD:CANCEL") && text.components(separatedBy: "BEGIN:VEVENT").count == 2 && !text.contains("RECURRENCE-ID")
+                && text.contains("SEQUENCE:1\r\n") && text.contains("-series@")
+        }, "\(cancellations.keys.sorted())")
         let again = try CLI.tandem(["decline", declined[0], declined[2], "--reason", "x", "--ledger", "l.sqlite"], in: folder)
         #expect(again.status == 1 && again.err.contains("no open proposal"))
 

@@ -50,7 +50,7 @@ struct SeriesWriterTests {
             print('RULE', master.get('RRULE').to_ical().decode() if master.get('RRULE') else 'none')
             print('ORGANIZER', master['ORGANIZER'])
             for a in master.get('ATTENDEE'):
-                print('ATTENDEE', a, a.params['PARTSTAT'], a.params['RSVP'])
+                print('ATTENDEE', a, a.params['PARTSTAT'], a.params.get('RSVP', '-'))
             print('STATUS', master['STATUS'])
             for e in recurring_ical_events.of(cal).between(datetime.date(2026, 12, 1), datetime.date(2027, 8, 1)):
                 start = e.decoded('DTSTART')
@@ -97,5 +97,61 @@ struct SeriesWriterTests {
         #expect(movedLines.contains("RULE none"), "\(movedLines)")
         let occurrences = movedLines.filter { $0.hasPrefix("OCCURRENCE") }
         #expect(occurrences.count == 6 && occurrences.contains("OCCURRENCE 2027-03-24 09:00 GMT Mentoring 3/6"), "\(movedLines)")
+    }
+
+    /// Components of a calendar as the independent parser reads them: METHOD, then per VEVENT its UID,
+    /// SEQUENCE, STATUS, RECURRENCE-ID and DTSTART (local, with zone).
+    static func components(_ bytes: [UInt8]) throws -> [String] {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("series-\(UUID().uuidString).ics")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data(bytes).write(to: file)
+        let script = """
+            import sys, icalendar
+            cal = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())
+            print('METHOD', cal['METHOD'])
+            for e in cal.walk('VEVENT'):
+                rid = e.decoded('RECURRENCE-ID').strftime('%Y-%m-%d %H:%M') if 'RECURRENCE-ID' in e else '-'
+                parts = sorted(a.params['PARTSTAT'] for a in e.get('ATTENDEE'))
+                print('EVENT', e['SEQUENCE'], e['STATUS'], rid, e.decoded('DTSTART').strftime('%Y-%m-%d %H:%M %Z'), ','.join(parts))
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, file.path]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let data = out.fileHandleForReading.readAllRetryingOnSignals()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+
+    /// The confirmation (CONFIRMED, ACCEPTED, SEQUENCE raised), a moved session as an override of its
+    /// first time (the rule kept), the whole series cancelled as one component, and the sessions left
+    /// of a pair ended part-way cancelled by RECURRENCE-ID.
+    @Test(.enabled(if: SeriesWriterTests.ready, "needs python3 with icalendar and recurring-ical-events; .ci/run installs them"))
+    func confirmationsMovesAndCancellationsKeepTheSeries() throws {
+        var sessions = Self.sessions(["2027-01-12", "2027-02-09", "2027-03-09", "2027-04-13", "2027-05-11", "2027-06-08"], "18:00",
+                                     pattern: "second Tuesday, 18:00–19:00 Europe/London")
+        let originals = [sessions[3].uid: sessions[3].start]
+        sessions[3] = sessions[3].moved(toStart: SessionMoveTests.instant("2027-04-15", "17:00", "Europe/London"))
+        let config = SchemeConfig()
+        let confirmed = SeriesWriter.invitation(sessions, config: config, deadline: nil, confirmed: true, raise: 1)
+        let request = SeriesWriter.request(sessions, config: config, stamp: 0, invitation: confirmed, originals: originals)
+        let lines = try Self.expand(request)
+        #expect(lines.contains("RULE FREQ=MONTHLY;COUNT=6;BYDAY=2TU") || lines.contains("RULE FREQ=MONTHLY;BYDAY=2TU;COUNT=6"), "\(lines)")
+        #expect(lines.contains("STATUS CONFIRMED") && lines.filter { $0.hasPrefix("ATTENDEE") && $0.contains("ACCEPTED") }.count == 2, "\(lines)")
+        let occurrences = lines.filter { $0.hasPrefix("OCCURRENCE") }
+        #expect(occurrences.count == 6 && occurrences.contains("OCCURRENCE 2027-04-15 17:00 BST Mentoring 4/6"), "\(lines)")
+        let events = try Self.components(request)
+        #expect(events.contains("EVENT 2 CONFIRMED 2027-04-13 18:00 2027-04-15 17:00 BST ACCEPTED,ACCEPTED"), "\(events)")
+        #expect(events.filter { $0.hasPrefix("EVENT 2 CONFIRMED") }.count == 7, "the master and six overrides one above the highest SEQUENCE: \(events)")
+
+        let whole = try Self.components(SeriesWriter.cancel(sessions, config: config, stamp: 0, invitation: confirmed, originals: originals))
+        #expect(whole.count == 2 && whole[0] == "METHOD CANCEL" && whole[1].hasPrefix("EVENT 2 CANCELLED - 2027-01-12 18:00"), "\(whole)")
+        let rest = try Self.components(SeriesWriter.cancel(Array(sessions.suffix(3)), config: config, stamp: 0, invitation: confirmed,
+                                                           originals: originals))
+        #expect(rest.count == 4 && rest.contains { $0.hasPrefix("EVENT 2 CANCELLED 2027-04-13 18:00 2027-04-15 17:00") }
+                && rest.contains { $0.hasPrefix("EVENT 2 CANCELLED 2027-06-08 18:00 2027-06-08 18:00") }, "\(rest)")
     }
 }
