@@ -18,7 +18,7 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible, LocalizedEr
 
 /// The scheme's memory between months, in one SQLite file (GRDB).
 ///
-/// Tables (migrations "v1" to "v13-proposals", applied in order by a `DatabaseMigrator`):
+/// Tables (migrations "v1" to "v14-replies", applied in order by a `DatabaseMigrator`):
 /// - `runs`: one row per recorded month — fingerprints of the input, configuration and outputs, and the
 ///   solver's results.
 /// - `run_applicants`: who each run saw, their first and latest response, and the outcome (paired this run,
@@ -33,7 +33,8 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible, LocalizedEr
 ///   changed it in the meantime. Runs, early ends and withdrawals (v7), session changes (v8) and
 ///   objectives (v9) and moves (v10, `session_moves`: each move's times) keep the revision they made;
 ///   `messages` (v11) is the outbox of `tandem send`; `forgotten` (v12) the salted hashes of erased addresses; `proposals` (v13)
-///   the answers to pairs that must be accepted, so `explain` rebuilds a month without what came after its run.
+///   the answers to pairs that must be accepted, `replies` (v14) the calendar replies read for them; each change
+///   keeps its revision, so `explain` rebuilds a month without what came after its run.
 ///
 /// The file: recognised before anything is read or written (`LedgerFile`: Tandem's application id, a
 /// known schema version, SQLite's quick check); copied to `backups/` before each change (`LedgerBackups`).
@@ -360,6 +361,25 @@ public final class Ledger: Sendable {
                 PRAGMA user_version = 13;
                 """)
         }
+        // The calendar replies `tandem replies` read for a proposal: the answer, where it came from, what became of it.
+        // Only replies about one of the scheme's proposals are kept (an unknown UID may be another scheme's people).
+        migrator.registerMigration("v14-replies") { db in
+            try db.execute(sql: """
+                CREATE TABLE replies (
+                    identity TEXT PRIMARY KEY NOT NULL,         -- UID|attendee|answer|RECURRENCE-ID|SEQUENCE|DTSTAMP
+                    pair_key TEXT NOT NULL,
+                    attendee_key TEXT NOT NULL,
+                    answer TEXT NOT NULL,                       -- ACCEPTED, DECLINED, TENTATIVE, …
+                    stamp INTEGER,                              -- the reply's DTSTAMP (Unix seconds)
+                    source TEXT NOT NULL,                       -- file and message number
+                    outcome TEXT NOT NULL,                      -- recorded, older, earlier-version, one-session, already-decided, …
+                    detail TEXT NOT NULL,
+                    read_on TEXT NOT NULL,
+                    revision INTEGER NOT NULL
+                );
+                PRAGMA user_version = 14;
+                """)
+        }
         return migrator
     }
 
@@ -424,7 +444,7 @@ public final class Ledger: Sendable {
     public func dump() throws(LedgerError) -> String {
         try read { db in
             var out = ""
-            for table in ["meta", "runs", "run_applicants", "applicants", "pairs", "sessions", "session_moves", "messages", "forgotten", "proposals"] {
+            for table in ["meta", "runs", "run_applicants", "applicants", "pairs", "sessions", "session_moves", "messages", "forgotten", "proposals", "replies"] {
                 out += "== \(table)\n"
                 let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(table)")
                 out += rows.map { $0.description }.sorted().joined(separator: "\n") + "\n"

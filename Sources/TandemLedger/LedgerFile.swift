@@ -12,7 +12,7 @@ public enum LedgerFile {
     /// "TNDM": Tandem's mark in the SQLite header (`PRAGMA application_id`).
     public static let applicationID: Int32 = 0x544E_444D
     /// The schema version this Tandem writes (`PRAGMA user_version`); a ledger with a higher one is newer.
-    public static let schemaVersion = 13
+    public static let schemaVersion = 14
     /// The tables every Tandem ledger has had since v1.
     static let tables: Set<String> = ["meta", "runs", "run_applicants", "applicants", "pairs", "sessions"]
 

@@ -101,27 +101,41 @@ func recordAnswer(_ answer: Answer, change: ChangeOutputOptions.Change, origin: 
 /// `folder` (`calendars/confirmations/pairs/`) and queued when mail is on.
 func confirm(_ sessions: [ScheduledSession], originals: [String: Int64], config: SchemeConfig, day: LocalDate, folder: String,
              origin: String) throws -> (written: Int, queued: [QueuedMessage]) {
-    guard let first = sessions.first else { return (0, []) }
+    let made = confirmationFiles(sessions, originals: originals, config: config, day: day, folder: folder, origin: origin)
+    try Files.writeAtomically(made.files + made.mail, to: folder)
+    return (made.files.count, made.queued)
+}
+
+/// The files and messages of a pair that now stands, not yet written.
+func confirmationFiles(_ sessions: [ScheduledSession], originals: [String: Int64], config: SchemeConfig, day: LocalDate, folder: String,
+                       origin: String) -> (files: [OutputFile], mail: [OutputFile], queued: [QueuedMessage]) {
+    guard let first = sessions.first else { return ([], [], []) }
     let layout = CalendarLayout(sessions: sessions)
     let calendar = ProposalFiles.calendar(sessions, stage: .confirmation, config: config, stamp: day.startInstant, originals: originals)
     let file = OutputFile(path: layout.pairPath(senior: first.senior.key, junior: first.junior.key, folder: "calendars/confirmations"),
                           contents: calendar)
     let mail = seriesMessages(sessions, stage: .confirmation, config: config, day: day, folder: folder, origin: origin, originals: originals)
-    try Files.writeAtomically([file] + mail.files, to: folder)
-    return (1, mail.queued)
+    return ([file], mail.files, mail.queued)
 }
 
 /// The cancellations of ended or dissolved pairs (end-pair, withdraw, a decline, an expired proposal),
-/// written into `folder` and queued when mail is on. A pair sent as one series (a proposal) is
-/// cancelled as that series — whole, or the sessions left by their RECURRENCE-ID; others event by event.
-/// `repaired`: the partners go back to the pool (the letter says so).
+/// written into `folder` and queued when mail is on. `repaired`: the partners go back to the pool (the letter says so).
 func dissolve(_ ending: PairEnding, config: SchemeConfig, day: LocalDate, folder: String, origin: String,
               repaired: Bool = false) throws -> (written: Int, queued: [QueuedMessage]) {
     guard !ending.cancelledSessions.isEmpty else { return (0, []) }
+    let made = dissolutionFiles(ending, config: config, day: day, folder: folder, origin: origin, repaired: repaired)
+    try Files.writeAtomically(made.files + made.mail, to: folder)
+    return (made.files.count, made.queued)
+}
+
+/// The files and messages of `dissolve`, not yet written. A pair sent as one series (a proposal) is
+/// cancelled as that series — whole, or the sessions left by their RECURRENCE-ID; others event by event.
+func dissolutionFiles(_ ending: PairEnding, config: SchemeConfig, day: LocalDate, folder: String, origin: String,
+                      repaired: Bool) -> (files: [OutputFile], mail: [OutputFile], queued: [QueuedMessage]) {
     let key = { (session: ScheduledSession) in session.senior.key + "|" + session.junior.key }
     let plain = ending.cancelledSessions.filter { ending.series[key($0)] == nil }
     let cancellation = CalendarChanges.cancel(plain, config: config, stamp: day.startInstant)
-    var files = cancellation.files
+    var files = plain.isEmpty ? [] : cancellation.files
     var mail = changeMessages(cancellation.sessions, kind: .cancellation, config: config, day: day, folder: folder, origin: origin)
     let layout = CalendarLayout(sessions: ending.cancelledSessions)
     for pair in ProposalFiles.pairs(ending.cancelledSessions.filter { ending.series[key($0)] != nil }) {
@@ -135,8 +149,7 @@ func dissolve(_ ending: PairEnding, config: SchemeConfig, day: LocalDate, folder
         mail.files += more.files
         mail.queued += more.queued
     }
-    try Files.writeAtomically(files + mail.files, to: folder)
-    return (files.count, mail.queued)
+    return (files, mail.files, mail.queued)
 }
 
 /// The messages of pairs sent as a series, when the scheme has `[mail]`.

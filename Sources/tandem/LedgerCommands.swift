@@ -345,7 +345,7 @@ func changeMessages(_ sessions: [ScheduledSession], kind: Outbox.Kind, config: S
 
 /// What the coordinator does next with a change's files: `tandem send` when messages were queued.
 func sendHint(files: Int, queued: Int, folder: String) -> String {
-    queued > 0 ? "\(plural(queued, "message")) queued: tandem send delivers \(queued == 1 ? "it" : "them") (the \(files) calendar files are in \(folder)/)"
+    queued > 0 ? "\(plural(queued, "message")) queued: tandem send delivers \(queued == 1 ? "it" : "them") (\(plural(files, "calendar file")) in \(folder)/)"
         : "send the \(files) calendar files in \(folder)/ to the people concerned"
 }
 
@@ -357,8 +357,9 @@ private func sayProposals(_ ledger: Ledger, today: LocalDate) throws {
     say("\nProposals waiting for an answer: \(waiting.count) (accepted so far: \(accepted))")
     for proposal in waiting {
         let days = (LocalDate(iso: proposal.deadline)?.daysSinceEpoch ?? today.daysSinceEpoch) - today.daysSinceEpoch
-        let missing = [proposal.seniorAnswer == nil ? proposal.seniorName : nil,
-                       proposal.required == "both" && proposal.juniorAnswer == nil ? proposal.juniorName : nil].compactMap { $0 }
+        let missing = [proposal.seniorAnswer != "accepted" ? proposal.seniorName + (proposal.seniorAnswer == "tentative" ? " (tentative)" : "") : nil,
+                       proposal.required == "both" && proposal.juniorAnswer != "accepted"
+                           ? proposal.juniorName + (proposal.juniorAnswer == "tentative" ? " (tentative)" : "") : nil].compactMap { $0 }
         say("  \(proposal.seniorName) <\(proposal.seniorEmail)> and \(proposal.juniorName) <\(proposal.juniorEmail)>: waiting for "
             + missing.joined(separator: " and ") + " — "
             + (days < 0 ? "OVERDUE by \(-days) days (deadline \(proposal.deadline)); the next run dissolves it" : "\(days) days left (deadline \(proposal.deadline))"))

@@ -18,7 +18,7 @@ struct Tandem: ParsableCommand {
         """,
         version: version,
         subcommands: [Init.self, Run.self, Check.self, Explain.self, Status.self, Withdraw.self, EndPair.self, Move.self, CancelSession.self,
-                      Held.self, Missed.self, Objectives.self, CPD.self, History.self, Send.self, Accept.self, Decline.self, ExportPerson.self, Forget.self]
+                      Held.self, Missed.self, Objectives.self, CPD.self, History.self, Send.self, Accept.self, Decline.self, Replies.self, ExportPerson.self, Forget.self]
     )
 }
 

@@ -38,7 +38,7 @@ struct MigrationTests {
             #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
                     == ["v1", "v2-run-applicants-by-email", "v3-withdrawn-outcome", "v4-run-inputs", "v5-covering-indexes",
                         "v6-application-id", "v7-act-revisions", "v8-session-outcomes", "v9-pair-objectives",
-                        "v10-session-moves", "v11-outbox", "v12-forgotten", "v13-proposals"])
+                        "v10-session-moves", "v11-outbox", "v12-forgotten", "v13-proposals", "v14-replies"])
             // v4: a run recorded before has no kept configuration (explain says so and uses the current one).
             #expect(try Row.fetchOne(db, sql: "SELECT configuration, overrides, encoding FROM runs")?.containsNonNullValue == false)
             // v3: the rows survive the table's rebuild, and a withdrawn outcome can be stored.
