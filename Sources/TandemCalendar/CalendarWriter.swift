@@ -346,6 +346,16 @@ public enum CalendarChanges {
         return ChangeSet(sessions: updated, files: CalendarWriter.files(for: updated, config: config, stamp: stamp, kind: .update))
     }
 
+    /// The update files of sessions already moved (their new times and SEQUENCE), under `calendars/updates/`.
+    public static func updateFiles(_ moved: [ScheduledSession], config: SchemeConfig, stamp: Int64) -> [OutputFile] {
+        CalendarWriter.files(for: moved, config: config, stamp: stamp, kind: .update)
+    }
+
+    /// The cancellation files of sessions already cancelled (SEQUENCE raised), under `calendars/cancellations/`.
+    public static func cancellationFiles(_ cancelled: [ScheduledSession], config: SchemeConfig, stamp: Int64) -> [OutputFile] {
+        CalendarWriter.files(for: cancelled, config: config, stamp: stamp, kind: .cancel)
+    }
+
     /// Cancelled sessions (a pair that ended early): exactly those events, under `calendars/cancellations/`.
     public static func cancel(_ sessions: [ScheduledSession], config: SchemeConfig, stamp: Int64) -> ChangeSet {
         let cancelled = sessions.map { session -> ScheduledSession in

@@ -107,8 +107,8 @@ public enum Outbox {
     /// calendar) and the calendar attached; base64 parts, CRLF line ends, headers that form answers
     /// cannot break (see `MIME`).
     static func message(_ kind: Kind, to person: SessionPartner, body: String, calendar: [UInt8], config: SchemeConfig,
-                        date: Int64, path: String) -> OutgoingMessage {
-        let method = kind.calendarKind.method
+                        date: Int64, path: String, method: String? = nil) -> OutgoingMessage {
+        let method = method ?? kind.calendarKind.method
         let subject = subject(kind, config: config)
         let content = StableHash.hex(person.key + "|" + kind.rawValue + "|" + body + "|" + String(decoding: calendar, as: UTF8.self))
         let id = "tandem-\(kind.rawValue)-\(StableHash.hex(person.key).prefix(8))-\(content)@\(config.scheme.domain)"

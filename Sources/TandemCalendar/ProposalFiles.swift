@@ -103,6 +103,29 @@ public enum ProposalFiles {
         return out
     }
 
+    /// One session of a pair sent as a series, moved or cancelled: the override (REQUEST) or its
+    /// cancellation (CANCEL with RECURRENCE-ID) under `calendars/updates/pairs/` or
+    /// `calendars/cancellations/pairs/`, and a message to each partner. `session`: as it now is
+    /// (new time, raised SEQUENCE); `earlier`: before a move; `original`: its time in the series' rule.
+    public static func sessionChange(_ session: ScheduledSession, earlier: ScheduledSession?, original: Int64, confirmed: Bool,
+                                     config: SchemeConfig, stamp: Int64, date: Int64) -> (file: OutputFile, messages: [OutgoingMessage]) {
+        let cancelled = earlier == nil
+        let invitation = SeriesWriter.invitation([session], config: config, deadline: nil, confirmed: confirmed)
+        let calendar = cancelled
+            ? SeriesWriter.cancel([session], config: config, stamp: stamp, invitation: invitation, originals: [session.uid: original])
+            : SeriesWriter.overrideRequest(session, original: original, config: config, stamp: stamp, invitation: invitation)
+        let layout = CalendarLayout(sessions: [session])
+        let folder = cancelled ? "calendars/cancellations" : "calendars/updates"
+        let file = OutputFile(path: layout.pairPath(senior: session.senior.key, junior: session.junior.key, folder: folder), contents: calendar)
+        let kind: Outbox.Kind = cancelled ? .cancellation : .update
+        let messages = [session.senior, session.junior].map { person in
+            let body = Outbox.text(kind, for: person, sessions: [session], earlier: earlier.map { [$0.uid: $0] } ?? [:], config: config)
+            return Outbox.message(kind, to: person, body: body, calendar: calendar, config: config, date: date,
+                                  path: "outbox/\(layout.stem(person.key)).eml", method: cancelled ? "CANCEL" : "REQUEST")
+        }
+        return (file, messages)
+    }
+
     /// The letter beside the series, in the person's own zone.
     static func text(_ stage: Stage, for person: SessionPartner, pair: [ScheduledSession], config: SchemeConfig, zone: ZoneOffsets?) -> String {
         let first = pair[0]

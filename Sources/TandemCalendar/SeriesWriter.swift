@@ -73,6 +73,22 @@ public enum SeriesWriter {
         }
     }
 
+    /// One session of a series changed (moved): the override alone, as RFC 5546 §3.2.2 allows for a
+    /// REQUEST that changes one instance — the UID of the series, the session's first time as its
+    /// RECURRENCE-ID, its new time, its raised SEQUENCE.
+    public static func overrideRequest(_ session: ScheduledSession, original: Int64, config: SchemeConfig, stamp: Int64,
+                                       invitation: Invitation) -> [UInt8] {
+        let first = session.moved(toStart: original)
+        let zones = ZoneTables([session, first])
+        let name = "Mentoring — \(session.senior.name) & \(session.junior.name)"
+        return CalendarWriter.document([session, first], name: name, kind: .request, zones: zones, events: 1) { _ in
+            var doc = ICalDocument()
+            override(session, original: original, uid: uid([session]), config: config, stamp: stamp, invitation: invitation,
+                     zones: zones, into: &doc)
+            return doc.bytes
+        }
+    }
+
     /// The series cancelled (RFC 5546 §3.2.5): all of it as one component without RECURRENCE-ID, so
     /// every client removes every session at once (a proposal declined or expired); or, when only some
     /// sessions are left to cancel (a pair ended part-way), one component per session, each naming its

@@ -35,7 +35,25 @@ public struct Proposal: Sendable, Hashable {
     var complete: Bool { seniorAnswer == "accepted" && (required == "senior" || juniorAnswer == "accepted") }
 }
 
+/// How a pair's sessions went out when they went as one iTIP series (a proposal, `[acceptance]` on).
+public struct SeriesForm: Sendable {
+    /// Where each moved session first was (its RECURRENCE-ID), by UID.
+    public var originals: [String: Int64]
+    /// The proposal was accepted: the series is CONFIRMED.
+    public var confirmed: Bool
+}
+
 extension Ledger {
+    /// Nil when the pair of `senior` and `junior` went out as separate events; else its series' form.
+    public func seriesForm(senior: String, junior: String) throws(LedgerError) -> SeriesForm? {
+        let key = EmailAddress(senior).key + "|" + EmailAddress(junior).key
+        return try read { db in
+            guard let originals = try Self.seriesOriginals(db, pairKey: key) else { return nil }
+            let state = try String.fetchOne(db, sql: "SELECT state FROM proposals WHERE pair_key = ?", arguments: [key])
+            return SeriesForm(originals: originals, confirmed: state == "accepted")
+        }
+    }
+
     /// The proposals in `states`, by deadline.
     public func proposals(in states: Set<String>) throws(LedgerError) -> [Proposal] {
         try read { db in try Self.proposals(db, whereClause: "x.state IN (\(states.map { "'\($0)'" }.sorted().joined(separator: ", ")))") }

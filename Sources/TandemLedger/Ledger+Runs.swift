@@ -267,7 +267,48 @@ extension Ledger {
             }
         }
         history.forgotten = try Self.forgottenAddresses(db)
+        if seen == nil { history.proposals = try Self.proposalSummary(db, before: month) }
         return history
+    }
+
+    /// The proposals of runs before `month` for the run's reports: those still waiting, those decided
+    /// since the previous run, each month's answers. Nil when the scheme has none. The run fills in
+    /// its own day and deadline.
+    static func proposalSummary(_ db: Database, before month: YearMonth) throws -> ProposalSummary? {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT x.*, p.senior_name, p.junior_name, p.month_formed FROM proposals x JOIN pairs p ON p.key = x.pair_key
+            WHERE p.month_formed < ? ORDER BY x.deadline, x.pair_key
+            """, arguments: ["\(month)"])
+        guard !rows.isEmpty else { return nil }
+        let lastRun = try Int.fetchOne(db, sql: "SELECT MAX(recorded_revision) FROM runs WHERE month < ?", arguments: ["\(month)"]) ?? 0
+        var summary = ProposalSummary(today: month.firstDay, deadline: month.firstDay)
+        var months: [String: ProposalSummary.Month] = [:]
+        for row in rows {
+            let (senior, junior, state): (String, String, String) = (row["senior_name"], row["junior_name"], row["state"])
+            let formed: String = row["month_formed"]
+            var tally = months[formed] ?? ProposalSummary.Month(month: YearMonth(formed) ?? month, proposed: 0, accepted: 0, declined: 0, expired: 0)
+            tally.proposed += 1
+            switch state {
+            case "accepted": tally.accepted += 1
+            case "declined": tally.declined += 1
+            case "expired": tally.expired += 1
+            default:
+                let required: String = row["required"]
+                var missing: [String] = []
+                for (side, name) in [("senior", senior), ("junior", junior)] where side == "senior" || required == "both" {
+                    let answer: String? = row["\(side)_answer"]
+                    if answer != "accepted" { missing.append(answer == "tentative" ? name + " (tentative)" : name) }
+                }
+                summary.open.append(.init(senior: senior, junior: junior, deadline: LocalDate(iso: row["deadline"]) ?? month.firstDay,
+                                          waitingFor: missing.joined(separator: " and ")))
+            }
+            months[formed] = tally
+            if state != "proposed", let revision: Int = row["decided_revision"], revision > lastRun {
+                summary.decided.append(.init(senior: senior, junior: junior, state: state, reason: row["reason"] ?? "", on: row["decided_on"] ?? ""))
+            }
+        }
+        summary.months = months.values.sorted { $0.month < $1.month }
+        return summary
     }
 
     /// The widest distance from UTC of any zone (Kiribati, UTC+14): how far a month's first local day

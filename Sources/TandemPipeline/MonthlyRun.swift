@@ -36,6 +36,8 @@ public struct SchemeHistory: Sendable {
     /// Each earlier recorded month's pairs made, people waiting, past the target and median wait,
     /// oldest first: the trend in report.html.
     public var months: [SchemeMonth] = []
+    /// The proposals of earlier runs ([acceptance] on), for the reports; nil when there are none.
+    public var proposals: ProposalSummary? = nil
 
     public init() {}
 }
@@ -385,7 +387,7 @@ public enum MonthlyRun {
             rejected: ingest.rejected.count,
             errors: ingest.diagnostics.filter { $0.severity == .error && $0.file == input.applicationsFile }.count,
             warnings: ingest.diagnostics.filter { $0.severity == .warning && $0.file == input.applicationsFile }.count)
-        let facts = SummaryFacts(
+        var facts = SummaryFacts(
             schemeName: config.scheme.name, inputFile: input.applicationsFile, firstMonth: input.firstMonth,
             ingestCounts: counts, matching: matching,
             slots: Dictionary(uniqueKeysWithValues: schedule.scheduled.map { ($0.pair.key, $0.pattern.description) }),
@@ -393,6 +395,12 @@ public enum MonthlyRun {
             waitingTargetMonths: config.matching.waitingTargetMonths,
             candidatesPerPerson: config.matching.candidatesPerPerson, rounds: month.rounds,
             activePairs: input.history.activePairCount, carriedOver: month.carriedOver)
+        if let deadline = input.proposalDeadline {
+            var proposals = input.history.proposals ?? ProposalSummary(today: deadline, deadline: deadline)
+            proposals.today = deadline.adding(days: -config.acceptance.replyDays)
+            proposals.deadline = deadline
+            facts.proposals = proposals
+        }
         files.append(.init(Reports.summary(facts)))
         files.append(.init(path: "diagnostics.txt", text: CheckReport.render(ingest, file: input.applicationsFile)))
         stopwatch.lap("write")

@@ -91,6 +91,9 @@ public enum HTMLReport {
         page += headline(facts, model)
         page += waiting(facts, model)
         page += trend(facts, model)
+        if let proposals = facts.summary.proposals {
+            page += proposals.html(made: model.made.count)
+        }
         page += areas(facts, model)
         page += scores(facts, model)
         page += unpaired(facts, model)

@@ -146,6 +146,7 @@ public enum Reports {
             md += "Raising `candidates_per_person` weighs more partners for everyone\n"
         }
 
+        if let proposals = facts.proposals { md += proposals.markdown(made: made.count) }
         md += "\n## Solver (GLPK), stage by stage\n\n"
         md += "Each stage keeps the ones before it at their optimum. A network simplex solves each stage exactly for the "
         md += "roles it has; GLPK then re-solves the stage's model from that basis and must confirm the optimum. "
@@ -270,6 +271,8 @@ public struct SummaryFacts: Sendable {
     public var rounds: Int
     public var activePairs: Int
     public var carriedOver: Int
+    /// With `[acceptance]` on: the proposals (this run's pairs are proposals).
+    public var proposals: ProposalSummary? = nil
 
     public init(schemeName: String, inputFile: String, firstMonth: YearMonth, ingestCounts: IngestCounts,
                 matching: MatchingResult, slots: [String: String], scheduledPairs: Int, unscheduledPairs: Int,

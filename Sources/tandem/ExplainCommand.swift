@@ -163,9 +163,17 @@ extension Tandem {
             } catch {
                 throw Failure(error.description)
             }
+            let proposals = Dictionary((try? ledger.proposals(in: ["declined", "expired"]))?.map { ($0.pairKey, $0) } ?? [],
+                                       uniquingKeysWith: { a, _ in a })
             return pairs.map { pair in
-                let state = pair.status == "ended" ? "ended early"
+                var state = pair.status == "ended" ? "ended early"
                     : history.runningPairs.contains(pair.seniorKey + "|" + pair.juniorKey) ? "still running in \(month)" : "completed"
+                if let proposal = proposals[pair.seniorKey + "|" + pair.juniorKey] {
+                    // A proposal declined or left unanswered: say by whom and when, and that the wait went on.
+                    state = "proposed, then \(proposal.state == "declined" ? proposal.reason ?? "declined" : "expired (\(proposal.reason ?? "no answer"))")"
+                        + " on \(proposal.decidedOn ?? "?"); both went back to the pool with their first application date, waiting again, "
+                        + "and are never proposed to each other again"
+                }
                 let text = pair.seniorKey == key
                     ? "Mentor of \(pair.juniorName) <\(pair.juniorEmail)>"
                     : "Mentee of \(pair.seniorName) <\(pair.seniorEmail)>"

@@ -110,6 +110,11 @@ struct SchemeFolder {
         # duration_minutes = 60
         # video_link = "Online (video call) — link to follow from your partner"
 
+        [acceptance]
+        required = "senior"                            # the mentor accepts each proposed pair; or both, or none (pairs stand at once)
+        reply_days = 14                                # days allowed for an answer; a run after that dissolves the proposal
+        # organizer = "Scheme coordinator <coordinator@mentoring.example.org>"   # where calendar answers go (default: the coordinator)
+
         """
 }
 

@@ -60,14 +60,17 @@ extension Tandem {
                                                ledger: ledger, scheme: scheme, today: today)
                 defer { change.lock.release() }
                 var written = 0, queued = 0
+                let config = change.scheme.config
+                let series = try change.ledger.seriesForm(senior: choice.senior, junior: choice.junior)
                 let session = try change.ledger.cancelSession(senior: choice.senior, junior: choice.junior, number: choice.session,
                                                               reason: reason, today: change.day) { session in
-                    let cancellation = CalendarChanges.cancel([session], config: change.scheme.config, stamp: change.day.startInstant)
-                    let mail = changeMessages(cancellation.sessions, kind: .cancellation, config: change.scheme.config, day: change.day,
-                                              folder: change.folder, origin: "cancel-session")
-                    (written, queued) = (cancellation.files.count, mail.queued.count)
-                    try Files.writeAtomically(cancellation.files + mail.files, to: change.folder)
-                    return mail.queued
+                    var cancelled = session
+                    cancelled.sequence += 1
+                    let made = sessionChangeFiles(cancelled, earlier: nil, series: series, config: config, day: change.day,
+                                                  folder: change.folder, origin: "cancel-session")
+                    (written, queued) = (made.files.count, made.queued.count)
+                    try Files.writeAtomically(made.files + made.mail, to: change.folder)
+                    return made.queued
                 }
                 say("Cancelled session \(session.number) of \(session.count), \(formatInstant(session.start, zone: session.timeZone)), "
                     + "of \(session.senior.name) and \(session.junior.name); the other sessions stand")
@@ -338,16 +341,15 @@ extension Tandem {
             case .instant(let instant)?: newStart = instant
             }
             var written = 0, queued = 0
+            let series = try change.ledger.seriesForm(senior: choice.senior, junior: choice.junior)
             let (before, after) = try change.ledger.moveSession(
                 senior: choice.senior, junior: choice.junior, number: choice.session, to: newStart, note: reason, today: change.day,
                 config: config) { session in
-                let update = CalendarChanges.reschedule([.init(session: session, newStart: newStart)], config: config,
-                                                        stamp: change.day.startInstant)
-                let mail = changeMessages(update.sessions, kind: .update, config: config, day: change.day, folder: change.folder,
-                                          origin: "move", earlier: [session.uid: session])
-                (written, queued) = (update.files.count, mail.queued.count)
-                try Files.writeAtomically(update.files + mail.files, to: change.folder)
-                return mail.queued
+                let made = sessionChangeFiles(session.moved(toStart: newStart), earlier: session, series: series, config: config,
+                                              day: change.day, folder: change.folder, origin: "move")
+                (written, queued) = (made.files.count, made.queued.count)
+                try Files.writeAtomically(made.files + made.mail, to: change.folder)
+                return made.queued
             }
             say("Moved session \(before.number) of \(before.count) of \(before.senior.name) and \(before.junior.name) "
                 + "from \(Self.inBothZones(before.start, before.end, rules)) to \(Self.inBothZones(after.start, after.end, rules)); "
@@ -370,4 +372,27 @@ extension Tandem {
 extension String {
     /// The text with its first letter in capitals: a hint that starts a sentence.
     var capitalisedFirst: String { prefix(1).uppercased() + dropFirst() }
+}
+
+/// The files and messages of one session moved (`earlier` is where it was) or cancelled (`earlier`
+/// nil), `session` as it now is. A pair sent as separate events gets that event again (PUBLISH update
+/// or CANCEL); a pair sent as one series gets the override of that session (REQUEST, or CANCEL with
+/// its RECURRENCE-ID), which the clients holding the series understand.
+func sessionChangeFiles(_ session: ScheduledSession, earlier: ScheduledSession?, series: SeriesForm?, config: SchemeConfig, day: LocalDate,
+                        folder: String, origin: String) -> (files: [OutputFile], mail: [OutputFile], queued: [QueuedMessage]) {
+    let month = "\(YearMonth(year: day.year, month: day.month))"
+    guard let series else {
+        let files = earlier == nil
+            ? CalendarChanges.cancellationFiles([session], config: config, stamp: day.startInstant)
+            : CalendarChanges.updateFiles([session], config: config, stamp: day.startInstant)
+        let mail = changeMessages([session], kind: earlier == nil ? .cancellation : .update, config: config, day: day, folder: folder,
+                                  origin: origin, earlier: earlier.map { [$0.uid: $0] } ?? [:])
+        return (files, mail.files, mail.queued)
+    }
+    let original = series.originals[session.uid] ?? earlier?.start ?? session.start
+    let made = ProposalFiles.sessionChange(session, earlier: earlier, original: original, confirmed: series.confirmed, config: config,
+                                           stamp: day.startInstant, date: day.startInstant)
+    let messages = config.mail == nil ? [] : made.messages
+    return ([made.file], messages.map { OutputFile(path: $0.path, contents: $0.bytes) },
+            messages.map { QueuedMessage($0, folder: OutputFolder.absolute(folder), origin: "\(origin) \(day)", month: month) })
 }

@@ -45,11 +45,37 @@ import Testing
             let text = String(decoding: $0, as: UTF8.self)
             return text.contains("METHOD:REQUEST") && text.contains("STATUS:CONFIRMED") && text.contains("SEQUENCE:1\r\n") && !text.contains("TENTATIVE")
         }, "\(confirmations.keys)")
+        // A session of the accepted series moved, another cancelled: the series' UID with that session's RECURRENCE-ID,
+        // a REQUEST override and a CANCEL, each a version above the confirmation.
+        let free = try CLI.tandem(["move", accepted[0], accepted[2], "--session", "3", "--next-free", "--today", "2026-12-16"] + common, in: folder)
+        let to = try #require(free.out.split(separator: "\n").first { $0.hasPrefix("  --to \"") }.map { String($0.dropFirst(8).prefix(16)) },
+                              "\(free.out)\(free.err)")
+        let moved = try CLI.tandem(["move", accepted[0], accepted[2], "--session", "3", "--to", to, "--today", "2026-12-16"] + common, in: folder)
+        #expect(moved.status == 0 && moved.out.contains("2 messages queued"), "\(moved.out)\(moved.err)")
+        let cancelled = try CLI.tandem(["cancel-session", accepted[0], accepted[2], "--session", "4", "--reason", "leave", "--today", "2026-12-16"]
+                                       + common, in: folder)
+        #expect(cancelled.status == 0, "\(cancelled.err)")
+        let changed = CLI.files(under: folder.appendingPathComponent("reports/changes"))
+        let series = try #require(confirmations.values.first.map { String(decoding: $0, as: UTF8.self) })
+        let seriesUID = try #require(series.components(separatedBy: "\r\n").first { $0.hasPrefix("UID:") })
+        for (folderName, method) in [("updates", "REQUEST"), ("cancellations", "CANCEL")] {
+            let files = changed.filter { $0.key.contains("/calendars/\(folderName)/pairs/") }
+            #expect(files.count == 1, "\(changed.keys.sorted())")
+            let text = String(decoding: files.values.first ?? Data(), as: UTF8.self)
+            #expect(text.contains("METHOD:\(method)\r\n") && text.contains(seriesUID + "\r\n") && text.contains("RECURRENCE-ID;TZID=")
+                    && text.contains("SEQUENCE:2\r\n") && text.components(separatedBy: "BEGIN:VEVENT").count == 2, "\(text)")
+        }
+        #expect(changed.filter { $0.key.contains("/outbox/") }.values.allSatisfy { data in
+            let text = String(decoding: data, as: UTF8.self)
+            return !text.contains("text/calendar; method=PUBLISH")
+        }, "a series pair's changes are never sent as PUBLISH")
+
         let decline = try CLI.tandem(["decline", declined[0], declined[2], "--reason", "too busy", "--today", "2026-12-16"] + common, in: folder)
         #expect(decline.status == 0 && decline.out.contains("dissolved (declined by") && decline.out.contains("2 messages queued"),
                 "\(decline.out) \(decline.err)")
         // The whole series cancelled at once: one component, its UID, no RECURRENCE-ID, SEQUENCE 1.
-        let cancellations = CLI.files(under: folder.appendingPathComponent("reports/changes")).filter { $0.key.contains("calendars/cancellations/pairs/") }
+        let cancellations = CLI.files(under: folder.appendingPathComponent("reports/changes"))
+            .filter { $0.key.contains("-declined-") && $0.key.contains("calendars/cancellations/pairs/") }
         #expect(cancellations.count == 1 && cancellations.values.allSatisfy {
             let text = String(decoding: $0, as: UTF8.self)
             return text.contains("METHOD:CANCEL") && text.components(separatedBy: "BEGIN:VEVENT").count == 2 && !text.contains("RECURRENCE-ID")
@@ -61,6 +87,19 @@ import Testing
         let february = try CLI.tandem(["run", "a.csv", "--month", "2027-02", "--out", "feb", "--today", "2027-01-20"] + common, in: folder)
         try #require(february.status == 0, "\(february.err)")
         #expect(february.out.contains("Dissolved \(proposed.count - 2) proposals with no answer by the deadline"), "\(february.out)")
+        // The reports: the proposals decided since January's run, and January's acceptance rate (1 of those decided).
+        let summary = try String(contentsOf: folder.appendingPathComponent("feb/summary.md"), encoding: .utf8)
+        let expired = proposed.count - 2
+        for expected in ["## Proposals (the mentor accepts)", "- Declined since the last run: 1\n", "declined by ",
+                         "- Expired since the last run: \(expired)\n", "no answer by 2026-12-25",
+                         "| 2027-01 | \(proposed.count) | 1 | 1 | \(expired) | 0 | \(Int((100.0 / Double(proposed.count - 0)).rounded())) % |"] {
+            #expect(summary.contains(expected), "\(expected)\n\(summary)")
+        }
+        let page = try String(contentsOf: folder.appendingPathComponent("feb/report.html"), encoding: .utf8)
+        #expect(page.contains("id=\"acceptance-rate\"") && page.contains("<tr data-month=\"2027-01\"><th scope=\"row\">2027-01</th><td>\(proposed.count)</td><td>1</td>"))
+        let explain = try CLI.tandem(["explain", declined[2], "--month", "2027-02", "--ledger", "l.sqlite"], in: folder)
+        #expect(explain.out.contains("proposed, then declined by ") && explain.out.contains("too busy") && explain.out.contains("waiting again"),
+                "\(explain.out)\(explain.err)")
         let made = try Self.pairs(folder.appendingPathComponent("feb/pairs.csv"))
         let keys = Set(made.map { $0[0] + "|" + $0[2] })
         #expect(!keys.contains(declined[0] + "|" + declined[2]), "the declined pair is never proposed again")

@@ -147,6 +147,10 @@ struct SeriesWriterTests {
         #expect(events.contains("EVENT 2 CONFIRMED 2027-04-13 18:00 2027-04-15 17:00 BST ACCEPTED,ACCEPTED"), "\(events)")
         #expect(events.filter { $0.hasPrefix("EVENT 2 CONFIRMED") }.count == 7, "the master and six overrides one above the highest SEQUENCE: \(events)")
 
+        let lone = try Self.components(SeriesWriter.overrideRequest(sessions[3], original: originals[sessions[3].uid]!, config: config, stamp: 0,
+                                                                    invitation: confirmed))
+        #expect(lone == ["METHOD REQUEST", "EVENT 2 CONFIRMED 2027-04-13 18:00 2027-04-15 17:00 BST ACCEPTED,ACCEPTED"], "\(lone)")
+
         let whole = try Self.components(SeriesWriter.cancel(sessions, config: config, stamp: 0, invitation: confirmed, originals: originals))
         #expect(whole.count == 2 && whole[0] == "METHOD CANCEL" && whole[1].hasPrefix("EVENT 2 CANCELLED - 2027-01-12 18:00"), "\(whole)")
         let rest = try Self.components(SeriesWriter.cancel(Array(sessions.suffix(3)), config: config, stamp: 0, invitation: confirmed,
