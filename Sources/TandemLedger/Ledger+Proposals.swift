@@ -132,6 +132,7 @@ extension Ledger {
                 let ended = try Self.end(db, pairs: pairs, today: today, reason: why, person: nil, revision: revision)
                 ending.endedPairs += ended.endedPairs
                 ending.cancelledSessions += ended.cancelledSessions
+                ending.series.merge(ended.series) { a, _ in a }
                 decided.append(proposal)
             }
             try Self.queue(db, try beforeCommit(ending), revision: revision)

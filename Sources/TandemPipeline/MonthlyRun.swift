@@ -91,12 +91,15 @@ public struct RunOutput: Sendable {
     /// Each participant's message for `tandem send` (also among `files`, under `outbox/`); none
     /// without a `[mail]` table.
     public var messages: [OutgoingMessage] = []
+    /// With `[acceptance]` on: the day this run's proposals must be answered by.
+    public var proposalDeadline: LocalDate? = nil
 
     /// One line for the terminal.
     public var headline: String {
         let unscheduled = schedule.unscheduled.count
         let counts = UnpairedCounts(matching.unmatched)
-        return "\(plural(schedule.scheduled.count, "new pair")), \(counts.waiting) waiting (\(counts.pastTarget) past the target), "
+        let made = plural(schedule.scheduled.count, "new pair") + (proposalDeadline.map { " proposed (answers due by \($0))" } ?? "")
+        return "\(made), \(counts.waiting) waiting (\(counts.pastTarget) past the target), "
             + "\(plural(ingest.rejected.count, "row")) rejected"
             + (unscheduled > 0 ? ", \(plural(unscheduled, "pair")) without a slot" : "")
             + (matching.allProvenOptimal ? "; pairing proven optimal" : "; pairing NOT proven optimal (see summary.md)")
@@ -413,6 +416,7 @@ public enum MonthlyRun {
         var output = RunOutput(files: OutputFiles(files), ingest: ingest, matching: matching, schedule: schedule,
                                timings: timings, rounds: month.rounds, pool: month.pool)
         output.messages = messages
+        output.proposalDeadline = input.proposalDeadline
         return output
     }
 }

@@ -87,6 +87,10 @@ import Testing
         let february = try CLI.tandem(["run", "a.csv", "--month", "2027-02", "--out", "feb", "--today", "2027-01-20"] + common, in: folder)
         try #require(february.status == 0, "\(february.err)")
         #expect(february.out.contains("Dissolved \(proposed.count - 2) proposals with no answer by the deadline"), "\(february.out)")
+        // Each expired series cancelled as a whole, once per pair; no per-person PUBLISH-style cancellations.
+        let expiredFiles = CLI.files(under: folder.appendingPathComponent("reports/changes")).keys.filter { $0.contains("-expired-proposals/calendars/") }
+        #expect(expiredFiles.count == proposed.count - 2 && expiredFiles.allSatisfy { $0.contains("/calendars/cancellations/pairs/") },
+                "\(expiredFiles.sorted())")
         // The reports: the proposals decided since January's run, and January's acceptance rate (1 of those decided).
         let summary = try String(contentsOf: folder.appendingPathComponent("feb/summary.md"), encoding: .utf8)
         let expired = proposed.count - 2
