@@ -16,7 +16,8 @@ public struct Forgetting: Sendable {
 
 extension Ledger {
     /// Everything the ledger holds on `email`, as one JSON document (sorted keys): the person, their
-    /// answers, each run's outcome for them, their pairs with every session and move, and the messages
+    /// answers, each run's outcome for them, their pairs with every session and move, their proposals
+    /// and the calendar replies read for them, and the messages
     /// queued for them.
     public func exportPerson(email: String) throws(LedgerError) -> [UInt8] {
         let key = EmailAddress(email).key
@@ -49,6 +50,19 @@ extension Ledger {
             person["messages"] = try Row.fetchAll(db, sql: "SELECT * FROM messages WHERE recipient_key = ? ORDER BY created_revision, id", arguments: [key]).map { m in
                 ["subject": m["subject"] as String, "kind": m["kind"] as String, "queued_by": m["origin"] as String, "state": m["state"] as String,
                  "changed_on": (m["changed_on"] as String?) ?? NSNull()] as [String: Any]
+            }
+            person["proposals"] = try Row.fetchAll(db, sql: """
+                SELECT * FROM proposals WHERE pair_key IN (SELECT key FROM pairs WHERE senior_key = ? OR junior_key = ?) ORDER BY deadline, pair_key
+                """, arguments: [key, key]).map { x in
+                let role = Self.people(ofPairKey: x["pair_key"]).senior == key ? "senior" : "junior"
+                return ["role": role, "deadline": x["deadline"] as String, "state": x["state"] as String,
+                        "your_answer": (x["\(role)_answer"] as String?) ?? NSNull(), "answered_on": (x["\(role)_answered_on"] as String?) ?? NSNull(),
+                        "reason": (x["reason"] as String?) ?? NSNull(), "decided_on": (x["decided_on"] as String?) ?? NSNull()] as [String: Any]
+            }
+            person["calendar_replies"] = try Row.fetchAll(db, sql: "SELECT * FROM replies WHERE attendee_key = ? ORDER BY revision, identity",
+                                                          arguments: [key]).map { r in
+                ["answer": r["answer"] as String, "read_on": r["read_on"] as String, "from": r["source"] as String,
+                 "outcome": r["outcome"] as String, "detail": r["detail"] as String] as [String: Any]
             }
             let document: [String: Any] = ["tandem_export_of_personal_data": person,
                                            "note": "Everything this scheme's Tandem ledger holds on this person."]

@@ -265,6 +265,11 @@ import Testing
             "Subject: broken\nContent-Type: multipart/mixed\n\nno boundary at all\n",
             Self.outlook("BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nDTSTAMP:20261219T101500Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", from: p2.senior),
         ]), "later.mbox", in: folder)
+        // Data rights: the person's proposals and replies are in their export, and forgetting them leaves no trace in the replies.
+        let export = try CLI.tandem(["export-person", p0.senior, "--ledger", "l.sqlite"], in: folder)
+        #expect(export.out.contains("\"calendar_replies\"") && export.out.contains("\"outcome\" : \"recorded\"")
+                && export.out.contains("\"your_answer\" : \"accepted\""), "\(export.out)")
+
         let later = try Self.replies(["later.mbox", "reply.msg"], in: folder)
         #expect(later.status == 1 && later.err.contains("reply.msg: Outlook's .msg is Microsoft's own format"), "\(later.err)")
         #expect(later.out.contains("Recorded 0"), "\(later.out)")
@@ -273,6 +278,10 @@ import Testing
                          "later.mbox, message 5: a VEVENT without UID"] {
             #expect(later.out.contains(expected), "\(expected)\n\(later.out)")
         }
+        let forget = try CLI.tandem(["forget", p1.senior, "--reason", "asked", "--today", "2026-12-21", "--ledger", "l.sqlite"], in: folder)
+        #expect(forget.status == 0, "\(forget.err)")
+        let dump = try Ledger(existing: folder.appendingPathComponent("l.sqlite").path).dump().lowercased()
+        #expect(!dump.contains(p1.senior.lowercased()), "the forgotten person's address is left in the ledger")
     }
 
     /// 10,000 copies of one reply record it once; a 50 MB mailbox with one reply at its end is read; a
