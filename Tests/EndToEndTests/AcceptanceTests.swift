@@ -120,6 +120,41 @@ import Testing
                 """)
         }
         #expect(over.isEmpty, "over capacity: \(over)")
+
+        // Month 3, after February's deadline: February's unanswered proposals go, the accepted January pair still runs.
+        let march = try CLI.tandem(["run", "a.csv", "--month", "2027-03", "--out", "mar", "--today", "2027-02-20"] + common, in: folder)
+        try #require(march.status == 0, "\(march.err)")
+        #expect(march.out.contains("Dissolved \(made.count) proposals with no answer by the deadline"), "\(march.out)")
+        let standing = try DatabaseQueue(path: folder.appendingPathComponent("l.sqlite").path).read { db in
+            try String.fetchOne(db, sql: "SELECT status FROM pairs WHERE key = ?", arguments: [accepted[0].lowercased() + "|" + accepted[2].lowercased()])
+        }
+        #expect(standing == "active", "the accepted pair runs on")
+
+        // Every calendar written — REQUESTs, the confirmation, the override, the cancellations — read by Python's icalendar.
+        let script = """
+            import sys, os, icalendar
+            bad, count = [], 0
+            for root, _, names in os.walk(sys.argv[1]):
+                for name in names:
+                    if not name.endswith('.ics'): continue
+                    path = os.path.join(root, name)
+                    try:
+                        cal = icalendar.Calendar.from_ical(open(path, 'rb').read())
+                        events = cal.walk('VEVENT')
+                        method = str(cal.get('METHOD'))
+                        assert events and method in ('PUBLISH', 'REQUEST', 'CANCEL'), 'no events or method ' + method
+                        if method != 'PUBLISH':
+                            assert all('ORGANIZER' in e and e.get('ATTENDEE') for e in events), 'an iTIP event without organizer or attendees'
+                            assert len({str(e['UID']) for e in events}) == 1, 'more than one UID in an iTIP message'
+                        count += 1
+                    except Exception as error:
+                        bad.append(path + ': ' + str(error))
+            print(count, 'calendars;', len(bad), 'unreadable')
+            print('\\n'.join(bad[:5]))
+            """
+        let parsed = try #require(try HostileInputTests.python(script, [folder.path]), "python3 is missing")
+        #expect(parsed.status == 0 && parsed.out.contains(" calendars; 0 unreadable")
+                && (Int(parsed.out.prefix { $0.isNumber }) ?? 0) > 3 * proposed.count, "\(parsed.out)")
     }
 
     /// Without `[acceptance]`, or with `required = "none"`, a run writes the same files as before.
