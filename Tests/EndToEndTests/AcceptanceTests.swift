@@ -21,7 +21,8 @@ import Testing
         try Data("[acceptance]\nrequired = \"senior\"\nreply_days = 10\n[mail]\nsendmail = \"/bin/cat\"\n".utf8)
             .write(to: folder.appendingPathComponent("s.toml"))
         let common = ["--ledger", "l.sqlite", "--config", "s.toml"]
-        let january = try CLI.tandem(["run", "a.csv", "--month", "2027-01", "--out", "jan", "--today", "2026-12-15"] + common, in: folder)
+        let january = try CLI.tandem(["run", "a.csv", "--month", "2027-01", "--out", "jan", "--today", "2026-12-15", "--email-drafts"] + common,
+                                     in: folder)
         try #require(january.status == 0, "\(january.err)")
         let proposed = try Self.pairs(folder.appendingPathComponent("jan/pairs.csv"))
         // One REQUEST per pair, which both partners get (calendar file, outbox, distribution); no per-person calendars.
@@ -32,6 +33,10 @@ import Testing
         let outbox = janFiles.filter { $0.key.hasPrefix("outbox/") }
         #expect(outbox.count == 2 * proposed.count
                 && outbox.values.allSatisfy { String(decoding: $0, as: UTF8.self).contains("text/calendar; method=REQUEST") })
+        let drafts = janFiles.filter { $0.key.hasPrefix("emails/") }
+        #expect(drafts.count == 2 * proposed.count
+                && drafts.values.allSatisfy { String(decoding: $0, as: UTF8.self).contains("Content-Type: text/calendar; method=REQUEST;") },
+                "the drafts carry the request as RFC 6047 says")
         let distribution = String(decoding: janFiles["distribution.csv"] ?? Data(), as: UTF8.self)
         #expect(distribution.contains(",calendars/pairs/") && distribution.components(separatedBy: ",calendars/pairs/").count == 2 * proposed.count + 1)
         let (accepted, declined) = (proposed[0], proposed[1])
