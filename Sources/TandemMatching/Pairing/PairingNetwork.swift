@@ -116,33 +116,36 @@ struct PairingNetwork {
             f[0] = mustArcs.count
             flow = f
         }
-        if !start.isEmpty {
-            // Each pair taken is one unit around source → junior → senior place → sink → source: a
-            // circulation, every arc on it at its bound of 1 except the return arc, which `treeArc` puts
-            // in the tree (as for must-pairs).
-            var f = flow ?? [Int](repeating: 0, count: arcs.count)
-            var arcOf = [Int](repeating: -1, count: model.candidates.count)
-            for (arc, e) in pairArcs { arcOf[e] = arc }
-            var used = [Int](repeating: 0, count: n) // places used per senior
-            for (s, count) in mustCount { used[s] = count }
-            for e in start where !model.isMust[e] && (disabledBelow == nil || model.pointsOf[e] >= disabledBelow!) {
-                let (s, j) = (model.seniorOf[e], model.juniorOf[e])
-                let places = seniorPlaceArcs(s)
-                guard arcOf[e] >= 0, f[juniorArc[j]] == 0, used[s] < places.count else { continue }
-                f[arcOf[e]] = 1
-                f[juniorArc[j]] = 1
-                f[places.lowerBound + used[s]] = 1
-                used[s] += 1
-                f[0] += 1
-            }
-            flow = f[0] > 0 ? f : nil
-        }
+        if !start.isEmpty { flow = startingFlow(start, over: flow, mustCount: mustCount, disabledBelow: disabledBelow) }
         simplex = NetworkSimplex(nodeCount: nodeLabels.count, arcs: arcs, initialFlow: flow,
                                  treeArc: flow == nil ? nil : (node: 1, arc: 0, parentNode: 0))
         for arc in mustArcs { simplex.freeze(arc) }
         if let disabledBelow {
             for (arc, e) in pairArcs where model.pointsOf[e] < disabledBelow && !model.isMust[e] { simplex.freeze(arc) }
         }
+    }
+
+    /// The flow of the must-pairs (`base`) with the pairs of `start` added: each pair taken is one unit
+    /// around source → junior → senior place → sink → source, a circulation, every arc on it at its
+    /// bound of 1 except the return arc, which `treeArc` puts in the tree (as for must-pairs). A pair
+    /// is taken while its junior is free and its senior has a place left. Nil when none is.
+    private func startingFlow(_ start: [Int], over base: [Int]?, mustCount: [Int: Int], disabledBelow: Int?) -> [Int]? {
+        var f = base ?? [Int](repeating: 0, count: arcs.count)
+        var arcOf = [Int](repeating: -1, count: model.candidates.count)
+        for (arc, e) in pairArcs { arcOf[e] = arc }
+        var used = [Int](repeating: 0, count: model.pool.applicants.count) // places used per senior
+        for (s, count) in mustCount { used[s] = count }
+        for e in start where !model.isMust[e] && (disabledBelow == nil || model.pointsOf[e] >= disabledBelow!) {
+            let (s, j) = (model.seniorOf[e], model.juniorOf[e])
+            let places = seniorPlaceArcs(s)
+            guard arcOf[e] >= 0, f[juniorArc[j]] == 0, used[s] < places.count else { continue }
+            f[arcOf[e]] = 1
+            f[juniorArc[j]] = 1
+            f[places.lowerBound + used[s]] = 1
+            used[s] += 1
+            f[0] += 1
+        }
+        return f[0] > 0 ? f : nil
     }
 
     /// What each unit of flow on an arc is worth at `stage` (the network minimises −gain).

@@ -36,13 +36,42 @@ struct AvailabilityGrid: Sendable {
         for zone in Set(applicants.map(\.timeZone)).sorted() {
             zones[zone] = TimeZone(identifier: zone) ?? TimeZone(identifier: "UTC")!
         }
-        // Group the sample weeks by the offsets every zone in use has on each day of the week.
+        let (classOfWeek, classCount) = Self.weekClasses(mondays, zones: zones)
+        var weights = [Int](repeating: 0, count: classCount)
+        for c in classOfWeek { weights[c] += 1 }
+        classWeights = weights
+        let representative = (0..<classCount).map { c in mondays[classOfWeek.firstIndex(of: c)!] }
+        let words = Self.wordsPerWeek
+        let stride = representative.count * words
+        self.stride = stride
+        let bits = Self.freeSlots(applicants, zones: zones, weeks: representative, stride: stride)
+        self.bits = bits
+        var usedWords = [UInt16](repeating: 0, count: applicants.count * classCount)
+        for person in 0..<applicants.count {
+            for c in 0..<classCount {
+                for w in 0..<words where bits[person * stride + c * words + w] != 0 {
+                    usedWords[person * classCount + c] |= 1 << UInt16(w)
+                }
+            }
+        }
+        self.usedWords = usedWords
+        self.weightedTotal = (0..<applicants.count).map { person in
+            (0..<classCount).reduce(0) { total, c in
+                let from = person * stride + c * words
+                return total + bits[from..<(from + words)].reduce(0) { $0 + $1.nonzeroBitCount } * weights[c]
+            }
+        }
+    }
+
+    /// The sample weeks grouped by the offsets every zone in use has on each day of the week: each
+    /// week's class, and how many classes.
+    static func weekClasses(_ mondays: [LocalDate], zones: [String: TimeZone]) -> (classOfWeek: [Int], count: Int) {
         var classOfWeek: [Int] = []
         var keys: [[Int]] = []
         for monday in mondays {
             var key: [Int] = []
             for name in zones.keys.sorted() {
-                for d in 0..<7 { key.append(Self.offsetMinutes(zones[name]!, on: monday.adding(days: d), minute: 12 * 60)) }
+                for d in 0..<7 { key.append(offsetMinutes(zones[name]!, on: monday.adding(days: d), minute: 12 * 60)) }
             }
             if let index = keys.firstIndex(of: key) {
                 classOfWeek.append(index)
@@ -51,14 +80,12 @@ struct AvailabilityGrid: Sendable {
                 classOfWeek.append(keys.count - 1)
             }
         }
-        var weights = [Int](repeating: 0, count: keys.count)
-        for c in classOfWeek { weights[c] += 1 }
-        classWeights = weights
-        let representative = (0..<keys.count).map { c in mondays[classOfWeek.firstIndex(of: c)!] }
+        return (classOfWeek, keys.count)
+    }
 
-        let words = Self.wordsPerWeek
-        let stride = representative.count * words
-        self.stride = stride
+    /// Each person's free slots in each representative week, as bits (`stride` words per person).
+    static func freeSlots(_ applicants: [Applicant], zones: [String: TimeZone], weeks: [LocalDate], stride: Int) -> [UInt64] {
+        let words = wordsPerWeek
         // Offsets repeat (few zones, few dates, few window starts): ask Foundation once for each.
         struct OffsetKey: Hashable { var zone: String; var day: Int; var minute: Int }
         var offsets: [OffsetKey: Int] = [:]
@@ -66,7 +93,7 @@ struct AvailabilityGrid: Sendable {
         for (person, applicant) in applicants.enumerated() {
             let zone = zones[applicant.timeZone]!
             let base = person * stride
-            for (c, monday) in representative.enumerated() {
+            for (c, monday) in weeks.enumerated() {
                 for window in applicant.availability {
                     let date = monday.adding(days: window.weekday - 1)
                     let key = OffsetKey(zone: applicant.timeZone, day: date.daysSinceEpoch, minute: window.startMinute)
@@ -74,38 +101,22 @@ struct AvailabilityGrid: Sendable {
                     if let known = offsets[key] {
                         offset = known
                     } else {
-                        offset = Self.offsetMinutes(zone, on: date, minute: window.startMinute)
+                        offset = offsetMinutes(zone, on: date, minute: window.startMinute)
                         offsets[key] = offset
                     }
                     // UTC minute of the week (Monday 00:00 UTC = 0), wrapping around the week.
                     let start = (window.weekday - 1) * 1440 + window.startMinute - offset
-                    let firstSlot = Int((Double(start) / Double(Self.slotMinutes)).rounded(.up))
-                    let lastSlot = Int((Double(start + window.minutes) / Double(Self.slotMinutes)).rounded(.down))
+                    let firstSlot = Int((Double(start) / Double(slotMinutes)).rounded(.up))
+                    let lastSlot = Int((Double(start + window.minutes) / Double(slotMinutes)).rounded(.down))
                     guard lastSlot > firstSlot else { continue }
                     for slot in firstSlot..<lastSlot {
-                        let s = ((slot % Self.slotsPerWeek) + Self.slotsPerWeek) % Self.slotsPerWeek
+                        let s = ((slot % slotsPerWeek) + slotsPerWeek) % slotsPerWeek
                         bits[base + c * words + s / 64] |= 1 << UInt64(s % 64)
                     }
                 }
             }
         }
-        self.bits = bits
-        var usedWords = [UInt16](repeating: 0, count: applicants.count * representative.count)
-        for person in 0..<applicants.count {
-            for c in 0..<representative.count {
-                for w in 0..<words where bits[person * stride + c * words + w] != 0 {
-                    usedWords[person * representative.count + c] |= 1 << UInt16(w)
-                }
-            }
-        }
-        self.usedWords = usedWords
-        let classCount = representative.count
-        self.weightedTotal = (0..<applicants.count).map { person in
-            (0..<classCount).reduce(0) { total, c in
-                let from = person * stride + c * words
-                return total + bits[from..<(from + words)].reduce(0) { $0 + $1.nonzeroBitCount } * weights[c]
-            }
-        }
+        return bits
     }
 
     /// Offset from UTC in minutes in `zone` at local `minute` of `date`.
