@@ -37,9 +37,6 @@ struct SeriesWriterTests {
 
     /// Runs the check script over a written series; returns its lines.
     static func expand(_ bytes: [UInt8]) throws -> [String] {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("series-\(UUID().uuidString).ics")
-        defer { try? FileManager.default.removeItem(at: file) }
-        try Data(bytes).write(to: file)
         let script = """
             import sys, icalendar, recurring_ical_events, datetime
             cal = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())
@@ -56,6 +53,14 @@ struct SeriesWriterTests {
                 start = e.decoded('DTSTART')
                 print('OCCURRENCE', start.strftime('%Y-%m-%d %H:%M %Z'), str(e['SUMMARY']).split(':')[0])
             """
+        return try run(script, on: bytes)
+    }
+
+    /// Runs a Python `script` on the calendar `bytes` (written to a file, its path the script's argument); its output lines.
+    static func run(_ script: String, on bytes: [UInt8]) throws -> [String] {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("series-\(UUID().uuidString).ics")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data(bytes).write(to: file)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", script, file.path]
@@ -102,9 +107,6 @@ struct SeriesWriterTests {
     /// Components of a calendar as the independent parser reads them: METHOD, then per VEVENT its UID,
     /// SEQUENCE, STATUS, RECURRENCE-ID and DTSTART (local, with zone).
     static func components(_ bytes: [UInt8]) throws -> [String] {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("series-\(UUID().uuidString).ics")
-        defer { try? FileManager.default.removeItem(at: file) }
-        try Data(bytes).write(to: file)
         let script = """
             import sys, icalendar
             cal = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())
@@ -114,16 +116,7 @@ struct SeriesWriterTests {
                 parts = sorted(a.params['PARTSTAT'] for a in e.get('ATTENDEE'))
                 print('EVENT', e['SEQUENCE'], e['STATUS'], rid, e.decoded('DTSTART').strftime('%Y-%m-%d %H:%M %Z'), ','.join(parts))
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, file.path]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let data = out.fileHandleForReading.readAllRetryingOnSignals()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+        return try run(script, on: bytes)
     }
 
     /// The confirmation (CONFIRMED, ACCEPTED, SEQUENCE raised), a moved session as an override of its
