@@ -15,7 +15,6 @@ struct FunctionLengthTests {
         "CandidateSearch.swift init": 182,
         "Scorer.swift init": 124,
         "ScoreBound.swift totalScoreBound": 124,
-        "ClosingSearch.swift totalScore": 105,
         "NetworkStages.swift improveScores": 98,
         "NetworkSimplex.swift updateTree": 94,
         "ClosingSearch.swift run": 94,

@@ -184,22 +184,7 @@ struct ClosingSearch {
         var solves = 0
         var stopped: Solution?
         var kept: (lpText: String?, printed: String?) = (nil, nil)
-        // Multipliers for this very model at this floor: the network's; from them, when it found them
-        // on a model with more pairs (a round before the scheduler turned some away); or new ones,
-        // when an earlier stage's search moved the floor (only models of at most
-        // `MatchingLimits.searchCandidates` pairs are searched from an earlier stage: a fraction of a second).
-        let stages = NetworkStages(model: model, instruments: instruments)
-        let rows = stages.priorityRows(floors.mapValues { Int($0) })
-        let priced: NetworkStages.ScoreBound?
-        if incumbent.isEmpty {
-            priced = nil
-        } else if let carried = scoreBound, carried.floor == floor {
-            priced = carried.pairSlack.count == model.candidates.count ? carried
-                : stages.totalScoreBound(floor: floor, reached: low, from: carried, solves: MatchingLimits.scoreRefineSolves, rows: rows,
-                                         pairing: incumbent)
-        } else {
-            priced = stages.totalScoreBound(floor: floor, reached: low, rows: rows, pairing: incumbent)
-        }
+        let priced = incumbent.isEmpty ? nil : pricedBound(floor: floor, floors: floors, incumbent: incumbent, reached: low, carried: scoreBound)
         if let priced { high = min(high, priced.bound) }
         // The bound's slacks, when it has them for this model: without them the model is searched whole.
         let pricing = priced.flatMap { $0.scaled == Int.max ? nil : $0 }
@@ -219,14 +204,7 @@ struct ClosingSearch {
         while low < high {
             // The pairing in hand's score when its model is small enough (one search then settles the
             // stage) and at most 1.5 times `size`, else the lowest target whose model has at most
-            // `size` pairs, `size` doubling each time. The smaller models go first because their own
-            // best pairing is often far better than the one in hand, and their root basis starts the
-            // larger one's simplex. At 2,000 applicants a 3,275-pair model found the optimum in 0.42 s,
-            // whose own 6,461-pair model then proved it in 0.68 s, where the pairing in hand's
-            // 6,720-pair model alone took 1.28 s; in a month of the 24,000-a-year simulation 0.41 s
-            // and 0.99 s against 2.06 s (5,805 pairs). At 1,000 applicants, where the 1,632-pair
-            // model held no better pairing, the 3,035-pair one found and proved the optimum in 0.7 s;
-            // going from the first straight to the pairing in hand's 6,570 pairs took 1.6 s.
+            // `size` pairs, `size` doubling each time: smaller models first (docs/method.md says why).
             var target = low
             let free = freePairs(low)
             let smaller = size <= limit && size < slacks.count
@@ -272,13 +250,34 @@ struct ClosingSearch {
             // The stage's whole model, for anyone to re-solve; GLPK's solution is of the part searched last.
             kept.lpText = try lpText(.totalScore, floors: floors, floor: floor)
         }
+        return totalScoreReport(low: low, high: high, stopped: stopped, seconds: instruments.seconds(since: began), solves: solves, kept: kept)
+    }
+
+    /// Multipliers for this very model at this floor: the network's (`carried`); from them, when it
+    /// found them on a model with more pairs (a round before the scheduler turned some away); or new
+    /// ones, when an earlier stage's search moved the floor (only models of at most
+    /// `MatchingLimits.searchCandidates` pairs are searched from an earlier stage: a fraction of a second).
+    private func pricedBound(floor: Int?, floors: [Stage: Double], incumbent: [Int], reached: Int,
+                             carried: NetworkStages.ScoreBound?) -> NetworkStages.ScoreBound {
+        let stages = NetworkStages(model: model, instruments: instruments)
+        let rows = stages.priorityRows(floors.mapValues { Int($0) })
+        guard let carried, carried.floor == floor else {
+            return stages.totalScoreBound(floor: floor, reached: reached, rows: rows, pairing: incumbent)
+        }
+        return carried.pairSlack.count == model.candidates.count ? carried
+            : stages.totalScoreBound(floor: floor, reached: reached, from: carried, solves: MatchingLimits.scoreRefineSolves, rows: rows,
+                                     pairing: incumbent)
+    }
+
+    /// The total-score stage's report: proven when the pairing in hand (`low`) reaches the bound (`high`).
+    private func totalScoreReport(low: Int, high: Int, stopped: Solution?, seconds: Double, solves: Int,
+                                  kept: (lpText: String?, printed: String?)) -> StageReport {
         let proven = low >= high
         let gap = proven ? 0 : high == Int.max || high <= 0 ? nil : Double(high - low) / Double(high)
         let status = proven ? "optimal"
             : stopped.map { "not proven: GLPK's search stopped (\($0.status))" } ?? "not proven: too many pairs could still improve it to search them"
         return StageReport(name: Stage.totalScore.rawValue, status: status, objective: Double(low) / 100, gap: gap,
-                           seconds: instruments.seconds(since: began), solves: solves, lpText: kept.lpText,
-                           printedSolution: kept.printed, provenOptimal: proven)
+                           seconds: seconds, solves: solves, lpText: kept.lpText, printedSolution: kept.printed, provenOptimal: proven)
     }
 
     /// A stage's whole model as CPLEX LP text, for the model files.
