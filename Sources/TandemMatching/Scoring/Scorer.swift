@@ -84,59 +84,13 @@ public struct Scorer: Sendable {
         seniorAreaWeight = scarcity(offeredBy: seniorBlock.map { $0 == nil })
         juniorAreaWeight = scarcity(offeredBy: juniorBlock.map { $0 == nil })
 
-        let excluded: Set<String> = ["", "freelance", "self employed", "selfemployed", "none", "n a", "na", "independent"]
-        var normalised: [String: String] = [:]
-        organisation = applicants.map {
-            if let known = normalised[$0.organisation] { return known }
-            let name = OrganisationName.normalise($0.organisation)
-            let kept = excluded.contains(name) ? "" : name
-            normalised[$0.organisation] = kept
-            return kept
-        }
-        var organisationIDs: [String: Int32] = ["": 0]
-        organisationID = organisation.map { name in
-            if let id = organisationIDs[name] { return id }
-            let id = Int32(organisationIDs.count)
-            organisationIDs[name] = id
-            return id
-        }
-        var regionIDs: [String: Int32] = [:]
-        regionID = applicants.map { a in
-            if a.region.isEmpty { return -1 }
-            if let id = regionIDs[a.region] { return id }
-            let id = Int32(regionIDs.count)
-            regionIDs[a.region] = id
-            return id
-        }
+        (organisation, organisationID, regionID) = Self.organisationsAndRegions(applicants)
         years = applicants.map(\.yearsOfExperience)
         inPerson = applicants.map { $0.meeting == .inPerson }
 
-        let byKey = Dictionary(applicants.enumerated().map { ($0.element.email.key, $0.offset) }, uniquingKeysWith: { a, _ in a })
-        var byName: [String: Int] = [:]
-        for (i, a) in applicants.enumerated() {
-            let name = PersonName.normalise(a.name)
-            if !name.isEmpty { byName[name] = byName[name] == nil ? i : -1 } // -1: ambiguous name
-        }
-        func person(_ typed: String) -> Int? {
-            let key = EmailAddress(typed).key
-            if let i = byKey[key] { return i }
-            if let i = byName[PersonName.normalise(typed)], i >= 0 { return i }
-            return nil
-        }
-        var conflicts = [Set<Int>](repeating: [], count: applicants.count)
-        var named = Set<Int64>()
-        for (i, a) in applicants.enumerated() {
-            for entry in a.conflicts {
-                if let j = person(entry), j != i {
-                    conflicts[i].insert(j)
-                    conflicts[j].insert(i)
-                    named.insert(Int64(i) << 32 | Int64(j))
-                }
-            }
-        }
-        self.conflicts = conflicts
-        conflictNamedBy = named
-        preferred = applicants.map { $0.preferredPartner.isEmpty ? nil : person($0.preferredPartner) }
+        let named = Self.namedPeople(applicants)
+        (conflicts, conflictNamedBy, preferred) = (named.conflicts, named.namedBy, named.preferred)
+        let byKey = named.byKey
         var never: Set<Int64> = []
         for pair in pool.overrides.neverPair {
             let keys = pair.sorted()
@@ -162,6 +116,67 @@ public struct Scorer: Sendable {
                                    sessions: config.sessions, blackouts: pool.blackoutDays)
         instruments.debug("scorer: monthly patterns in \(instruments.seconds(since: began))s, \(patterns.classCount) zone classes")
         text = TextProfiles(applicants: applicants)
+    }
+
+    /// Each applicant's organisation normalised (empty: none that counts, such as "freelance"),
+    /// with a small number for it (0: none) and for their region (-1: none).
+    static func organisationsAndRegions(_ applicants: [Applicant]) -> (names: [String], organisationID: [Int32], regionID: [Int32]) {
+        let excluded: Set<String> = ["", "freelance", "self employed", "selfemployed", "none", "n a", "na", "independent"]
+        var normalised: [String: String] = [:]
+        let names = applicants.map {
+            if let known = normalised[$0.organisation] { return known }
+            let name = OrganisationName.normalise($0.organisation)
+            let kept = excluded.contains(name) ? "" : name
+            normalised[$0.organisation] = kept
+            return kept
+        }
+        var organisationIDs: [String: Int32] = ["": 0]
+        let organisationID = names.map { name in
+            if let id = organisationIDs[name] { return id }
+            let id = Int32(organisationIDs.count)
+            organisationIDs[name] = id
+            return id
+        }
+        var regionIDs: [String: Int32] = [:]
+        let regionID = applicants.map { a -> Int32 in
+            if a.region.isEmpty { return -1 }
+            if let id = regionIDs[a.region] { return id }
+            let id = Int32(regionIDs.count)
+            regionIDs[a.region] = id
+            return id
+        }
+        return (names, organisationID, regionID)
+    }
+
+    /// The people the form names: conflicts (kept both ways, and who named whom) and preferred
+    /// partners, each found by e-mail or by a name no one else has; and applicants by e-mail key.
+    static func namedPeople(_ applicants: [Applicant])
+        -> (conflicts: [Set<Int>], namedBy: Set<Int64>, preferred: [Int?], byKey: [String: Int]) {
+        let byKey = Dictionary(applicants.enumerated().map { ($0.element.email.key, $0.offset) }, uniquingKeysWith: { a, _ in a })
+        var byName: [String: Int] = [:]
+        for (i, a) in applicants.enumerated() {
+            let name = PersonName.normalise(a.name)
+            if !name.isEmpty { byName[name] = byName[name] == nil ? i : -1 } // -1: ambiguous name
+        }
+        func person(_ typed: String) -> Int? {
+            let key = EmailAddress(typed).key
+            if let i = byKey[key] { return i }
+            if let i = byName[PersonName.normalise(typed)], i >= 0 { return i }
+            return nil
+        }
+        var conflicts = [Set<Int>](repeating: [], count: applicants.count)
+        var named = Set<Int64>()
+        for (i, a) in applicants.enumerated() {
+            for entry in a.conflicts {
+                if let j = person(entry), j != i {
+                    conflicts[i].insert(j)
+                    conflicts[j].insert(i)
+                    named.insert(Int64(i) << 32 | Int64(j))
+                }
+            }
+        }
+        let preferred = applicants.map { $0.preferredPartner.isEmpty ? nil : person($0.preferredPartner) }
+        return (conflicts, named, preferred, byKey)
     }
 
     static func unorderedKey(_ a: Int, _ b: Int) -> Int64 { Int64(min(a, b)) << 32 | Int64(max(a, b)) }
