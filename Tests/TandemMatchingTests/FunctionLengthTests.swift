@@ -13,7 +13,6 @@ struct FunctionLengthTests {
         "CandidateSearch.swift search": 284,
         "MonthlyPatterns.swift init": 208,
         "CandidateSearch.swift init": 182,
-        "ScoreBound.swift totalScoreBound": 124,
         "NetworkStages.swift improveScores": 98,
         "NetworkSimplex.swift updateTree": 94,
         "ClosingSearch.swift run": 94,

@@ -153,11 +153,6 @@ extension NetworkStages {
         let groups = rows.atLeast.map { group in (people: group.people.filter(inNetwork), count: group.count) }
         var groupReward = start?.groupRewards.count == groups.count ? start!.groupRewards : [Int](repeating: 0, count: groups.count)
         var bestRewards: [Int: Int] = [:], bestGroupRewards: [Int] = []
-        // y_p under the current flow.
-        func paired(_ p: Int) -> Int {
-            (network.juniorArc[p] >= 0 ? network.simplex.flow[network.juniorArc[p]] : 0)
-                + (network.seniorFirstArc[p] >= 0 ? network.simplex.flow[network.seniorFirstArc[p]] : 0)
-        }
         // How often each was used on each side lately (exponentially weighted): the side of whoever
         // the best flow uses both ways or not at all.
         var usedAsSenior = [Double](repeating: 0, count: free.count), usedAsJunior = [Double](repeating: 0, count: free.count)
@@ -171,50 +166,15 @@ extension NetworkStages {
             Int(max(-cap, min(cap, Double(multiplier) + change.rounded())))
         }
         while solves < limit {
-            var costs = base
-            var constant = 0 // the relaxed rows' constant terms
-            for (i, p) in free.enumerated() where price[i] > 0 {
-                costs[network.juniorArc[p]] += price[i] * places[i]
-                for arc in network.seniorPlaceArcs(p) { costs[arc] += price[i] }
-                constant += price[i] * places[i]
-            }
-            func rewardArcs(of p: Int, _ amount: Int) {
-                if network.juniorArc[p] >= 0 { costs[network.juniorArc[p]] -= amount }
-                if network.seniorFirstArc[p] >= 0 { costs[network.seniorFirstArc[p]] -= amount }
-            }
-            for (i, p) in waiting.enumerated() where reward[i] != 0 {
-                rewardArcs(of: p, reward[i])
-                constant -= reward[i]
-            }
-            for (g, group) in groups.enumerated() where groupReward[g] > 0 {
-                for p in group.people { rewardArcs(of: p, groupReward[g]) }
-                constant -= groupReward[g] * group.count
-            }
+            let (costs, constant) = Self.pricedCosts(base, network: network, free: free, places: places, price: price,
+                                                     waiting: waiting, reward: reward, groups: groups, groupReward: groupReward)
             network.simplex.setCosts(costs)
             network.simplex.minimize()
             solves += 1
             let scaled = constant - network.simplex.totalCost
             let value = (scaled + scale - 1) / scale // rounded up: still a bound
-            // Each relaxed row's excess under this flow: the subgradient.
-            var excess = [Int](repeating: 0, count: free.count)
-            var norm = 0.0
-            for (i, p) in free.enumerated() {
-                let asSenior = network.seniorPlaceArcs(p).reduce(0) { $0 + network.simplex.flow[$1] }
-                excess[i] = asSenior + places[i] * network.simplex.flow[network.juniorArc[p]] - places[i]
-                if excess[i] > 0 || price[i] > 0 { norm += Double(excess[i] * excess[i]) }
-            }
-            // Each equality row's shortfall 1 − y_p (the multiplier may take either sign).
-            var shortfall = [Int](repeating: 0, count: waiting.count)
-            for (i, p) in waiting.enumerated() {
-                shortfall[i] = 1 - paired(p)
-                norm += Double(shortfall[i] * shortfall[i])
-            }
-            // Each group row's shortfall K − Σ y_p, per person in the group.
-            var groupShortfall = [Double](repeating: 0, count: groups.count)
-            for (g, group) in groups.enumerated() {
-                groupShortfall[g] = Double(group.count - group.people.reduce(0) { $0 + paired($1) }) / Double(max(1, group.people.count))
-                if groupShortfall[g] > 0 || groupReward[g] > 0 { norm += groupShortfall[g] * groupShortfall[g] * Double(group.people.count) }
-            }
+            let (excess, shortfall, groupShortfall, norm) = Self.subgradient(network: network, free: free, places: places, price: price,
+                                                                             waiting: waiting, groups: groups, groupReward: groupReward)
             for (i, p) in free.enumerated() {
                 usedAsSenior[i] = 0.85 * usedAsSenior[i] + 0.15 * Double(network.simplex.flow[network.seniorFirstArc[p]])
                 usedAsJunior[i] = 0.85 * usedAsJunior[i] + 0.15 * Double(network.simplex.flow[network.juniorArc[p]])
@@ -224,15 +184,10 @@ extension NetworkStages {
                 bestScaled = scaled
                 (bestUsed, bestSlack) = slacks(network)
                 sinceBetter = 0
-                bestRoles = [:]
                 bestPrices = Dictionary(uniqueKeysWithValues: zip(free, price))
                 bestRewards = Dictionary(uniqueKeysWithValues: zip(waiting, reward))
                 bestGroupRewards = groupReward
-                for p in free {
-                    let senior = network.simplex.flow[network.seniorFirstArc[p]] > 0
-                    let junior = network.simplex.flow[network.juniorArc[p]] > 0
-                    if senior != junior { bestRoles[p] = senior ? .senior : .junior }
-                }
+                bestRoles = Self.oneSidedRoles(network, free: free)
             } else {
                 sinceBetter += 1
                 if sinceBetter == 3 { (theta, sinceBetter) = (theta / 2, 0) }
@@ -257,6 +212,75 @@ extension NetworkStages {
         instruments.debug("network: total-score bound \(best) at floor \(floor ?? -1) (pairing in hand \(reached)) in \(solves) solves, \(instruments.now() - began)s")
         return ScoreBound(floor: floor, bound: best, roles: bestRoles, prices: bestPrices, rewards: bestRewards, groupRewards: bestGroupRewards,
                           scaled: bestScaled, pairUsed: bestUsed, pairSlack: bestSlack, lastFlow: network)
+    }
+
+    /// The side the flow uses each free person on, for those it uses on one side only.
+    private static func oneSidedRoles(_ network: PairingNetwork, free: [Int]) -> [Int: PairingNetwork.Role] {
+        var roles: [Int: PairingNetwork.Role] = [:]
+        for p in free {
+            let senior = network.simplex.flow[network.seniorFirstArc[p]] > 0
+            let junior = network.simplex.flow[network.juniorArc[p]] > 0
+            if senior != junior { roles[p] = senior ? .senior : .junior }
+        }
+        return roles
+    }
+
+    /// The arc costs of one solve of the bound's loop: the stage's (`base`), plus each person's
+    /// price on "one role per person" on their junior arc (× their places) and place arcs, minus the
+    /// rewards on the priority rows; and the relaxed rows' constant terms.
+    private static func pricedCosts(_ base: [Int], network: PairingNetwork, free: [Int], places: [Int], price: [Int], waiting: [Int],
+                                    reward: [Int], groups: [(people: [Int], count: Int)], groupReward: [Int]) -> (costs: [Int], constant: Int) {
+        var costs = base
+        var constant = 0
+        for (i, p) in free.enumerated() where price[i] > 0 {
+            costs[network.juniorArc[p]] += price[i] * places[i]
+            for arc in network.seniorPlaceArcs(p) { costs[arc] += price[i] }
+            constant += price[i] * places[i]
+        }
+        func rewardArcs(of p: Int, _ amount: Int) {
+            if network.juniorArc[p] >= 0 { costs[network.juniorArc[p]] -= amount }
+            if network.seniorFirstArc[p] >= 0 { costs[network.seniorFirstArc[p]] -= amount }
+        }
+        for (i, p) in waiting.enumerated() where reward[i] != 0 {
+            rewardArcs(of: p, reward[i])
+            constant -= reward[i]
+        }
+        for (g, group) in groups.enumerated() where groupReward[g] > 0 {
+            for p in group.people { rewardArcs(of: p, groupReward[g]) }
+            constant -= groupReward[g] * group.count
+        }
+        return (costs, constant)
+    }
+
+    /// The subgradient at the network's flow: each relaxed row's excess (one role per person), each
+    /// equality row's shortfall 1 − y_p (its multiplier may take either sign), each group row's
+    /// shortfall K − Σ y_p per person in the group; and the squared norm of the rows that can move.
+    private static func subgradient(network: PairingNetwork, free: [Int], places: [Int], price: [Int], waiting: [Int],
+                                    groups: [(people: [Int], count: Int)], groupReward: [Int])
+        -> (excess: [Int], shortfall: [Int], groupShortfall: [Double], norm: Double) {
+        // y_p under the current flow.
+        func paired(_ p: Int) -> Int {
+            (network.juniorArc[p] >= 0 ? network.simplex.flow[network.juniorArc[p]] : 0)
+                + (network.seniorFirstArc[p] >= 0 ? network.simplex.flow[network.seniorFirstArc[p]] : 0)
+        }
+        var excess = [Int](repeating: 0, count: free.count)
+        var norm = 0.0
+        for (i, p) in free.enumerated() {
+            let asSenior = network.seniorPlaceArcs(p).reduce(0) { $0 + network.simplex.flow[$1] }
+            excess[i] = asSenior + places[i] * network.simplex.flow[network.juniorArc[p]] - places[i]
+            if excess[i] > 0 || price[i] > 0 { norm += Double(excess[i] * excess[i]) }
+        }
+        var shortfall = [Int](repeating: 0, count: waiting.count)
+        for (i, p) in waiting.enumerated() {
+            shortfall[i] = 1 - paired(p)
+            norm += Double(shortfall[i] * shortfall[i])
+        }
+        var groupShortfall = [Double](repeating: 0, count: groups.count)
+        for (g, group) in groups.enumerated() {
+            groupShortfall[g] = Double(group.count - group.people.reduce(0) { $0 + paired($1) }) / Double(max(1, group.people.count))
+            if groupShortfall[g] > 0 || groupReward[g] > 0 { norm += groupShortfall[g] * groupShortfall[g] * Double(group.people.count) }
+        }
+        return (excess, shortfall, groupShortfall, norm)
     }
 
     /// Per candidate pair, whether the optimal flow on `network` uses it, and its slack: |reduced
