@@ -122,14 +122,16 @@ public enum CalendarWriter {
             source.willUse(positions)
             out.append(OutputFiles.Entry(path: path) { source.document(positions, name: name) })
         }
-        if !ordered.isEmpty {
-            let name = "\(config.scheme.name) — all sessions"
-            source.willUse(Array(source.sessions.indices))
-            out.append(OutputFiles.Entry(path: layout.coordinatorPath(folder: kind.folder)) {
-                source.document(Array(source.sessions.indices), name: name)
-            })
-        }
+        out += coordinatorFile(source, path: layout.coordinatorPath(folder: kind.folder))
         return out.sorted { $0.path < $1.path }
+    }
+
+    /// The coordinator's calendar of every session in `source` (none when it has none).
+    static func coordinatorFile(_ source: CalendarSource, path: String) -> [OutputFiles.Entry] {
+        guard !source.sessions.isEmpty else { return [] }
+        let name = "\(source.config.scheme.name) — all sessions"
+        source.willUse(Array(source.sessions.indices))
+        return [OutputFiles.Entry(path: path) { source.document(Array(source.sessions.indices), name: name) }]
     }
 
     /// A whole `VCALENDAR`: header, one `VTIMEZONE` per `TZID` used, the events in order (`event(k)`

@@ -19,12 +19,7 @@ public enum Distribution {
         // The calendars for the drafts only when there are drafts.
         let source = drafts ? CalendarSource(sessions, config: config, stamp: stamp, kind: .publish) : nil
         let layout = CalendarLayout(sessions: sessions)
-        // Each zone's offsets over the sessions' span, read once (not a TimeZone per participant).
-        let span = (from: (sessions.map(\.start).min() ?? 0) - 2 * 86_400, to: (sessions.map(\.end).max() ?? 0) + 2 * 86_400)
-        var zones: [String: ZoneOffsets] = [:]
-        for zone in Set(sessions.flatMap { [$0.senior.timeZone, $0.junior.timeZone] }) {
-            zones[zone] = ZoneOffsets(identifier: zone, from: span.from, to: span.to)
-        }
+        let zones = ZoneLookup(sessions)
         var people: [String: SessionPartner] = [:]
         var positionsOf: [String: [Int]] = [:]
         for (position, session) in sessions.enumerated() {

@@ -59,8 +59,9 @@ public enum ProposalFiles {
         let sessions = schedule.allSessions
         let layout = CalendarLayout(sessions: sessions)
         let zones = ZoneLookup(sessions)
-        var out = CalendarWriter.lazyFiles(for: sessions, config: config, stamp: stamp, kind: .publish)
-            .filter { $0.path == layout.coordinatorPath() }
+        // The coordinator's overview alone: participants' and pairs' PUBLISH files are not made.
+        var out = CalendarWriter.coordinatorFile(CalendarSource(sessions, config: config, stamp: stamp, kind: .publish),
+                                                 path: layout.coordinatorPath())
         var csv = CSVWriter(header: ["email", "name", "partners", "attachment", "subject", "body"])
         let subject = Outbox.subject(.proposal, config: config)
         for pair in pairs(sessions) {

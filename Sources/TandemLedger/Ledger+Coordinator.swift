@@ -48,6 +48,14 @@ public struct PairEnding: Sendable {
     /// The ended pairs whose sessions went out as one iTIP series (proposals, `[acceptance]` on), by
     /// pair key: where each of its moved sessions first was (its `RECURRENCE-ID`), by UID.
     public var series: [String: [String: Int64]] = [:]
+
+    /// Adds another ending's pairs, sessions, partners and series (a batch dissolving several pairs).
+    mutating func add(_ other: PairEnding) {
+        endedPairs += other.endedPairs
+        cancelledSessions += other.cancelledSessions
+        freedPartners += other.freedPartners
+        series.merge(other.series) { a, _ in a }
+    }
 }
 
 /// The state of the scheme on a day, for `tandem status`.

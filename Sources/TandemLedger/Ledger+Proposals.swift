@@ -33,6 +33,26 @@ public struct Proposal: Sendable, Hashable {
 
     /// Everyone required has accepted.
     var complete: Bool { seniorAnswer == "accepted" && (required == "senior" || juniorAnswer == "accepted") }
+
+    /// Whose acceptance is still missing, by name ("Ann Lee (tentative)" for a tentative answer).
+    public var waitingFor: [String] {
+        Self.waitingFor(required: required, senior: (seniorName, seniorAnswer), junior: (juniorName, juniorAnswer))
+    }
+
+    static func waitingFor(required: String, senior: (name: String, answer: String?), junior: (name: String, answer: String?)) -> [String] {
+        ([senior] + (required == "both" ? [junior] : [])).filter { $0.answer != "accepted" }
+            .map { $0.name + ($0.answer == "tentative" ? " (tentative)" : "") }
+    }
+}
+
+/// What one recorded answer did to its proposal.
+enum AnswerEffect {
+    /// Still waiting (an acceptance with another one missing, or a tentative answer).
+    case waiting
+    /// The pair now stands: its sessions with SEQUENCE raised, and where moved ones first were.
+    case accepted(sessions: [ScheduledSession], originals: [String: Int64])
+    /// Declined: the pair is dissolved.
+    case declined(PairEnding)
 }
 
 /// How a pair's sessions went out when they went as one iTIP series (a proposal, `[acceptance]` on).
@@ -94,25 +114,44 @@ extension Ledger {
             return only
         }
         return try change(before: "\(accepts ? "accept" : "decline")-\(today)", check: check) { db, proposal, revision in
+            var updated = proposal
             let side = Self.people(ofPairKey: proposal.pairKey).senior == key ? "senior" : "junior"
-            try db.execute(sql: "UPDATE proposals SET \(side)_answer = ?, \(side)_answered_on = ? WHERE pair_key = ?",
-                           arguments: [accepts ? "accepted" : "declined", "\(today)", proposal.pairKey])
-            var updated = try Self.proposals(db, whereClause: "x.pair_key = ?", arguments: [proposal.pairKey])[0]
-            if accepts {
-                if updated.complete {
-                    try Self.decide(db, &updated, "accepted", reason: nil, today: today, revision: revision)
-                    let sessions = try Self.confirm(db, pairKey: proposal.pairKey, revision: revision)
-                    try Self.queue(db, try confirmed(sessions, try Self.seriesOriginals(db, pairKey: proposal.pairKey) ?? [:]), revision: revision)
-                }
-                return (updated, nil)
-            }
-            let who = side == "senior" ? updated.seniorName : updated.juniorName
+            let who = side == "senior" ? proposal.seniorName : proposal.juniorName
             let why = "declined by \(who)" + (reason.isEmpty ? "" : ": \(reason)")
-            try Self.decide(db, &updated, "declined", reason: why, today: today, revision: revision)
+            switch try Self.record(db, &updated, side: side, answer: accepts ? "accepted" : "declined", why: why, day: today, today: today,
+                                   revision: revision) {
+            case .waiting:
+                return (updated, nil)
+            case let .accepted(sessions, originals):
+                try Self.queue(db, try confirmed(sessions, originals), revision: revision)
+                return (updated, nil)
+            case let .declined(ending):
+                try Self.queue(db, try beforeCommit(ending), revision: revision)
+                return (updated, ending)
+            }
+        }
+    }
+
+    /// Records `side`'s `answer` (accepted, declined or tentative) to the open `proposal`, given on
+    /// `day`, and what follows: a pair everyone required has accepted stands (its sessions' SEQUENCE
+    /// raised), a decline (`why`) dissolves it as `end-pair` does on `today`.
+    static func record(_ db: Database, _ proposal: inout Proposal, side: String, answer: String, why: String, day: LocalDate,
+                       today: LocalDate, revision: Int) throws -> AnswerEffect {
+        try db.execute(sql: "UPDATE proposals SET \(side)_answer = ?, \(side)_answered_on = ? WHERE pair_key = ?",
+                       arguments: [answer, "\(day)", proposal.pairKey])
+        proposal = try Self.proposals(db, whereClause: "x.pair_key = ?", arguments: [proposal.pairKey])[0]
+        switch answer {
+        case "accepted":
+            guard proposal.complete else { return .waiting }
+            try decide(db, &proposal, "accepted", reason: nil, today: day, revision: revision)
+            return .accepted(sessions: try confirm(db, pairKey: proposal.pairKey, revision: revision),
+                             originals: try seriesOriginals(db, pairKey: proposal.pairKey) ?? [:])
+        case "declined":
+            try decide(db, &proposal, "declined", reason: why, today: day, revision: revision)
             let pairs = try Self.pairs(db, whereClause: "key = ?", arguments: [proposal.pairKey])
-            let ending = try Self.end(db, pairs: pairs, today: today, reason: why, person: nil, revision: revision)
-            try Self.queue(db, try beforeCommit(ending), revision: revision)
-            return (updated, ending)
+            return .declined(try end(db, pairs: pairs, today: today, reason: why, person: nil, revision: revision))
+        default:
+            return .waiting
         }
     }
 
@@ -129,10 +168,7 @@ extension Ledger {
                 let why = "no answer by \(proposal.deadline)"
                 try Self.decide(db, &proposal, "expired", reason: why, today: today, revision: revision)
                 let pairs = try Self.pairs(db, whereClause: "key = ?", arguments: [proposal.pairKey])
-                let ended = try Self.end(db, pairs: pairs, today: today, reason: why, person: nil, revision: revision)
-                ending.endedPairs += ended.endedPairs
-                ending.cancelledSessions += ended.cancelledSessions
-                ending.series.merge(ended.series) { a, _ in a }
+                ending.add(try Self.end(db, pairs: pairs, today: today, reason: why, person: nil, revision: revision))
                 decided.append(proposal)
             }
             try Self.queue(db, try beforeCommit(ending), revision: revision)

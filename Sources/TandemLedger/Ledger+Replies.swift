@@ -167,40 +167,32 @@ extension Ledger {
         let r = reply.reply
         let side = EmailAddress(r.attendee).key == entry.seniorKey ? "senior" : "junior"
         let name = side == "senior" ? proposal.seniorName : proposal.juniorName
+        let day = r.stamp.map { LocalDate(daysSinceEpoch: Int($0 / 86_400)) } ?? today
         if proposal.state == "accepted" && r.answer == "ACCEPTED" {
             try db.execute(sql: "UPDATE proposals SET \(side)_answer = 'accepted', \(side)_answered_on = ? WHERE pair_key = ?",
-                           arguments: ["\(r.stamp.map { LocalDate(daysSinceEpoch: Int($0 / 86_400)) } ?? today)", pairKey])
+                           arguments: ["\(day)", pairKey])
             return (.recorded, "\(name) accepts too; the pair already stands")
         }
         guard proposal.state == "proposed" else {
             return (.alreadyDecided, "the proposal was already \(proposal.state) on \(proposal.decidedOn ?? "?")"
                 + (proposal.state == "accepted" && r.answer == "DECLINED" ? "; if the pair must end, tandem end-pair" : ""))
         }
-        let day = r.stamp.map { LocalDate(daysSinceEpoch: Int($0 / 86_400)) } ?? today
         let answer = r.answer == "ACCEPTED" ? "accepted" : r.answer == "DECLINED" ? "declined" : "tentative"
-        try db.execute(sql: "UPDATE proposals SET \(side)_answer = ?, \(side)_answered_on = ? WHERE pair_key = ?",
-                       arguments: [answer, "\(day)", pairKey])
-        proposal = try proposals(db, whereClause: "x.pair_key = ?", arguments: [pairKey])[0]
-        switch answer {
-        case "accepted":
-            guard proposal.complete else { return (.recorded, "\(name) accepts; waiting for the other partner (both must accept)") }
-            try decide(db, &proposal, "accepted", reason: nil, today: day, revision: revision)
-            confirmations.append((try confirm(db, pairKey: pairKey, revision: revision), try seriesOriginals(db, pairKey: pairKey) ?? [:]))
-            result.accepted.append(proposal)
-            return (.recorded, "\(name) accepts: the pair now stands")
-        case "declined":
-            let why = "declined by \(name) in their calendar" + (r.comment.map { ": \($0)" } ?? "")
-            try decide(db, &proposal, "declined", reason: why, today: day, revision: revision)
-            let ended = try end(db, pairs: try pairs(db, whereClause: "key = ?", arguments: [pairKey]), today: today, reason: why,
-                                person: nil, revision: revision)
-            ending.endedPairs += ended.endedPairs
-            ending.cancelledSessions += ended.cancelledSessions
-            ending.series.merge(ended.series) { a, _ in a }
-            result.declined.append(proposal)
-            return (.recorded, "\(name) declines: the pair is dissolved, both back in the pool")
-        default:
+        let why = "declined by \(name) in their calendar" + (r.comment.map { ": \($0)" } ?? "")
+        switch try record(db, &proposal, side: side, answer: answer, why: why, day: day, today: today, revision: revision) {
+        case .waiting where answer == "accepted":
+            return (.recorded, "\(name) accepts; waiting for the other partner (both must accept)")
+        case .waiting:
             result.tentative += 1
             return (.recorded, "\(name) answers tentatively: still waiting for a firm answer by \(proposal.deadline)")
+        case let .accepted(sessions, originals):
+            confirmations.append((sessions, originals))
+            result.accepted.append(proposal)
+            return (.recorded, "\(name) accepts: the pair now stands")
+        case let .declined(ended):
+            ending.add(ended)
+            result.declined.append(proposal)
+            return (.recorded, "\(name) declines: the pair is dissolved, both back in the pool")
         }
     }
 }

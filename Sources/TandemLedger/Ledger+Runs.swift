@@ -293,12 +293,7 @@ extension Ledger {
             case "declined": tally.declined += 1
             case "expired": tally.expired += 1
             default:
-                let required: String = row["required"]
-                var missing: [String] = []
-                for (side, name) in [("senior", senior), ("junior", junior)] where side == "senior" || required == "both" {
-                    let answer: String? = row["\(side)_answer"]
-                    if answer != "accepted" { missing.append(answer == "tentative" ? name + " (tentative)" : name) }
-                }
+                let missing = Proposal.waitingFor(required: row["required"], senior: (senior, row["senior_answer"]), junior: (junior, row["junior_answer"]))
                 summary.open.append(.init(senior: senior, junior: junior, deadline: LocalDate(iso: row["deadline"]) ?? month.firstDay,
                                           waitingFor: missing.joined(separator: " and ")))
             }

@@ -135,7 +135,7 @@ func dissolutionFiles(_ ending: PairEnding, config: SchemeConfig, day: LocalDate
     let key = { (session: ScheduledSession) in session.senior.key + "|" + session.junior.key }
     let plain = ending.cancelledSessions.filter { ending.series[key($0)] == nil }
     let cancellation = CalendarChanges.cancel(plain, config: config, stamp: day.startInstant)
-    var files = plain.isEmpty ? [] : cancellation.files
+    var files = cancellation.files
     var mail = changeMessages(cancellation.sessions, kind: .cancellation, config: config, day: day, folder: folder, origin: origin)
     let layout = CalendarLayout(sessions: ending.cancelledSessions)
     for pair in ProposalFiles.pairs(ending.cancelledSessions.filter { ending.series[key($0)] != nil }) {
@@ -158,7 +158,5 @@ func seriesMessages(_ sessions: [ScheduledSession], stage: ProposalFiles.Stage, 
     guard config.mail != nil, !sessions.isEmpty else { return ([], []) }
     let messages = ProposalFiles.messages(for: sessions, stage: stage, config: config, stamp: day.startInstant, date: day.startInstant,
                                           raise: raise, originals: originals)
-    let month = "\(YearMonth(year: day.year, month: day.month))"
-    return (messages.map { OutputFile(path: $0.path, contents: $0.bytes) },
-            messages.map { QueuedMessage($0, folder: OutputFolder.absolute(folder), origin: "\(origin) \(day)", month: month) })
+    return outboxFiles(messages, folder: folder, origin: origin, day: day)
 }

@@ -338,6 +338,11 @@ func changeMessages(_ sessions: [ScheduledSession], kind: Outbox.Kind, config: S
     guard config.mail != nil, !sessions.isEmpty else { return ([], []) }
     let messages = Outbox.messages(for: sessions, kind: kind, config: config, stamp: day.startInstant, date: day.startInstant,
                                    earlier: earlier)
+    return outboxFiles(messages, folder: folder, origin: origin, day: day)
+}
+
+/// The files of a change's `messages` (under its folder's `outbox/`) and the ledger's records of them.
+func outboxFiles(_ messages: [OutgoingMessage], folder: String, origin: String, day: LocalDate) -> (files: [OutputFile], queued: [QueuedMessage]) {
     let month = "\(YearMonth(year: day.year, month: day.month))"
     return (messages.map { OutputFile(path: $0.path, contents: $0.bytes) },
             messages.map { QueuedMessage($0, folder: OutputFolder.absolute(folder), origin: "\(origin) \(day)", month: month) })
@@ -357,11 +362,8 @@ private func sayProposals(_ ledger: Ledger, today: LocalDate) throws {
     say("\nProposals waiting for an answer: \(waiting.count) (accepted so far: \(accepted))")
     for proposal in waiting {
         let days = (LocalDate(iso: proposal.deadline)?.daysSinceEpoch ?? today.daysSinceEpoch) - today.daysSinceEpoch
-        let missing = [proposal.seniorAnswer != "accepted" ? proposal.seniorName + (proposal.seniorAnswer == "tentative" ? " (tentative)" : "") : nil,
-                       proposal.required == "both" && proposal.juniorAnswer != "accepted"
-                           ? proposal.juniorName + (proposal.juniorAnswer == "tentative" ? " (tentative)" : "") : nil].compactMap { $0 }
         say("  \(proposal.seniorName) <\(proposal.seniorEmail)> and \(proposal.juniorName) <\(proposal.juniorEmail)>: waiting for "
-            + missing.joined(separator: " and ") + " — "
+            + proposal.waitingFor.joined(separator: " and ") + " — "
             + (days < 0 ? "OVERDUE by \(-days) days (deadline \(proposal.deadline)); the next run dissolves it" : "\(days) days left (deadline \(proposal.deadline))"))
     }
     if !ended.isEmpty {

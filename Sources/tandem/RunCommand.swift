@@ -171,9 +171,9 @@ extension Tandem {
                                     inputs: kept, snapshot: snapshot,
                                     messages: output.messages.map { QueuedMessage($0, folder: OutputFolder.absolute(folder), origin: "run \(month)",
                                                                                   month: "\(month)") },
-                                    proposals: input.config.acceptance.required == .none ? nil
-                                        : ProposalTerms(required: input.config.acceptance.required.rawValue,
-                                                        deadline: today.date.adding(days: input.config.acceptance.replyDays)),
+                                    proposals: input.proposalDeadline.map {
+                                        ProposalTerms(required: input.config.acceptance.required.rawValue, deadline: $0)
+                                    },
                                     checkpoint: { TestHook.pause(at: $0.rawValue) },
                                     beforeCommit: {
                                         try staged.swapIntoPlace()

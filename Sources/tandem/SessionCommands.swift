@@ -380,7 +380,6 @@ extension String {
 /// its RECURRENCE-ID), which the clients holding the series understand.
 func sessionChangeFiles(_ session: ScheduledSession, earlier: ScheduledSession?, series: SeriesForm?, config: SchemeConfig, day: LocalDate,
                         folder: String, origin: String) -> (files: [OutputFile], mail: [OutputFile], queued: [QueuedMessage]) {
-    let month = "\(YearMonth(year: day.year, month: day.month))"
     guard let series else {
         let files = earlier == nil
             ? CalendarChanges.cancellationFiles([session], config: config, stamp: day.startInstant)
@@ -392,7 +391,6 @@ func sessionChangeFiles(_ session: ScheduledSession, earlier: ScheduledSession?,
     let original = series.originals[session.uid] ?? earlier?.start ?? session.start
     let made = ProposalFiles.sessionChange(session, earlier: earlier, original: original, confirmed: series.confirmed, config: config,
                                            stamp: day.startInstant, date: day.startInstant)
-    let messages = config.mail == nil ? [] : made.messages
-    return ([made.file], messages.map { OutputFile(path: $0.path, contents: $0.bytes) },
-            messages.map { QueuedMessage($0, folder: OutputFolder.absolute(folder), origin: "\(origin) \(day)", month: month) })
+    let mail = outboxFiles(config.mail == nil ? [] : made.messages, folder: folder, origin: origin, day: day)
+    return ([made.file], mail.files, mail.queued)
 }
