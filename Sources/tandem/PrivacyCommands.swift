@@ -80,12 +80,11 @@ extension Tandem {
                 let forgetting = try change.ledger.forget(email: email, reason: reason, today: change.day) { ending in
                     TestHook.pause(at: "forget-inside-transaction")
                     guard !ending.cancelledSessions.isEmpty else { return [] }
-                    let cancellation = CalendarChanges.cancel(ending.cancelledSessions, config: config, stamp: change.day.startInstant)
-                    let mail = changeMessages(cancellation.sessions, kind: .cancellation, config: config, day: change.day,
-                                              folder: change.folder, origin: "forget")
-                    let partners = mail.queued.filter { $0.recipientKey != EmailAddress(email).key }
-                    (written, queued) = (cancellation.files.count, partners.count)
-                    try Files.writeAtomically(cancellation.files + mail.files, to: change.folder)
+                    // As any ended pair's: a pair sent as one series is cancelled as that series.
+                    let made = dissolutionFiles(ending, config: config, day: change.day, folder: change.folder, origin: "forget", repaired: false)
+                    let partners = made.queued.filter { $0.recipientKey != EmailAddress(email).key }
+                    (written, queued) = (made.files.count, partners.count)
+                    try Files.writeAtomically(made.files + made.mail, to: change.folder)
                     return partners
                 }
                 say("Forgot \(email): in the ledger they are now \(forgetting.pseudonymName) <\(forgetting.pseudonymEmail)> "

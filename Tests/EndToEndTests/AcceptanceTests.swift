@@ -135,6 +135,15 @@ import Testing
         }
         #expect(standing == "active", "the accepted pair runs on")
 
+        // Forgetting the accepted pair's junior cancels what is left of its series by RECURRENCE-ID, as end-pair would.
+        let forget = try CLI.tandem(["forget", accepted[2], "--reason", "asked", "--today", "2027-02-21"] + common, in: folder)
+        #expect(forget.status == 0, "\(forget.err)")
+        let forgotten = CLI.files(under: folder.appendingPathComponent("reports/changes")).filter { $0.key.contains("-forget/calendars/") }
+        #expect(forgotten.count == 1 && forgotten.allSatisfy { $0.key.contains("/calendars/cancellations/pairs/") } && forgotten.values.allSatisfy {
+            let text = String(decoding: $0, as: UTF8.self)
+            return text.contains("METHOD:CANCEL") && text.contains(seriesUID + "\r\n") && text.contains("RECURRENCE-ID;TZID=")
+        }, "\(forgotten.keys.sorted())")
+
         // Every calendar written — REQUESTs, the confirmation, the override, the cancellations — read by Python's icalendar.
         let script = """
             import sys, os, icalendar
