@@ -293,11 +293,14 @@ extension Ledger {
     }
 
     /// Ends `pairs` on `today`, cancelling their sessions from that day on, as the change of `revision`.
+    /// A pair proposed and never accepted held no session: all of them are cancelled (its series as a whole).
     static func end(_ db: Database, pairs: [PairRecord], today: LocalDate, reason: String, person: String?, revision: Int) throws -> PairEnding {
         let dayStart = today.startInstant
         var ending = PairEnding(endedPairs: [], cancelledSessions: [], freedPartners: [])
         for pair in pairs {
-            let remaining = pair.sessions.filter { !$0.cancelled && $0.session.start >= dayStart }.map(\.session)
+            let neverAccepted = try Bool.fetchOne(db, sql: "SELECT 1 FROM proposals WHERE pair_key = ? AND state != 'accepted'",
+                                                  arguments: [pair.key]) == true
+            let remaining = pair.sessions.filter { !$0.cancelled && (neverAccepted || $0.session.start >= dayStart) }.map(\.session)
             // A pair whose sessions are all past has completed; a withdrawal leaves it as it is.
             if remaining.isEmpty && person != nil { continue }
             try db.execute(sql: "UPDATE pairs SET status = 'ended', ended_on = ?, end_reason = ?, ended_revision = ? WHERE key = ?",
@@ -515,15 +518,18 @@ extension Ledger {
 extension Ledger {
     /// The CPD records a run for `month` writes (its folder's `cpd/`): of everyone whose pair completed
     /// in the month before (its last session then) or ended early then, as of the month's first day.
+    /// A pair that ended before holding a session (a proposal declined or expired, a pair ended at
+    /// once) gives its people nothing to record.
     public func cpdRecordsOfPairsFinishing(before month: YearMonth, config: SchemeConfig) throws(LedgerError) -> [CPDRecord] {
         let (from, to) = (month.adding(months: -1).firstDay, month.firstDay)
         let keys: [String] = try read { db in
             try String.fetchAll(db, sql: """
                 SELECT p.key FROM pairs p
-                WHERE (p.status = 'ended' AND p.ended_on >= ? AND p.ended_on < ?)
-                   OR (p.status != 'ended' AND (SELECT MAX(s.start) FROM sessions s WHERE s.pair_key = p.key) BETWEEN ? AND ?)
+                WHERE ((p.status = 'ended' AND p.ended_on >= ? AND p.ended_on < ?)
+                       OR (p.status != 'ended' AND (SELECT MAX(s.start) FROM sessions s WHERE s.pair_key = p.key) BETWEEN ? AND ?))
+                  AND EXISTS (SELECT 1 FROM sessions s WHERE s.pair_key = p.key AND s.status = 'scheduled' AND s.start < ?)
                 ORDER BY p.key
-                """, arguments: ["\(from)", "\(to)", from.startInstant, to.startInstant - 1])
+                """, arguments: ["\(from)", "\(to)", from.startInstant, to.startInstant - 1, to.startInstant])
         }
         let people = Set(keys.flatMap { key -> [String] in let (s, j) = Self.people(ofPairKey: key); return [s, j] }).sorted()
         return try people.map { (key: String) throws(LedgerError) -> CPDRecord in

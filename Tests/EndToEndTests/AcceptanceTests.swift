@@ -93,9 +93,20 @@ import Testing
         try #require(february.status == 0, "\(february.err)")
         #expect(february.out.contains("Dissolved \(proposed.count - 2) proposals with no answer by the deadline"), "\(february.out)")
         // Each expired series cancelled as a whole, once per pair; no per-person PUBLISH-style cancellations.
-        let expiredFiles = CLI.files(under: folder.appendingPathComponent("reports/changes")).keys.filter { $0.contains("-expired-proposals/calendars/") }
+        let expiredCalendars = CLI.files(under: folder.appendingPathComponent("reports/changes")).filter { $0.key.contains("-expired-proposals/calendars/") }
+        let expiredFiles = Array(expiredCalendars.keys)
         #expect(expiredFiles.count == proposed.count - 2 && expiredFiles.allSatisfy { $0.contains("/calendars/cancellations/pairs/") },
                 "\(expiredFiles.sorted())")
+        // Whole even when some of its dates had passed by the deadline: a proposal never accepted held no session.
+        let partial = expiredCalendars.filter { String(decoding: $0.value, as: UTF8.self).contains("RECURRENCE-ID") }.keys.sorted()
+        #expect(partial.isEmpty, "expired series cancelled session by session: \(partial.prefix(3))")
+        let heldByExpired = try DatabaseQueue(path: folder.appendingPathComponent("l.sqlite").path).read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM sessions s JOIN proposals x ON x.pair_key = s.pair_key
+                WHERE x.state IN ('expired', 'declined') AND s.status = 'scheduled'
+                """)
+        }
+        #expect(heldByExpired == 0, "sessions of dissolved proposals still scheduled in the ledger")
         // The reports: the proposals decided since January's run, and January's acceptance rate (1 of those decided).
         let summary = try String(contentsOf: folder.appendingPathComponent("feb/summary.md"), encoding: .utf8)
         let expired = proposed.count - 2
@@ -116,6 +127,10 @@ import Testing
         #expect(made.contains { $0[2] == declined[2] }, "the declined junior is paired again, with someone else")
         let expiredAgain = proposed.dropFirst(2).filter { keys.contains($0[0] + "|" + $0[2]) }
         #expect(expiredAgain.isEmpty, "expired pairs are never proposed again: \(expiredAgain)")
+        // Proposals that expired in January held no session: nothing for anyone's CPD record.
+        let cpd = CLI.files(under: folder.appendingPathComponent("feb")).keys.filter { $0.hasPrefix("cpd/") }
+        let records = cpd.count
+        #expect(records == 0, "CPD records of pairs that never met: \(cpd.sorted().prefix(4))")
 
         // Capacity counting proposals: no senior has more open pairs than places.
         let over = try DatabaseQueue(path: folder.appendingPathComponent("l.sqlite").path).read { db in
