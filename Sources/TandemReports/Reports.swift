@@ -151,7 +151,9 @@ public enum Reports {
         md += "Each stage keeps the ones before it at their optimum. A network simplex solves each stage exactly for the "
         md += "roles it has; GLPK then re-solves the stage's model from that basis and must confirm the optimum. "
         md += "\"Either\" applicants are first allowed both roles (a relaxation, whose optimum is an upper bound); "
-        md += "a stage is proven optimal when the pairing reaches that bound, otherwise the gap to it is shown. "
+        md += "where that bound is loose, a sharper one prices each of them for taking both roles. A stage is proven optimal "
+        md += "when the pairing reaches its bound, otherwise the gap to it is shown; after a stage not proven, the gap is to "
+        md += "the best any pairing as good in the stages before it could reach. "
         md += "Solves count GLPK's solves and, for the minimum score, the bisection's probes.\n\n"
         md += "| stage | what it optimises | status | objective | gap | solves |\n|---|---|---|---|---|---|\n"
         let meaning = [

@@ -25,17 +25,32 @@ import TandemModel
 
     /// The lexicographic optimum and one pairing that reaches it.
     static func bestPairing(_ candidates: [Candidate], pool: Pool, target: Int) -> (objectives: Objectives, pairs: [Candidate]) {
-        let byJunior = Dictionary(grouping: candidates, by: \.junior)
-        let juniors = byJunior.keys.sorted()
         var best: Objectives = [-1]
         var bestPairs: [Candidate] = []
+        forEachPairing(candidates, pool: pool) { chosen in
+            let value = objectives(chosen, pool: pool, target: target)
+            if value.lexicographicallyPrecedes(best) == false && value != best { (best, bestPairs) = (value, chosen) }
+        }
+        return (best, bestPairs)
+    }
+
+    /// The objectives of every feasible set of pairs.
+    static func everyPairing(_ candidates: [Candidate], pool: Pool, target: Int) -> [Objectives] {
+        var all: [Objectives] = []
+        forEachPairing(candidates, pool: pool) { all.append(objectives($0, pool: pool, target: target)) }
+        return all
+    }
+
+    /// Calls `body` with every feasible set of pairs: each junior-capable person picks a senior or nobody.
+    static func forEachPairing(_ candidates: [Candidate], pool: Pool, body: ([Candidate]) -> Void) {
+        let byJunior = Dictionary(grouping: candidates, by: \.junior)
+        let juniors = byJunior.keys.sorted()
         var chosen: [Candidate] = []
         var load: [Int: Int] = [:]
         func remaining(_ s: Int) -> Int { pool.applicants[s].capacity - (pool.capacityInUse[pool.applicants[s].email.key] ?? 0) }
         func visit(_ k: Int) {
             if k == juniors.count {
-                let value = objectives(chosen, pool: pool, target: target)
-                if value.lexicographicallyPrecedes(best) == false && value != best { (best, bestPairs) = (value, chosen) }
+                body(chosen)
                 return
             }
             let j = juniors[k]
@@ -52,7 +67,6 @@ import TandemModel
             }
         }
         visit(0)
-        return (best, bestPairs)
     }
 
     /// A random pool of `sizes` applicants with every allowed pair kept (`config` keeps them all),
@@ -95,12 +109,72 @@ import TandemModel
         var reached = true
         for (k, stage) in order.enumerated() {
             guard let bound = bounds[stage] else { continue }
-            #expect(bound >= expected[k], "seed \(seed): \(stage.rawValue) bound \(bound) below the optimum \(expected[k])")
+            if reached { #expect(bound >= expected[k], "seed \(seed): \(stage.rawValue) bound \(bound) below the optimum \(expected[k])") }
             if reached && final.values[stage] == bound {
                 #expect(bound == expected[k], "seed \(seed): \(stage.rawValue) reached its bound \(bound) but the optimum is \(expected[k])")
             }
             reached = reached && final.values[stage] == bound
         }
+    }
+
+    /// Every bound the network gives (`NetworkStages.bounds`) holds over the pairings at least as good
+    /// as the network's in the stages before it — found here by enumerating every pairing — on
+    /// pools where the network's roles fall short; and the Lagrangian bounds of the priority stages
+    /// and the floor (`priorityBound`, `floorBound(ruling:)`) prove some stages the counts and the
+    /// relaxation leave open.
+    @Test func boundsHoldOverPairingsAsGood() throws {
+        var config = SchemeConfig()
+        config.matching.candidatesPerPerson = 1000
+        var (short, laterBounded, provenByLagrangian) = (0, 0, 0)
+        let order: [PairingModel.Stage] = [.overdue, .coverage, .waiting, .minimumScore, .totalScore]
+        for seed in 0..<150 {
+            var rng = SeededGenerator(seed: UInt64(seed) &* 15_485_863 &+ 29)
+            guard let (_, candidates, model) = try Self.randomModel(6...10, rng: &rng, config: config), !model.eitherRole.isEmpty else { continue }
+            let target = config.matching.waitingTargetMonths
+            let stages = NetworkStages(model: model, instruments: .system, scoresRoles: false)
+            var (final, relaxation, _, _) = stages.solve()
+            let bounds = stages.bounds(final: &final, relaxation: &relaxation)
+            let mine = Self.objectives(final.chosen.map { candidates[$0] }, pool: model.pool, target: target)
+            let all = Self.everyPairing(candidates, pool: model.pool, target: target)
+            var earlierReached = true
+            for (k, stage) in order.enumerated() {
+                guard let bound = bounds[stage] else { continue }
+                let asGood = all.filter { o in (0..<k).allSatisfy { o[$0] >= mine[$0] } }.map { $0[k] }.max() ?? Int.min
+                #expect(bound >= asGood, "seed \(seed): \(stage.rawValue) bound \(bound) below \(asGood), reached by a pairing as good before it")
+                if !earlierReached { laterBounded += 1 }
+                if bound != mine[k] {
+                    if earlierReached { short += 1 }
+                    earlierReached = false
+                }
+            }
+            var relaxedOnly = final, relaxedAgain = relaxation
+            let counted = Self.countAndRelaxationBounds(stages, final: &relaxedOnly, relaxation: &relaxedAgain)
+            for stage in [PairingModel.Stage.overdue, .coverage, .waiting, .minimumScore] where counted[stage].map({ $0 > final.values[stage]! }) ?? true {
+                if bounds[stage] == final.values[stage] { provenByLagrangian += 1 }
+            }
+        }
+        #expect(short >= 5 && laterBounded >= 5 && provenByLagrangian >= 1,
+                "\(short) pools short of a bound, \(laterBounded) later stages bounded, \(provenByLagrangian) stages proven by the Lagrangian bounds")
+        print("bounds over pairings as good: \(short) pools short of a bound, \(laterBounded) later stages bounded, \(provenByLagrangian) proven by the Lagrangian bounds")
+    }
+
+    /// The bounds by counting and by the relaxation alone, as before the Lagrangian ones.
+    static func countAndRelaxationBounds(_ stages: NetworkStages, final: inout NetworkStages.Pass,
+                                         relaxation: inout NetworkStages.Pass) -> [PairingModel.Stage: Int] {
+        var result: [PairingModel.Stage: Int] = [:]
+        let model = stages.model
+        let waiting = model.people.filter { model.isWaiting[$0] }
+        let counts: [PairingModel.Stage: Int?] = [.overdue: model.overdue.count, .coverage: waiting.count,
+                                                  .waiting: waiting.reduce(0) { $0 + model.waitingOf[$1] },
+                                                  .minimumScore: stages.floorCountBound(coverage: final.values[.coverage])]
+        var valid = true
+        for stage in [PairingModel.Stage.overdue, .coverage, .waiting, .minimumScore] {
+            let relaxed = valid ? relaxation.values[stage] : nil
+            let count = counts[stage] ?? nil
+            result[stage] = [relaxed, count].compactMap { $0 }.min()
+            valid = valid && relaxation.values[stage] == final.values[stage]
+        }
+        return result
     }
 
     /// The network's own answer (no closing search): roles chosen with the scores in view
@@ -138,7 +212,7 @@ import TandemModel
         print("scored roles: \(withRoles) pools needed roles; at the optimum: scored \(atOptimumScored), rule \(atOptimumRule); scored better in \(scoredBetter)")
     }
 
-    /// Weak duality, checked: the total-score bound (`NetworkStages.totalScoreBound`) at the
+    /// Weak duality, checked: the total-score bound (`NetworkStages.stageBound`) at the
     /// optimum's floor is never below brute force's total score, whatever multipliers it ends on
     /// or starts from (random ones, one solve), and the multiplier loop's bound is never above the
     /// bound with no prices at all (everyone free on both sides, which it starts from).
@@ -151,13 +225,13 @@ import TandemModel
             guard let (_, candidates, model) = try Self.randomModel(5...9, rng: &rng, config: config), !model.eitherRole.isEmpty else { continue }
             let optimum = Self.bruteForce(candidates, pool: model.pool, target: config.matching.waitingTargetMonths)
             let stages = NetworkStages(model: model, instruments: .system)
-            let bound = stages.totalScoreBound(floor: optimum[3], reached: 0)
+            let bound = stages.stageBound(floor: optimum[3], reached: 0)
             #expect(bound.bound >= optimum[4], "seed \(seed): bound \(bound.bound) below the optimum \(optimum[4])")
-            let unpriced = stages.totalScoreBound(floor: optimum[3], reached: 0, solves: 1)
+            let unpriced = stages.stageBound(floor: optimum[3], reached: 0, solves: 1)
             #expect(bound.bound <= unpriced.bound, "seed \(seed): \(bound.bound) above the unpriced bound \(unpriced.bound)")
             var random = unpriced
             random.prices = Dictionary(uniqueKeysWithValues: model.eitherRole.map { ($0, Int.random(in: 0...20_000, using: &rng)) })
-            let priced = stages.totalScoreBound(floor: optimum[3], reached: 0, from: random, solves: 1)
+            let priced = stages.stageBound(floor: optimum[3], reached: 0, from: random, solves: 1)
             #expect(priced.bound >= optimum[4], "seed \(seed): bound \(priced.bound) at random prices below the optimum \(optimum[4])")
             checked += 1
             if bound.bound == optimum[4] { tight += 1 }
@@ -188,15 +262,15 @@ import TandemModel
             checked += 1
             if rows.paired.count == model.people.count { withEveryone += 1 }
             if !rows.atLeast.isEmpty { withGroups += 1 }
-            let plain = stages.totalScoreBound(floor: optimum[3], reached: optimum[4])
-            let bound = stages.totalScoreBound(floor: optimum[3], reached: optimum[4], rows: rows)
+            let plain = stages.stageBound(floor: optimum[3], reached: optimum[4])
+            let bound = stages.stageBound(floor: optimum[3], reached: optimum[4], rows: rows)
             #expect(bound.bound >= optimum[4], "seed \(seed): bound \(bound.bound) below the optimum \(optimum[4])")
             if bound.bound < plain.bound { tighter += 1 }
             var random = bound
             random.prices = Dictionary(uniqueKeysWithValues: model.eitherRole.map { ($0, Int.random(in: 0...20_000, using: &rng)) })
             random.rewards = Dictionary(uniqueKeysWithValues: model.people.map { ($0, Int.random(in: -20_000...20_000, using: &rng)) })
             random.groupRewards = rows.atLeast.map { _ in Int.random(in: 0...20_000, using: &rng) }
-            let priced = stages.totalScoreBound(floor: optimum[3], reached: optimum[4], from: random, solves: 1, rows: rows)
+            let priced = stages.stageBound(floor: optimum[3], reached: optimum[4], from: random, solves: 1, rows: rows)
             #expect(priced.bound >= optimum[4], "seed \(seed): bound \(priced.bound) at random multipliers below the optimum \(optimum[4])")
             for result in [plain, bound, priced] {
                 let fixed = result.fixedPairs(reaching: optimum[4])

@@ -49,8 +49,10 @@ struct ClosingSearch {
     /// which spare probes and give the gap where GLPK stops early.
     /// `scoreBound`: the network's total-score bound, whose multipliers price pairs out of the
     /// total-score stage's model (`ScoreBound.fixedPairs`).
+    /// `priorityBounds`: the network's Lagrangian bounds of the priority stages it fell short of,
+    /// whose multipliers price their models down (`pricedPriority`).
     func run(from first: Stage, floors given: [Stage: Double], floor: Int?, start: [Int], bounds: [Stage: Int],
-             scoreBound: NetworkStages.ScoreBound? = nil) throws(MatchingError) -> Outcome {
+             scoreBound: NetworkStages.ScoreBound? = nil, priorityBounds: [Stage: NetworkStages.ScoreBound] = [:]) throws(MatchingError) -> Outcome {
         var floors = given
         var incumbent = start
         var reports: [StageReport] = []
@@ -60,6 +62,13 @@ struct ClosingSearch {
         func nodeCost(_ pairs: Int) -> Int { max(1, Int(Double(max(1, pairs)) * Double(max(1, pairs)).squareRoot())) }
         var open = false // a stage stopped unproven: the later ones keep the incumbent, unproven
         var floorPoints = first == .totalScore ? floor : nil
+        // The network's bounds hold over pairings at least as good as its own in the earlier stages
+        // (`NetworkStages.bounds`): used only while the pairs in hand are, stage by stage.
+        let networkValues = model.stages.map { model.objectiveValue($0, chosen: start) }
+        func bound(_ stage: Stage) -> Int? {
+            let earlier = model.stages.prefix { $0 != stage }.enumerated()
+            return earlier.allSatisfy { model.objectiveValue($1, chosen: incumbent) >= networkValues[$0] } ? bounds[stage] : nil
+        }
 
         // The total score's last model searched and its root LP's basis: the next model, with more
         // pairs free, starts its simplex from it (`StartingBasis.carried`). A 6,047-pair model's root
@@ -95,53 +104,135 @@ struct ClosingSearch {
         }
 
         for stage in model.stages.drop(while: { $0 != first }) {
-            if open {
-                reports.append(unproven(stage, chosen: incumbent))
+            if open && stage != .totalScore {
+                // Kept as they are; the total score is still searched, holding them at the pairs' values.
+                reports.append(unproven(stage, chosen: incumbent, bound: bound(stage)))
+                if stage == .minimumScore {
+                    floorPoints = incumbent.isEmpty ? nil : Int(model.objectiveValue(.minimumScore, chosen: incumbent))
+                } else {
+                    floors[stage] = model.objectiveValue(stage, chosen: incumbent)
+                }
                 continue
             }
             switch stage {
             case .overdue, .coverage, .waiting:
-                let (solution, chosen) = try solve(stage, floor: nil, keep: keepModels, from: incumbent)
-                if !chosen.isEmpty && model.objectiveValue(stage, chosen: chosen) >= model.objectiveValue(stage, chosen: incumbent) {
-                    // Kept only when at least as good over every stage, later ones included: where GLPK
-                    // merely matches the pairs in hand here, theirs may have the better floor.
-                    let found = networkPairs(withRolesOf: chosen, upTo: stage) ?? chosen
-                    let values = { (pairs: [Int]) in model.stages.map { model.objectiveValue($0, chosen: pairs) } }
-                    if !values(found).lexicographicallyPrecedes(values(incumbent)) { incumbent = found }
-                }
-                let achieved = model.objectiveValue(stage, chosen: incumbent)
-                let proven = solution.isProvenOptimal || bounds[stage].map { Double($0) <= achieved } == true
-                floors[stage] = achieved
-                open = !proven
-                reports.append(report(stage, solution, objective: achieved, value: achieved, bound: bounds[stage], proven: proven, solves: 1))
+                let report = try priorityStage(stage, incumbent: &incumbent, bound: bound(stage),
+                                               priced: bound(stage) == nil ? nil : priorityBounds[stage], solve: solve)
+                floors[stage] = model.objectiveValue(stage, chosen: incumbent)
+                open = !report.provenOptimal
+                reports.append(report)
             case .minimumScore:
-                var bound = bounds[.minimumScore]
-                if !incumbent.isEmpty {
-                    // The relaxation's reach at the values now proven bounds the floor (`NetworkStages.floorBound`).
-                    let targets = floors.mapValues { Int($0) }
-                    bound = NetworkStages(model: model, instruments: instruments).floorBound(
-                        reaching: targets, from: Int(model.objectiveValue(.minimumScore, chosen: incumbent)), below: bound)
-                }
-                var (report, floor) = try minimumScore(bound: bound, incumbent: &incumbent, solve: { (stage, floor, keep, start) throws(MatchingError) in
-                    try solve(stage, floor: floor, keep: keep, from: start)
-                })
-                if keepModels, let floor {
-                    // The model at the floor found, so it can be re-checked elsewhere (written, not
-                    // solved again: its root LP alone took 3.3 s at 1,791 applicants).
-                    report.lpText = try lpText(.minimumScore, floors: floors, floor: floor)
-                }
+                let (report, floor) = try floorStage(incumbent: &incumbent, floors: floors, bound: bound(.minimumScore), solve: solve)
                 floorPoints = floor
                 open = !report.provenOptimal
                 reports.append(report)
-                // GLPK's pairs at the floor are arbitrary in the total score; with their roles the
-                // network finds the best total score at that floor, the total-score search's start.
-                if !open, let polished = networkPairs(withRolesOf: incumbent, upTo: .minimumScore) { incumbent = polished }
             case .totalScore:
-                reports.append(try totalScore(floor: floorPoints, floors: floors, incumbent: &incumbent, bound: bounds[.totalScore],
-                                              scoreBound: scoreBound, solve: solve, workLeft: { workLeft }))
+                let report = try totalScore(floor: floorPoints, floors: floors, incumbent: &incumbent, bound: bound(.totalScore),
+                                            scoreBound: scoreBound, solve: solve, workLeft: { workLeft })
+                reports.append(open ? Self.afterUnproven(report) : report)
             }
         }
         return Outcome(chosen: incumbent, reports: reports)
+    }
+
+    /// The minimum-score stage: the floor's bound (the network's, lowered to the relaxation's reach
+    /// at the values now proven, `NetworkStages.floorBound`), then the bisection (`minimumScore`).
+    /// A proven floor's pairs are polished by the network: GLPK's pairs at the floor are arbitrary in
+    /// the total score, and with their roles the network finds the best total score at that floor,
+    /// the total-score search's start.
+    private func floorStage(incumbent: inout [Int], floors: [Stage: Double], bound: Int?,
+                            solve: Solve) throws(MatchingError) -> (StageReport, Int?) {
+        var floorLimit = bound
+        if !incumbent.isEmpty {
+            floorLimit = NetworkStages(model: model, instruments: instruments).floorBound(
+                reaching: floors.mapValues { Int($0) }, from: Int(model.objectiveValue(.minimumScore, chosen: incumbent)), below: floorLimit)
+        }
+        var (report, floor) = try minimumScore(bound: floorLimit, incumbent: &incumbent, solve: { (stage, floor, keep, start) throws(MatchingError) in
+            try solve(stage, floor, keep, start, nil, nil)
+        })
+        if keepModels, let floor {
+            // The model at the floor found, so it can be re-checked elsewhere (written, not
+            // solved again: its root LP alone took 3.3 s at 1,791 applicants).
+            report.lpText = try lpText(.minimumScore, floors: floors, floor: floor)
+        }
+        if report.provenOptimal, let polished = networkPairs(withRolesOf: incumbent, upTo: .minimumScore) { incumbent = polished }
+        return (report, floor)
+    }
+
+    /// A stage searched after one not proven: its gap is to the best of the pairings as good in the
+    /// earlier stages (the search held them at the pairs' values), so it is not proven itself.
+    static func afterUnproven(_ report: StageReport) -> StageReport {
+        var report = report
+        report.status = Matcher.afterUnproven
+        report.provenOptimal = false
+        return report
+    }
+
+    /// One solve of the search: stage, floor, whether to keep the model's text, the pairs to start
+    /// from, the part of the model searched (nil: all of it), and the cutoff.
+    typealias Solve = (Stage, Int?, Bool, [Int], Part?, Int?) throws(MatchingError) -> (Solution, [Int])
+
+    /// A priority stage: on the model priced down by the network's multipliers when that is small
+    /// enough (`pricedPriority`), else on the whole model up to `MatchingLimits.searchCandidates`
+    /// pairs; a larger one keeps the pairs in hand and reports the gap to `bound`.
+    private func priorityStage(_ stage: Stage, incumbent: inout [Int], bound: Int?, priced: NetworkStages.ScoreBound?,
+                               solve: Solve) throws(MatchingError) -> StageReport {
+        if let priced, let report = try pricedPriority(stage, priced: priced, incumbent: &incumbent, bound: bound, solve: solve) {
+            return report
+        }
+        let before = model.objectiveValue(stage, chosen: incumbent)
+        guard model.candidates.count <= MatchingLimits.searchCandidates else {
+            return StageReport(name: stage.rawValue, status: "not proven: too many pairs could still improve it to search them",
+                               objective: before, gap: Self.gap(before, bound: bound), seconds: 0, solves: 0, provenOptimal: false)
+        }
+        let (solution, chosen) = try solve(stage, nil, keepModels, incumbent, nil, nil)
+        if !chosen.isEmpty && model.objectiveValue(stage, chosen: chosen) >= before { adopt(chosen, upTo: stage, into: &incumbent) }
+        let achieved = model.objectiveValue(stage, chosen: incumbent)
+        let proven = solution.isProvenOptimal || bound.map { Double($0) <= achieved } == true
+        return report(stage, solution, objective: achieved, value: achieved, bound: bound, proven: proven, solves: 1)
+    }
+
+    /// A priority stage on the part of the model its Lagrangian multipliers leave free for a pairing
+    /// one better than the pairing in hand (`ScoreBound.fixedPairs`): every such pairing is in the
+    /// part, so GLPK either finds the best of them — the stage's optimum — or proves there is none,
+    /// and the pairing in hand is optimal. nil when the part has more than
+    /// `MatchingLimits.pricedPairsLimit` pairs (the whole model is then searched, when small enough).
+    private func pricedPriority(_ stage: Stage, priced: NetworkStages.ScoreBound, incumbent: inout [Int], bound: Int?,
+                                solve: Solve) throws(MatchingError) -> StageReport? {
+        let began = instruments.now()
+        let target = Int(model.objectiveValue(stage, chosen: incumbent)) + 1
+        let fixed = priced.fixedPairs(reaching: target)
+        guard !fixed.isEmpty else { return nil }
+        let part = self.part(fixed)
+        guard part.kept.count <= MatchingLimits.pricedPairsLimit, part.kept.count < model.candidates.count else { return nil }
+        let (solution, chosen) = try solve(stage, nil, false, [], part, target)
+        let found = !chosen.isEmpty && model.objectiveValue(stage, chosen: chosen) >= Double(target)
+        if found { adopt(chosen, upTo: stage, into: &incumbent) }
+        let achieved = model.objectiveValue(stage, chosen: incumbent)
+        let proven = solution.isProvenOptimal || solution.status == .infeasible
+        // GLPK's bound on the part bounds only the pairings reaching the target; the rest are below it.
+        let partBound = Self.wholeBound(solution.bestBound).map { max(target - 1, $0) }
+        let high = proven ? Int(achieved) : [bound, partBound].compactMap { $0 }.min()
+        instruments.debug("search \(stage.rawValue) priced: \(part.kept.count) of \(model.candidates.count) pairs free for \(target), "
+            + "\(solution.status), \(found ? "found \(achieved)" : "none found")")
+        return StageReport(name: stage.rawValue, status: proven ? "optimal" : "not proven: GLPK's search stopped (\(solution.status))",
+                           objective: achieved, gap: proven ? 0 : Self.gap(achieved, bound: high),
+                           seconds: instruments.seconds(since: began), solves: 1, lpText: solution.lpText,
+                           printedSolution: solution.printedSolution, provenOptimal: proven)
+    }
+
+    /// GLPK's pairs `chosen`, polished by the network with their roles, replace the pairs in hand when
+    /// at least as good over every stage, later ones included: where GLPK merely matches the pairs in
+    /// hand at `stage`, theirs may have the better floor.
+    private func adopt(_ chosen: [Int], upTo stage: Stage, into incumbent: inout [Int]) {
+        let found = networkPairs(withRolesOf: chosen, upTo: stage) ?? chosen
+        let values = { (pairs: [Int]) in model.stages.map { model.objectiveValue($0, chosen: pairs) } }
+        if !values(found).lexicographicallyPrecedes(values(incumbent)) { incumbent = found }
+    }
+
+    /// The relative gap from `value` to `bound`, when there is one.
+    static func gap(_ value: Double, bound: Int?) -> Double? {
+        bound.flatMap { $0 > 0 ? max(0, Double($0) - value) / Double($0) : nil }
     }
 
     /// Part of the model: the pairs `kept` (indices into the whole model's candidates) and where
@@ -262,10 +353,10 @@ struct ClosingSearch {
         let stages = NetworkStages(model: model, instruments: instruments)
         let rows = stages.priorityRows(floors.mapValues { Int($0) })
         guard let carried, carried.floor == floor else {
-            return stages.totalScoreBound(floor: floor, reached: reached, rows: rows, pairing: incumbent)
+            return stages.stageBound(floor: floor, reached: reached, rows: rows, pairing: incumbent)
         }
         return carried.pairSlack.count == model.candidates.count ? carried
-            : stages.totalScoreBound(floor: floor, reached: reached, from: carried, solves: MatchingLimits.scoreRefineSolves, rows: rows,
+            : stages.stageBound(floor: floor, reached: reached, from: carried, solves: MatchingLimits.scoreRefineSolves, rows: rows,
                                      pairing: incumbent)
     }
 
@@ -355,11 +446,12 @@ struct ClosingSearch {
                            printedSolution: solution.printedSolution, provenOptimal: proven)
     }
 
-    /// A stage after one the search could not prove: the pairs in hand, no bound.
-    private func unproven(_ stage: Stage, chosen: [Int]) -> StageReport {
+    /// A stage after one the search could not prove: the pairs in hand, and their gap to `bound`
+    /// (over pairings as good in the earlier stages), when there is one.
+    private func unproven(_ stage: Stage, chosen: [Int], bound: Int?) -> StageReport {
         let value = model.objectiveValue(stage, chosen: chosen)
-        return StageReport(name: stage.rawValue, status: "not proven: an earlier stage is not", objective: stage == .totalScore || stage == .minimumScore ? value / 100 : value,
-                           gap: nil, seconds: 0, solves: 0, provenOptimal: false)
+        return StageReport(name: stage.rawValue, status: Matcher.afterUnproven, objective: stage == .totalScore || stage == .minimumScore ? value / 100 : value,
+                           gap: Self.gap(value, bound: bound), seconds: 0, solves: 0, provenOptimal: false)
     }
 
     /// The network's pairing with the roles `chosen` gives its people (GLPK's pairs), when it is at

@@ -254,8 +254,10 @@ public enum Matcher {
         instruments.debug("network: bounds \(bounds.map { "\($0.key.rawValue)=\($0.value)" }.sorted()), first open stage \(open?.rawValue ?? "none")")
         var check = PendingCheck(model: model, final: final, relaxation: relaxation, passes: passes, settled: settled,
                                  bounds: bounds, chosen: final.chosen, instruments: instruments)
-        // The total-score stage is searched at any size, priced down to a small model (`ClosingSearch.totalScore`).
-        if let open, model.candidates.count <= MatchingLimits.searchCandidates || (open == .totalScore && final.scoreBound != nil) {
+        // The total-score stage is searched at any size, priced down to a small model (`ClosingSearch.totalScore`),
+        // and so is a priority stage the network priced (`ClosingSearch.pricedPriority`).
+        if let open, model.candidates.count <= MatchingLimits.searchCandidates || (open == .totalScore && final.scoreBound != nil)
+            || final.priorityBounds[open] != nil {
             check.searchFrom = open
         }
         if search { try runSearch(&check, config: config, keepModels: keepModels) }
@@ -273,7 +275,7 @@ public enum Matcher {
         }
         let outcome = try ClosingSearch(model: check.model, config: config, keepModels: keepModels, instruments: check.instruments)
             .run(from: first, floors: floors, floor: check.final.floor, start: check.final.chosen, bounds: check.bounds,
-                 scoreBound: check.final.scoreBound)
+                 scoreBound: check.final.scoreBound, priorityBounds: check.final.priorityBounds)
         check.chosen = outcome.chosen
         check.searched = outcome.reports
     }
@@ -364,14 +366,8 @@ public enum Matcher {
         var solutions = outcomes.values()[...]
 
         var reports: [StageReport] = []
-        if model.overdue.isEmpty {
-            // Nobody past the target among those with a possible partner: say whether anyone is past it at all.
-            let past = model.pool.applicants.indices.filter { model.pool.isOverdue($0, targetMonths: config.waitingTargetMonths) }.count
-            let status = past == 0 ? "skipped: nobody has waited past the target"
-                : "skipped: \(past == 1 ? "the 1 person" : "the \(past) people") past the target \(past == 1 ? "has" : "have") no possible partner this month (unmatched.csv says why)"
-            reports.append(StageReport(name: Stage.overdue.rawValue, status: status,
-                                       objective: 0, gap: 0, seconds: 0, solves: 0, provenOptimal: true))
-        }
+        if model.overdue.isEmpty { reports.append(skippedOverdue(model, config: config)) }
+        var earlierProven = true
         for stage in networkStages {
             let value = final.values[stage]!
             let bound = pending.bounds[stage]
@@ -399,13 +395,16 @@ public enum Matcher {
                     }
                 }
             }
-            let proven = check && bound == value
+            let proven = check && earlierProven && bound == value
             let gap = bound == value ? 0 : bound.flatMap { $0 == 0 ? nil : Double($0 - value) / Double(abs($0)) }
             let objective = stage == .minimumScore ? Double(value) / 100
                 : stage == .totalScore ? model.objectiveValue(.totalScore, chosen: pending.final.chosen) / 100
                 : model.objectiveValue(stage, chosen: pending.final.chosen)
             let status = !check ? "not yet checked by GLPK"
-                : proven ? "optimal" : "not proven: \"either\" applicants' roles were chosen by a heuristic"
+                : proven ? "optimal"
+                : earlierProven ? "not proven: \"either\" applicants' roles were chosen by a heuristic"
+                : Self.afterUnproven
+            earlierProven = earlierProven && bound == value
             reports.append(StageReport(
                 name: stage.rawValue, status: status, objective: objective, gap: gap, seconds: seconds,
                 solves: solves + (stage == .minimumScore ? final.probes : 0),
@@ -413,6 +412,20 @@ public enum Matcher {
         }
         return reports + (pending.searched ?? [])
     }
+
+    /// The overdue stage's report when nobody past the target has a possible partner: whether anyone
+    /// is past it at all.
+    private static func skippedOverdue(_ model: PairingModel, config: MatchingConfig) -> StageReport {
+        let past = model.pool.applicants.indices.filter { model.pool.isOverdue($0, targetMonths: config.waitingTargetMonths) }.count
+        let status = past == 0 ? "skipped: nobody has waited past the target"
+            : "skipped: \(past == 1 ? "the 1 person" : "the \(past) people") past the target \(past == 1 ? "has" : "have") no possible partner this month (unmatched.csv says why)"
+        return StageReport(name: PairingModel.Stage.overdue.rawValue, status: status,
+                           objective: 0, gap: 0, seconds: 0, solves: 0, provenOptimal: true)
+    }
+
+    /// The status of a stage after one not proven: its gap is to a bound over the pairings at least
+    /// as good in the earlier stages (`NetworkStages.bounds`), not to its own optimum.
+    static let afterUnproven = "not proven: an earlier stage is not; the gap is to the best any pairing as good in the earlier stages could reach"
 
     /// Every hard rule, checked again on the solution: a violation is an error, never an output.
     static func verify(pairs chosen: [Int], model: PairingModel, scorer: Scorer) throws(MatchingError) {

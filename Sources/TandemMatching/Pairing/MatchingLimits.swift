@@ -47,11 +47,37 @@ enum MatchingLimits {
     /// is the floor's count bound. Unit: probes. Range: 1–8.
     static let scoredFloorProbes = 4
 
-    /// Solves of the total-score bound's multiplier loop (`NetworkStages.totalScoreBound`), each a
+    /// Solves of the total-score bound's multiplier loop (`NetworkStages.stageBound`), each a
     /// min-cost flow from the last tree. Unit: solves. Range: 20–200.
     static let scoreBoundSolves = 60
 
     /// Solves of its second run (`improveScores`), from the first run's best multipliers and aiming
     /// at the pairing they gave. Unit: solves. Range: 5–60.
     static let scoreRefineSolves = 20
+
+    /// Work of the multiplier loops that bound the priority stages the network's pairs fall short of
+    /// (`NetworkStages.priorityBound`) and probe the floor (`floorBound(ruling:)`), together, in one
+    /// solve of the stages: this divided by the candidate pairs, in solves, at least 20 and at most
+    /// 10,000; each loop takes at most half of what is left, and stops sooner once its bound proves
+    /// the pairing in hand. Unit: solves × candidate pairs. Range: 10⁷–10⁹.
+    static let boundWork = 60_000_000
+
+    static func boundSolves(candidatePairs: Int) -> Int {
+        min(10_000, max(20, boundWork / max(1, candidatePairs)))
+    }
+
+    /// No multiplier loop is started with fewer solves than this left. Unit: solves. Range: 5–50.
+    static let boundLoopMinimum = 10
+
+    /// Solves without a better bound after which that loop halves its step (the total score's
+    /// halves after 3). Unit: solves. Range: 3–50.
+    static let priorityBoundPatience = 20
+
+    /// A priority stage's gains (one per person, or their days) are multiplied by this in its bound's
+    /// flows, so that multipliers can be fractions of a person. Unit: a factor. Range: 16–4,096.
+    static let priorityBoundScale = 4096
+
+    /// Floors probed for a bound on the minimum score when neither counting nor the relaxation gives
+    /// one: the next above the pairing's, then a bisection. Unit: probes. Range: 1–10.
+    static let floorBoundProbes = 12
 }

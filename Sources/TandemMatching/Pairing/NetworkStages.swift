@@ -29,8 +29,11 @@ struct NetworkStages {
         var chosen: [Int] = []
         var probes = 0
         var seconds: [Stage: Double] = [:]
-        /// The total-score bound computed at this pass's floor, if one was (`totalScoreBound`).
+        /// The total-score bound computed at this pass's floor, if one was (`stageBound`).
         var scoreBound: ScoreBound?
+        /// The Lagrangian bounds of the priority stages it fell short of elsewhere (`priorityBound`):
+        /// their multipliers price pairs out of the closing search's model (`ScoreBound.fixedPairs`).
+        var priorityBounds: [Stage: ScoreBound] = [:]
 
         /// Whether this pass is better than `other` over `stages`, compared in order: the first
         /// stage where they differ decides.
@@ -410,56 +413,118 @@ struct NetworkStages {
 }
 
 extension NetworkStages {
-    /// Valid upper bounds on each stage's optimum with "either" roles free, for as long as the
-    /// stages before it are proven (a stage's optimum is defined only once theirs is known). Each
-    /// bound is the smallest of:
+    /// Valid upper bounds on each stage, over the pairings at least as good as `final` in the stages
+    /// before it (with "either" roles free). While every earlier stage is proven, that is a bound on
+    /// the stage's optimum, and one it reaches proves it; after a stage short of its bound, it still
+    /// says how far any pairing as good in the earlier stages could go. Each bound is the smallest of:
     /// - counts (every person is paired at most once): overdue ≤ |O ∩ people with a candidate
     ///   pair|, coverage ≤ |W ∩ those|, waiting ≤ Σ of their waits; and once coverage pairs
     ///   all of W, the floor ≤ the lowest of their best pair scores (each must be paired);
     /// - the relaxation's value (everyone "either" on both sides, so it allows every valid
-    ///   pairing and more), while its values of the earlier stages equal the proven ones: then its
-    ///   optimal face holds every pairing optimal for them, and its optimum over that face bounds
-    ///   ours. The relaxation's score stages are solved here when they can still bound.
-    /// (The floor the relaxation reaches at the proven values, `floorBound`, is left to the closing
-    /// search, on the models it takes: on the largest it costs seconds per probe for a bound no
-    /// tighter than the counts'.)
-    /// The stages returned go up to the first that `final` does not reach (its bound, if any, included).
-    /// The total-score bound it computes (when `final` has none at its floor) is kept in `final`.
+    ///   pairing and more), while its values of the earlier stages equal `final`'s: then its
+    ///   optimal face holds every pairing as good as `final` in them, and its optimum over that
+    ///   face bounds ours. The relaxation's score stages are solved here when they can still bound;
+    /// - where those leave a gap: for a priority stage, the Lagrangian bound with one role per
+    ///   person and the earlier stages' rows priced (`priorityBound`); for the floor, the lowest
+    ///   floor that bound rules out (`floorBound(ruling:)`); for the total score, the same kind of
+    ///   bound at `final`'s floor (`stageBound`), kept in `final`.
+    /// (The floor the relaxation reaches at the proven values, `floorBound(reaching:)`, is left to
+    /// the closing search, on the models it takes: on the largest it costs seconds per probe.)
     func bounds(final: inout Pass, relaxation: inout Pass) -> [Stage: Int] {
         var bounds: [Stage: Int] = [:]
         var relaxationValid = true
-        let waiting = model.people.filter { model.isWaiting[$0] }
+        var budget = BoundBudget(candidatePairs: model.candidates.count)
         for stage in model.stages {
             if relaxationValid && relaxation.values[stage] == nil, stage == .minimumScore, relaxation.networks[tiers.last!] != nil {
                 _ = scores(roles: mustPairRoles, into: &relaxation)
             }
+            guard let value = final.values[stage] else { break }
             var bound = relaxationValid ? relaxation.values[stage] : nil
-            let count: Int?
-            switch stage {
-            case .overdue: count = model.overdue.count
-            case .coverage: count = waiting.count
-            case .waiting: count = waiting.reduce(0) { $0 + model.waitingOf[$1] }
-            case .minimumScore: count = floorCountBound(coverage: final.values[.coverage])
-            case .totalScore:
-                // Reached only with every earlier stage proven, the floor included.
-                if let reached = final.values[.totalScore] {
-                    if final.scoreBound?.floor != final.floor {
-                        final.scoreBound = totalScoreBound(floor: final.floor, reached: reached,
-                                                           rows: priorityRows(final.values), pairing: final.chosen)
-                        final.scoreBound?.lastFlow = nil
+            if let count = countBound(stage, final: &final) { bound = min(bound ?? count, count) }
+            if bound.map({ value < $0 }) ?? true {
+                switch stage {
+                case .overdue, .coverage, .waiting:
+                    if let priced = priorityBound(stage, values: final.values, pairing: final.chosen, budget: &budget) {
+                        bound = min(bound ?? .max, priced.bound)
+                        final.priorityBounds[stage] = priced
                     }
-                    count = final.scoreBound?.bound
-                } else {
-                    count = nil
+                case .minimumScore:
+                    bound = floorBound(ruling: final.values, above: value, below: bound, pairing: final.chosen, budget: &budget)
+                case .totalScore:
+                    break
                 }
             }
-            if let count { bound = min(bound ?? count, count) }
-            guard let bound, let value = final.values[stage] else { break }
+            guard let bound else { break }
             bounds[stage] = bound
             relaxationValid = relaxationValid && relaxation.values[stage] == value
-            if value < bound { break }
         }
         return bounds
+    }
+
+    /// The bound of `stage` by counting (for the total score, the Lagrangian bound at `final`'s
+    /// floor, computed here when `final` has none there).
+    private func countBound(_ stage: Stage, final: inout Pass) -> Int? {
+        let waiting = model.people.filter { model.isWaiting[$0] }
+        switch stage {
+        case .overdue: return model.overdue.count
+        case .coverage: return waiting.count
+        case .waiting: return waiting.reduce(0) { $0 + model.waitingOf[$1] }
+        case .minimumScore: return floorCountBound(coverage: final.values[.coverage])
+        case .totalScore:
+            guard let reached = final.values[.totalScore] else { return nil }
+            if final.scoreBound?.floor != final.floor {
+                final.scoreBound = stageBound(floor: final.floor, reached: reached, rows: priorityRows(final.values), pairing: final.chosen)
+                final.scoreBound?.lastFlow = nil
+            }
+            return final.scoreBound?.bound
+        }
+    }
+
+    /// The Lagrangian bound (`stageBound`) on the priority stage `stage`, no floor, over pairings at
+    /// least as good as `values` in the priority stages before it (their rows priced, `priorityRows`).
+    /// nil when `budget` is spent.
+    func priorityBound(_ stage: Stage, values: [Stage: Int], pairing: [Int], budget: inout BoundBudget) -> ScoreBound? {
+        guard let solves = budget.nextLoop() else { return nil }
+        let position = tiers.firstIndex(of: stage) ?? 0
+        let earlier = values.filter { tiers.prefix(position).contains($0.key) }
+        var bound = stageBound(of: stage, floor: nil, reached: values[stage] ?? 0, solves: solves,
+                               rows: priorityRows(earlier), pairing: pairing)
+        budget.spend(bound.solves)
+        bound.lastFlow = nil // not reused: kept only for its multipliers and slacks
+        return bound
+    }
+
+    /// The solves the Lagrangian bounds of one `bounds` call may take together
+    /// (`MatchingLimits.boundWork`); each loop is given half of what is left.
+    struct BoundBudget {
+        private(set) var left: Int
+        init(candidatePairs: Int) { left = MatchingLimits.boundSolves(candidatePairs: candidatePairs) }
+        /// The solves the next loop may take, or nil when too few are left to be worth a loop.
+        func nextLoop() -> Int? { left >= MatchingLimits.boundLoopMinimum ? max(MatchingLimits.boundLoopMinimum, left / 2) : nil }
+        mutating func spend(_ solves: Int) { left -= solves }
+    }
+
+    /// A bound on the floor of pairings as good as `values` in the priority stages: the floor just
+    /// below the lowest one ruled out. A floor is ruled out when the Lagrangian bound on the waiting
+    /// stage there, the overdue and coverage rows priced, is below `values`' waiting: then no pairing
+    /// with every pair at that floor or above keeps the priority stages, nor at any higher floor.
+    /// Probed: the next floor above `above` (the pairing's), then a bisection up to `limit` (a bound
+    /// already known), `MatchingLimits.floorBoundProbes` in all.
+    func floorBound(ruling values: [Stage: Int], above floor: Int, below limit: Int?, pairing: [Int], budget: inout BoundBudget) -> Int? {
+        guard let waiting = values[.waiting] else { return limit }
+        let thresholds = model.floorThresholds.filter { $0 > floor && $0 <= (limit ?? .max) }
+        let rows = priorityRows(values.filter { $0.key == .overdue || $0.key == .coverage })
+        // Indices into `thresholds`: everything from `high` on is ruled out (past the end: above the
+        // limit, or above every pair's score), `low` is the highest probed and not ruled out.
+        var (low, high, probes) = (-1, thresholds.count, 0)
+        while low + 1 < high && probes < MatchingLimits.floorBoundProbes, let solves = budget.nextLoop() {
+            let probe = probes == 0 ? low + 1 : (low + high) / 2
+            probes += 1
+            let bound = stageBound(of: .waiting, floor: thresholds[probe], reached: waiting - 1, solves: solves, rows: rows, pairing: pairing)
+            budget.spend(bound.solves)
+            if bound.bound < waiting { high = probe } else { low = probe }
+        }
+        return high == 0 ? floor : thresholds[high - 1]
     }
 
     /// The floor's bound by counting, when coverage (`coverage`, the stage's proven value) pairs
@@ -504,14 +569,14 @@ extension NetworkStages {
     }
 
     /// Roles chosen with the pair scores in view, and the total-score bound at `floor` that chose
-    /// them (`totalScoreBound`; `reached`: the total score of the pairing in hand there). The rule
+    /// them (`stageBound`; `reached`: the total score of the pairing in hand there). The rule
     /// (`PairingNetwork.settledRoles`) reads roles off the priority stages' flow, which is blind to
     /// scores, and makes too many "either" applicants seniors: at 2,000 applicants its score stages
     /// came out 11 % below the optimum. Here each takes the side the bound's best flow used them
     /// on; anyone with pairs above the floor in one role only, that role; anyone else (unused, or
     /// used both ways) the role of most of their pairs, as the rule does.
     func scoredRoles(floor: Int?, reached: Int, rows: PriorityRows = PriorityRows(), pairing: [Int] = []) -> (roles: [Int: PairingNetwork.Role], bound: ScoreBound) {
-        let bound = totalScoreBound(floor: floor, reached: reached, rows: rows, pairing: pairing)
+        let bound = stageBound(floor: floor, reached: reached, rows: rows, pairing: pairing)
         var roles = mustPairRoles.merging(bound.roles, uniquingKeysWith: { must, _ in must })
         let n = model.pool.applicants.count
         var pairsAsSenior = [Int](repeating: 0, count: n), pairsAsJunior = [Int](repeating: 0, count: n)
@@ -612,7 +677,7 @@ extension NetworkStages {
         // A second look from the best multipliers, aiming at the pairing just found: a tighter bound,
         // and roles that often score higher still (at 2,000 applicants 6,847,976 → 6,849,735).
         if let first = trial.scoreBound, let reached = trial.values[.totalScore] {
-            let refined = totalScoreBound(floor: trial.floor, reached: reached, from: first, solves: MatchingLimits.scoreRefineSolves,
+            let refined = stageBound(floor: trial.floor, reached: reached, from: first, solves: MatchingLimits.scoreRefineSolves,
                                           rows: rows)
             let refinedRoles = trialRoles.merging(refined.roles, uniquingKeysWith: { _, refined in refined })
             // Tried at the floor found only (one warm solve): refined roles that do not keep it are

@@ -35,10 +35,14 @@
 /// search solves the total-score stage on the few pairs a better pairing could use.
 extension NetworkStages {
     struct ScoreBound: Sendable {
+        /// The stage it bounds: the total score, or a priority stage (`priorityBound`).
+        var stage: Stage = .totalScore
         /// The floor it was computed at (it bounds the stage only there).
         var floor: Int?
-        /// In hundredths of a point, like the stage's value.
+        /// In the stage's unit: hundredths of a point for the total score.
         var bound: Int
+        /// The flows the loop solved.
+        var solves = 0
         /// The side each "either" applicant was used on by the flow of the best multipliers; for
         /// whoever it left unused or used both ways, the side recent flows used more (none if even).
         var roles: [Int: PairingNetwork.Role]
@@ -74,6 +78,9 @@ extension NetworkStages {
         /// over the pairs left free finds the stage's optimum.
         /// The same bound for another model of the pool with fewer pairs (a later round): still a
         /// bound there, but its per-pair slacks belong to this model's pairs.
+        /// What the stage's gains were multiplied by in the flows (`stageBound`).
+        var scale: Int { stage == .totalScore ? NetworkStages.boundScale : MatchingLimits.priorityBoundScale }
+
         var carried: ScoreBound {
             var bound = self
             (bound.scaled, bound.pairUsed, bound.pairSlack, bound.lastFlow) = (Int.max, [], [], nil)
@@ -82,7 +89,7 @@ extension NetworkStages {
 
         func fixedPairs(reaching reached: Int) -> [Bool?] {
             guard scaled != Int.max else { return [] }
-            let margin = scaled - NetworkStages.boundScale * reached
+            let margin = scaled - scale * reached
             return pairSlack.indices.map { e in
                 pairSlack[e] < 0 ? false : pairSlack[e] > margin ? pairUsed[e] : nil
             }
@@ -90,7 +97,7 @@ extension NetworkStages {
     }
 
     /// What the priority stages' proven values make every pairing of the later stages do, as rows
-    /// the total-score bound can price (`totalScoreBound(rows:)`, `priorityRows`).
+    /// the total-score bound can price (`stageBound(rows:)`, `priorityRows`).
     struct PriorityRows: Sendable {
         struct Group: Sendable {
             var people: [Int]
@@ -134,16 +141,19 @@ extension NetworkStages {
     ///
     /// `pairing`: where the first flow starts (`PairingNetwork.init(start:)`), usually the pairing in
     /// hand; at 10,000 applicants its first solve took 126,000 pivots from it, 303,000 from nothing.
-    func totalScoreBound(floor: Int?, reached: Int, from start: ScoreBound? = nil,
-                         solves limit: Int = MatchingLimits.scoreBoundSolves,
-                         rows: PriorityRows = PriorityRows(), pairing: [Int] = []) -> ScoreBound {
+    ///
+    /// `stage`: the objective bounded, the total score or (`priorityBound`) a priority stage, whose
+    /// gains sit on the people's arcs instead of the pairs'; the same rows are relaxed either way.
+    func stageBound(of stage: Stage = .totalScore, floor: Int?, reached: Int, from start: ScoreBound? = nil,
+                    solves limit: Int = MatchingLimits.scoreBoundSolves,
+                    rows: PriorityRows = PriorityRows(), pairing: [Int] = []) -> ScoreBound {
         let began = instruments.now()
-        let scale = Self.boundScale
+        let scale = ScoreBound(stage: stage, bound: 0, roles: [:]).scale
         // `start`'s last flow when it was on this model at this floor (its tree is as good a start as
         // any); a network of its own otherwise.
-        var network = start.flatMap { $0.floor == floor ? $0.lastFlow : nil }
+        var network = start.flatMap { $0.floor == floor && $0.stage == stage ? $0.lastFlow : nil }
             ?? PairingNetwork(model: model, roles: mustPairRoles, floor: floor, start: pairing)
-        let base = network.gains(.totalScore).map { -$0 * scale }
+        let base = network.gains(stage).map { -$0 * scale }
         let free = network.juniorArc.indices.filter { network.juniorArc[$0] >= 0 && network.seniorFirstArc[$0] >= 0 }
         let places = free.map { network.seniorPlaceArcs($0).count }
         var price = free.map { start?.prices[$0] ?? 0 }
@@ -159,9 +169,12 @@ extension NetworkStages {
         var best = Int.max, bestRoles: [Int: PairingNetwork.Role] = [:], bestPrices: [Int: Int] = [:]
         var bestScaled = Int.max, bestUsed: [Bool] = [], bestSlack: [Int] = []
         var theta = start == nil ? 1.0 : 0.5, sinceBetter = 0, solves = 0
+        // A priority stage's loop runs longer and must get within one person or day of the pairing
+        // to prove it: its step shrinks more slowly (`MatchingLimits.priorityBoundPatience`).
+        let patience = stage == .totalScore ? 3 : MatchingLimits.priorityBoundPatience
         // No multiplier needs to exceed the largest arc cost many times over; kept within that, the
         // flow's costs stay far inside Int (a step divided by a tiny norm could otherwise overflow).
-        let cap = Double(64 * scale * max(1, model.pointsOf.max() ?? 1) * max(1, places.max() ?? 1))
+        let cap = Double(64 * max(1, base.map(abs).max() ?? 1) * max(1, places.max() ?? 1))
         func moved(_ multiplier: Int, by change: Double) -> Int {
             Int(max(-cap, min(cap, Double(multiplier) + change.rounded())))
         }
@@ -172,13 +185,10 @@ extension NetworkStages {
             network.simplex.minimize()
             solves += 1
             let scaled = constant - network.simplex.totalCost
-            let value = (scaled + scale - 1) / scale // rounded up: still a bound
+            let value = Self.wholeBound(scaled, scale: scale, roundingDown: stage != .totalScore)
             let (excess, shortfall, groupShortfall, norm) = Self.subgradient(network: network, free: free, places: places, price: price,
                                                                              waiting: waiting, groups: groups, groupReward: groupReward)
-            for (i, p) in free.enumerated() {
-                usedAsSenior[i] = 0.85 * usedAsSenior[i] + 0.15 * Double(network.simplex.flow[network.seniorFirstArc[p]])
-                usedAsJunior[i] = 0.85 * usedAsJunior[i] + 0.15 * Double(network.simplex.flow[network.juniorArc[p]])
-            }
+            Self.recordSides(network, free: free, asSenior: &usedAsSenior, asJunior: &usedAsJunior)
             if value < best {
                 best = value
                 bestScaled = scaled
@@ -190,7 +200,7 @@ extension NetworkStages {
                 bestRoles = Self.oneSidedRoles(network, free: free)
             } else {
                 sinceBetter += 1
-                if sinceBetter == 3 { (theta, sinceBetter) = (theta / 2, 0) }
+                if sinceBetter == patience { (theta, sinceBetter) = (theta / 2, 0) }
             }
             // Nothing left to move (the flow keeps every row and pays no price on slack ones: L(λ)
             // is its own value), or the bound meets the pairing in hand.
@@ -209,9 +219,26 @@ extension NetworkStages {
         for (i, p) in free.enumerated() where bestRoles[p] == nil && usedAsSenior[i] != usedAsJunior[i] {
             bestRoles[p] = usedAsSenior[i] > usedAsJunior[i] ? .senior : .junior
         }
-        instruments.debug("network: total-score bound \(best) at floor \(floor ?? -1) (pairing in hand \(reached)) in \(solves) solves, \(instruments.now() - began)s")
-        return ScoreBound(floor: floor, bound: best, roles: bestRoles, prices: bestPrices, rewards: bestRewards, groupRewards: bestGroupRewards,
+        instruments.debug("network: \(stage.rawValue) bound \(best) at floor \(floor ?? -1) (pairing in hand \(reached)) in \(solves) solves, \(instruments.now() - began)s")
+        return ScoreBound(stage: stage, floor: floor, bound: best, solves: solves, roles: bestRoles, prices: bestPrices, rewards: bestRewards, groupRewards: bestGroupRewards,
                           scaled: bestScaled, pairUsed: bestUsed, pairSlack: bestSlack, lastFlow: network)
+    }
+
+    /// The bound L = `scaled` / `scale` as a whole number. Every pairing's value is whole (people,
+    /// days, hundredths of a point), so none exceeds ⌊L⌋; the total score keeps ⌈L⌉, the rounding
+    /// its loop's stopping rule was tuned with.
+    static func wholeBound(_ scaled: Int, scale: Int, roundingDown: Bool) -> Int {
+        let quotient = scaled / scale, remainder = scaled % scale // truncated towards zero
+        if roundingDown { return remainder < 0 ? quotient - 1 : quotient }
+        return remainder > 0 ? quotient + 1 : quotient
+    }
+
+    /// How often each free person was used on each side lately, the latest flow weighing 0.15.
+    private static func recordSides(_ network: PairingNetwork, free: [Int], asSenior: inout [Double], asJunior: inout [Double]) {
+        for (i, p) in free.enumerated() {
+            asSenior[i] = 0.85 * asSenior[i] + 0.15 * Double(network.simplex.flow[network.seniorFirstArc[p]])
+            asJunior[i] = 0.85 * asJunior[i] + 0.15 * Double(network.simplex.flow[network.juniorArc[p]])
+        }
     }
 
     /// The side the flow uses each free person on, for those it uses on one side only.
