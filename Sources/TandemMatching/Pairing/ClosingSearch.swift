@@ -71,9 +71,8 @@ struct ClosingSearch {
         }
 
         // The total score's last model searched and its root LP's basis: the next model, with more
-        // pairs free, starts its simplex from it (`StartingBasis.carried`). A 6,047-pair model's root
-        // LP took 0.33 s so in a 1,904-response first month, 0.83 s from scratch; 0.13 s against 1.13 s
-        // for 6,154 pairs in a month of the 24,000-a-year simulation.
+        // pairs free, starts its simplex from it (`StartingBasis.carried`): several times faster than
+        // from scratch (docs/method.md, "Measured choices").
         var lastRoot: (model: Model, basis: StartingBasis)?
         func solve(_ stage: Stage, floor: Int?, keep: Bool, from start: [Int], on part: Part? = nil,
                    cutoff: Int? = nil) throws(MatchingError) -> (Solution, [Int]) {
@@ -81,16 +80,11 @@ struct ClosingSearch {
             let inPart = part.map { part in start.compactMap { part.index[$0] } } ?? start
             let built = searched.build(stage: stage, floors: floors, minimumPoints: floor)
             let warm = stage == .totalScore ? lastRoot.flatMap { StartingBasis.carried($0.basis, of: $0.model, to: built.model) } : nil
-            var options = SolveOptions(timeLimit: config.solverTimeLimitSeconds, mipGap: config.mipGap,
-                                       nodeLimit: max(1, workLeft / nodeCost(searched.candidates.count)),
-                                       keepLPText: keep, keepPrintedSolution: keep)
+            var options = searchOptions(searched, built: built, stage: stage, floors: floors, floor: floor, keep: keep,
+                                        nodeLimit: max(1, workLeft / nodeCost(searched.candidates.count)))
             options.startingSolution = start.isEmpty ? nil : Self.startingValues(built, chosen: inPart, model: searched, floor: floor)
             options.cutoff = cutoff.map(Double.init)
             options.startingBasis = warm
-            options.keepRootBasis = stage == .totalScore
-            options.heuristic = Self.roundedByNetwork(searched, built: built, stage: stage, floors: floors, floor: floor,
-                                                      instruments: instruments)
-            options.heuristicNodes = max(1, min(10, MatchingLimits.heuristicWork / max(1, searched.candidates.count)))
             var solution: Solution
             let began = instruments.now()
             do { solution = try Solver.solve(built.model, options: options) } catch { throw .solver(error.description) }
@@ -152,7 +146,7 @@ struct ClosingSearch {
         })
         if keepModels, let floor {
             // The model at the floor found, so it can be re-checked elsewhere (written, not
-            // solved again: its root LP alone took 3.3 s at 1,791 applicants).
+            // solved again: its root LP alone takes seconds).
             report.lpText = try lpText(.minimumScore, floors: floors, floor: floor)
         }
         if report.provenOptimal, let polished = networkPairs(withRolesOf: incumbent, upTo: .minimumScore) { incumbent = polished }
@@ -166,6 +160,20 @@ struct ClosingSearch {
         report.status = Matcher.afterUnproven
         report.provenOptimal = false
         return report
+    }
+
+    /// GLPK's options for one search of `searched`: its time limit and gap, `nodeLimit`, the root's
+    /// basis kept for the next total-score model, and the network's rounding of the first nodes' LP
+    /// solutions (`roundedByNetwork`), on up to 10 nodes, fewer on larger models.
+    private func searchOptions(_ searched: PairingModel, built: PairingModel.Built, stage: Stage, floors: [Stage: Double],
+                               floor: Int?, keep: Bool, nodeLimit: Int) -> SolveOptions {
+        var options = SolveOptions(timeLimit: config.solverTimeLimitSeconds, mipGap: config.mipGap, nodeLimit: nodeLimit,
+                                   keepLPText: keep, keepPrintedSolution: keep)
+        options.keepRootBasis = stage == .totalScore
+        options.heuristic = Self.roundedByNetwork(searched, built: built, stage: stage, floors: floors, floor: floor,
+                                                  instruments: instruments)
+        options.heuristicNodes = max(1, min(10, MatchingLimits.heuristicWork / max(1, searched.candidates.count)))
+        return options
     }
 
     /// One solve of the search: stage, floor, whether to keep the model's text, the pairs to start
@@ -252,20 +260,16 @@ struct ClosingSearch {
     /// `MatchingLimits.pricedPairs` pairs free, each next one twice as many, until the pairing in
     /// hand's own score leaves at most 1.5 times as many and at most `MatchingLimits.pricedPairsLimit`
     /// (searched from it, its model settles the stage). A stage still open
-    /// after that keeps the best pairing found and the bound the targets left. At 1,000 applicants
-    /// the first two targets left 1,636 and 3,035 of 10,590 pairs, and GLPK proved the optimum in
-    /// 0.8 s, where the whole model took 3 to 5 s; at 2,000 a 3,275-pair model found the optimum
-    /// and its own 6,461-pair model proved it, in 1.1 s.
+    /// after that keeps the best pairing found and the bound the targets left (how much this saves:
+    /// docs/method.md, "The total-score search: smaller models first").
     ///
     /// Two things make each search far shorter than GLPK alone would be. The role model's LP is much
-    /// tighter than the Lagrangian bound (at 2,000 applicants 6,849,991 against 6,850,657, the
-    /// optimum 6,849,981), so at the root of each search GLPK fixes the pairs whose LP reduced costs
-    /// rule them out of any pairing scoring the target (`SolveOptions.cutoff`; half of that model's
-    /// columns): in a 1,904-response first month this ruled out a 6,047-pair model in 0.8 s where
-    /// 169 nodes in 3.7 s had not. And the LP solutions of its first nodes are rounded by the network
-    /// (`roundedByNetwork`), which found the optimum in two months of the simulated scheme year where
-    /// the pairing in hand was 0.12 % and 0.65 % below it; a search that stops with a better pairing
-    /// starts once more from it, its cutoff then higher.
+    /// tighter than the Lagrangian bound, so at the root of each search GLPK fixes the pairs whose LP
+    /// reduced costs rule them out of any pairing scoring the target (`SolveOptions.cutoff`), which
+    /// often rules a model out at its root. And the LP solutions of its first nodes are rounded by
+    /// the network (`roundedByNetwork`), which finds far better pairings where the pairing in hand
+    /// is poor; a search that stops with a better pairing starts once more from it, its cutoff then
+    /// higher. (The measurements: docs/method.md, "Measured choices".)
     private func totalScore(floor: Int?, floors: [Stage: Double], incumbent: inout [Int], bound given: Int?,
                             scoreBound: NetworkStages.ScoreBound?,
                             solve: (Stage, Int?, Bool, [Int], Part?, Int?) throws(MatchingError) -> (Solution, [Int]), workLeft: () -> Int) throws(MatchingError) -> StageReport {
@@ -351,7 +355,7 @@ struct ClosingSearch {
     private func pricedBound(floor: Int?, floors: [Stage: Double], incumbent: [Int], reached: Int,
                              carried: NetworkStages.ScoreBound?) -> NetworkStages.ScoreBound {
         let stages = NetworkStages(model: model, instruments: instruments)
-        let rows = stages.priorityRows(floors.mapValues { Int($0) })
+        let rows = stages.priorityRows(floors.mapValues { Int($0) }, weighingWaits: true)
         guard let carried, carried.floor == floor else {
             return stages.stageBound(floor: floor, reached: reached, rows: rows, pairing: incumbent)
         }

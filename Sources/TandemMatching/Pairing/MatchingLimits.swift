@@ -66,6 +66,11 @@ enum MatchingLimits {
         min(10_000, max(20, boundWork / max(1, candidatePairs)))
     }
 
+    /// The total-score bound is computed once more with the waiting stage's row priced too (a loop of
+    /// `scoreBoundSolves`) when the one the roles were chosen with leaves a larger gap than this, as
+    /// a share of the bound. Unit: a fraction. Range: 0.0001–0.01 (the summary's target is 0.001).
+    static let sharpenedGap = 0.001
+
     /// No multiplier loop is started with fewer solves than this left. Unit: solves. Range: 5–50.
     static let boundLoopMinimum = 10
 

@@ -255,8 +255,7 @@ struct NetworkStages {
     }
 
     /// Every candidate pair, best score first: as a network's `start`, the pairs taken greedily. A
-    /// first solve starts from it: at 10,000 applicants the relaxation's priority stages took 158,000
-    /// pivots from it, 298,000 from nothing.
+    /// first solve starts from it, which about halves its pivots.
     var greedyPairing: [Int] {
         model.pointsOf.indices.sorted { (model.pointsOf[$0], $1) > (model.pointsOf[$1], $0) }
     }
@@ -322,8 +321,7 @@ struct NetworkStages {
     /// against, the number of passes, and what a later solve can reuse (nil when the relaxation
     /// needed no roles: it was the optimum itself).
     /// `start` (`pairKeys`, without `earlier`): where the relaxation's flow starts, instead of the
-    /// greedy pairs (at 10,000 applicants, from the relaxation of the model before pairs were given
-    /// back, 0.53 s → 0.15 s).
+    /// greedy pairs (the relaxation of the model before pairs were given back: a few times faster).
     func solve(reusing earlier: Settled? = nil, start: [Int64] = []) -> (final: Pass, relaxation: Pass, passes: Int, settled: Settled?) {
         if let earlier {
             let began = instruments.now()
@@ -376,7 +374,7 @@ struct NetworkStages {
         if !network.bothRoles.isEmpty {
             // Every "either" applicant gets the role this solution gave them, and the stages are
             // solved once more: one extra pass, where fixing only the people in both roles
-            // needed up to eight at 100,000 applicants.
+            // needed several at the largest sizes.
             roles.merge(network.settledRoles(), uniquingKeysWith: { fixed, _ in fixed })
             current = Pass()
             network = priorities(roles: roles, floor: nil, into: &current, start: network.chosen)
@@ -472,9 +470,17 @@ extension NetworkStages {
         case .minimumScore: return floorCountBound(coverage: final.values[.coverage])
         case .totalScore:
             guard let reached = final.values[.totalScore] else { return nil }
-            if final.scoreBound?.floor != final.floor {
-                final.scoreBound = stageBound(floor: final.floor, reached: reached, rows: priorityRows(final.values), pairing: final.chosen)
-                final.scoreBound?.lastFlow = nil
+            // With the waiting stage's row too, from the multipliers the roles were chosen with, when
+            // the coverage leaves some waiting unpaired (the row is then not implied by the others)
+            // and the bound without it leaves a gap over `MatchingLimits.sharpenedGap`.
+            let rows = priorityRows(final.values, weighingWaits: true)
+            let earlier = final.scoreBound.flatMap { $0.floor == final.floor ? $0 : nil }
+            let wide = earlier.map { Double($0.bound - reached) > MatchingLimits.sharpenedGap * Double(max(1, $0.bound)) } ?? true
+            if earlier == nil || (wide && earlier!.groupRewards.count != rows.atLeast.count) {
+                var priced = stageBound(floor: final.floor, reached: reached, from: earlier, rows: rows, pairing: final.chosen)
+                priced.lastFlow = nil
+                if let earlier, earlier.bound < priced.bound { priced = earlier }
+                final.scoreBound = priced
             }
             return final.scoreBound?.bound
         }
@@ -571,8 +577,8 @@ extension NetworkStages {
     /// Roles chosen with the pair scores in view, and the total-score bound at `floor` that chose
     /// them (`stageBound`; `reached`: the total score of the pairing in hand there). The rule
     /// (`PairingNetwork.settledRoles`) reads roles off the priority stages' flow, which is blind to
-    /// scores, and makes too many "either" applicants seniors: at 2,000 applicants its score stages
-    /// came out 11 % below the optimum. Here each takes the side the bound's best flow used them
+    /// scores, and makes too many "either" applicants seniors, its score stages far below the
+    /// optimum (docs/method.md, "Measured choices"). Here each takes the side the bound's best flow used them
     /// on; anyone with pairs above the floor in one role only, that role; anyone else (unused, or
     /// used both ways) the role of most of their pairs, as the rule does.
     func scoredRoles(floor: Int?, reached: Int, rows: PriorityRows = PriorityRows(), pairing: [Int] = []) -> (roles: [Int: PairingNetwork.Role], bound: ScoreBound) {
@@ -602,9 +608,8 @@ extension NetworkStages {
     /// and must keep every priority stage's value: first at the floor's count bound, then a short
     /// bisection down to the rule's floor; without a count bound, the rule's floor alone. The
     /// stages are then solved with the roles of the highest floor that held, and once more with the
-    /// roles of the bound's refinement (at the floor found), the better kept. On the machine of
-    /// 2026-12-04: at 10,000 applicants one probe and the stages take about 4 s; at 100,000
-    /// about 63 s, and pair 2,637 more people than the rule's roles (876 more past the target).
+    /// roles of the bound's refinement (at the floor found), the better kept. Its cost and gain
+    /// at 10,000 and 100,000 applicants: docs/method.md, "Measured choices".
     func improveScores(_ roles: inout [Int: PairingNetwork.Role], current: inout Pass, network: inout PairingNetwork) {
         // Where everyone waiting who has a partner is paired, the floor has a count bound to aim at.
         let bound = floorCountBound(coverage: current.values[.coverage])
@@ -615,10 +620,7 @@ extension NetworkStages {
         // The priority stages' values as rows the bound prices (`priorityRows`): everyone waiting
         // paired where they all are, else at least as many overdue and waiting people as the rule's
         // roles pair (no more than the optimum does, so still a bound). Pricing coverage instead with
-        // a fixed weight above any score kept coverage too, but scored far worse: at 100,000
-        // applicants the first stage paired 60,902 overdue people against 60,984 with these rows,
-        // and in a month of the simulated scheme year (1,791 applicants) the total score came out
-        // 7,345.11 against 8,040.91 (HiGHS's optimum: 8,093.71).
+        // a fixed weight above any score kept coverage too, but scored far worse (docs/method.md).
         let rows = priorityRows(current.values)
         var scoreBounds: [ScoreBound] = [] // each bounds the stage at its floor
         // Roles scored at `floor` and repaired there, when they keep every priority stage.
@@ -635,9 +637,8 @@ extension NetworkStages {
         var lastScored: [Int: PairingNetwork.Role] = [:]
         // Where the scored roles lose a priority stage even repaired, the roles they agree on with
         // the rule's (which keep every stage) are fixed, and the others left free on both sides for
-        // the network to choose with the stages, scores included, in view (`solve(keeping:)`). In a
-        // month of the simulated scheme year (604 applicants) the scored roles left one person
-        // unpaired; these roles scored 6,667.18 points, the rule's 6,237.96 (HiGHS's optimum: 6,674.86).
+        // the network to choose with the stages, scores included, in view (`solve(keeping:)`): far
+        // better than the rule's roles where it was needed (docs/method.md, "Measured choices").
         func agreedRoles() -> [Int: PairingNetwork.Role]? {
             let agreed = roles.filter { lastScored[$0.key] == $0.value }
             let pass = solve(keeping: agreed)
@@ -675,14 +676,14 @@ extension NetworkStages {
         var (trial, trialNetwork) = scoreStages(trialRoles, hint: best, start: current.chosen)
         trial.scoreBound = scoreBounds.last { $0.floor == trial.floor }
         // A second look from the best multipliers, aiming at the pairing just found: a tighter bound,
-        // and roles that often score higher still (at 2,000 applicants 6,847,976 → 6,849,735).
+        // and roles that often score higher still.
         if let first = trial.scoreBound, let reached = trial.values[.totalScore] {
             let refined = stageBound(floor: trial.floor, reached: reached, from: first, solves: MatchingLimits.scoreRefineSolves,
                                           rows: rows)
             let refinedRoles = trialRoles.merging(refined.roles, uniquingKeysWith: { _, refined in refined })
             // Tried at the floor found only (one warm solve): refined roles that do not keep it are
             // left, as is a floor above it (rare: it mostly sits at its count bound already). A full
-            // bisection for them cost 1.5 s at 10,000 applicants and never won.
+            // bisection for them cost seconds and never won.
             if refinedRoles != trialRoles, let hint = best ?? trial.floor, let alt = scoresAtHint(hint, roles: refinedRoles, start: trial.chosen),
                alt.isBetter(than: trial, over: model.stages) {
                 (trial, trialRoles, trialNetwork) = (alt, refinedRoles, alt.networks[.totalScore]!)

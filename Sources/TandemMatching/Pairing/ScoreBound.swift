@@ -15,21 +15,20 @@
 /// Where the proven coverage pairs everyone waiting, the stage also has y_p = 1 for each of them
 /// (p's flow from the source plus their first place's): those rows are relaxed too, with free
 /// multipliers μ_p, a reward on the two arcs. They carry most of what the priority stages' rows
-/// say, and tighten the bound from 0.11 % above the optimum to 0.01 % at 2,000 applicants.
+/// say, and tighten the bound about tenfold.
 ///
 /// The bound is the lowest L met while the multipliers follow the subgradient (each row's excess)
-/// with Polyak's step towards the pairing in hand, every flow solved from the last tree. At 2,000
-/// applicants the loop's 60 solves reach 6,851,998 in 0.17 s, 20 more from the best multipliers
-/// 6,850,657, against HiGHS's integer optimum of 6,849,981 and this relaxation's LP limit of
-/// about 6,850,650. Costs are the scores times `boundScale`, so multipliers can be fractions of a
-/// hundredth of a point, and L is rounded up: exact integer arithmetic throughout.
-/// (Keeping the aggregate priority rows with multipliers of their own instead, the waiting
-/// stage's row, in days, made the loop's steps unstable: measured and left out.)
+/// with Polyak's step towards the pairing in hand, every flow solved from the last tree; its
+/// 60 solves come close to this relaxation's LP limit (docs/method.md, "Measured choices"). Costs
+/// are the scores times `boundScale`, so multipliers can be fractions of a hundredth of a point,
+/// and L is rounded: exact integer arithmetic throughout. The waiting stage's row, in days, is
+/// priced too only where the bound without it leaves a wide gap (`priorityRows(weighingWaits:)`):
+/// as the roles' guide it made the loop's steps unstable.
 ///
 /// At multipliers near the best, most "either" applicants are used on one side only: that side is
 /// the role this pass gives them (`ScoreBound.roles`; whoever is used both ways or not at all
 /// there, the side the recent flows used them on more), which scores far better than roles read
-/// off the priority stages' flow (at 2,000 applicants 6,849,735 against the rule's 6,110,062).
+/// off the priority stages' flow.
 ///
 /// The best flow's reduced costs then price pairs out (`ScoreBound.fixedPairs`): the closing
 /// search solves the total-score stage on the few pairs a better pairing could use.
@@ -60,8 +59,7 @@ extension NetworkStages {
         var pairUsed: [Bool] = []
         var pairSlack: [Int] = []
         /// The network of the loop's last flow: a second run on the same model at the same floor
-        /// (`improveScores`' refinement) continues from its tree instead of solving from nothing
-        /// (at 10,000 applicants its first solve took 234,000 pivots, 0.44 s, from nothing).
+        /// (`improveScores`' refinement) continues from its tree instead of solving from nothing.
         var lastFlow: PairingNetwork?
 
         /// Lagrangian reduced-cost fixing: the pairs that every pairing at this floor scoring at
@@ -99,9 +97,19 @@ extension NetworkStages {
     /// What the priority stages' proven values make every pairing of the later stages do, as rows
     /// the total-score bound can price (`stageBound(rows:)`, `priorityRows`).
     struct PriorityRows: Sendable {
+        /// People of whom at least `count` are paired; with `weights` (one per person), people
+        /// whose weights paired add up to at least `count` (the waiting stage's days).
         struct Group: Sendable {
             var people: [Int]
             var count: Int
+            var weights: [Int] = []
+            func weight(_ k: Int) -> Int { weights.isEmpty ? 1 : weights[k] }
+            var totalWeight: Int { weights.isEmpty ? people.count : weights.reduce(0, +) }
+            /// The group of those `keep` accepts, with their weights.
+            func filter(_ keep: (Int) -> Bool) -> Group {
+                let kept = people.indices.filter { keep(people[$0]) }
+                return Group(people: kept.map { people[$0] }, count: count, weights: weights.isEmpty ? [] : kept.map { weights[$0] })
+            }
         }
         /// People paired exactly once each.
         var paired: [Int] = []
@@ -111,8 +119,10 @@ extension NetworkStages {
 
     /// The rows the proven `values` of the priority stages give: everyone waiting paired when the
     /// coverage pairs them all; otherwise everyone overdue when the first stage pairs them all, or
-    /// at least its value of them, and at least the coverage's value of those waiting.
-    func priorityRows(_ values: [Stage: Int]) -> PriorityRows {
+    /// at least its value of them, and at least the coverage's value of those waiting; and, when
+    /// `weighingWaits`, at least the waiting stage's value in their days (which sharpens the total
+    /// score's bound where few seniors make long waits compete: see docs/method.md).
+    func priorityRows(_ values: [Stage: Int], weighingWaits: Bool = false) -> PriorityRows {
         let waiting = model.people.filter { model.isWaiting[$0] }
         if let coverage = values[.coverage], coverage == waiting.count { return PriorityRows(paired: waiting) }
         var rows = PriorityRows()
@@ -121,6 +131,9 @@ extension NetworkStages {
             if count == overdue.count { rows.paired = overdue } else if count > 0 { rows.atLeast.append(.init(people: overdue, count: count)) }
         }
         if let count = values[.coverage], count > 0 { rows.atLeast.append(.init(people: waiting, count: count)) }
+        if weighingWaits, let days = values[.waiting], days > 0 {
+            rows.atLeast.append(.init(people: waiting, count: days, weights: waiting.map { model.waitingOf[$0] }))
+        }
         return rows
     }
 
@@ -135,12 +148,12 @@ extension NetworkStages {
     /// in order). A person paired exactly once, y_p = 1, joins the relaxed rows with a free
     /// multiplier μ_p (a reward on those two arcs, 1 − y_p its subgradient); a group paired at
     /// least K times, Σ y_p ≥ K, with one multiplier ≥ 0 (its subgradient divided by the group's
-    /// size, so that one row does not swamp the step). Where everyone waiting must be paired the
-    /// bound then sees most of the priority stages' rows, and at 2,000 applicants comes within
-    /// 0.01 % of the optimum (0.12 % without).
+    /// weight, so that one row does not swamp the step). Where everyone waiting must be paired the
+    /// bound then sees most of the priority stages' rows, and comes about ten times closer to the
+    /// optimum.
     ///
     /// `pairing`: where the first flow starts (`PairingNetwork.init(start:)`), usually the pairing in
-    /// hand; at 10,000 applicants its first solve took 126,000 pivots from it, 303,000 from nothing.
+    /// hand, which more than halves the first solve's pivots.
     ///
     /// `stage`: the objective bounded, the total score or (`priorityBound`) a priority stage, whose
     /// gains sit on the people's arcs instead of the pairs'; the same rows are relaxed either way.
@@ -160,7 +173,7 @@ extension NetworkStages {
         func inNetwork(_ p: Int) -> Bool { network.juniorArc[p] >= 0 || network.seniorFirstArc[p] >= 0 }
         let waiting = rows.paired.filter(inNetwork)
         var reward = waiting.map { start?.rewards[$0] ?? 0 }
-        let groups = rows.atLeast.map { group in (people: group.people.filter(inNetwork), count: group.count) }
+        let groups = rows.atLeast.map { $0.filter(inNetwork) }
         var groupReward = start?.groupRewards.count == groups.count ? start!.groupRewards : [Int](repeating: 0, count: groups.count)
         var bestRewards: [Int: Int] = [:], bestGroupRewards: [Int] = []
         // How often each was used on each side lately (exponentially weighted): the side of whoever
@@ -256,7 +269,7 @@ extension NetworkStages {
     /// price on "one role per person" on their junior arc (× their places) and place arcs, minus the
     /// rewards on the priority rows; and the relaxed rows' constant terms.
     private static func pricedCosts(_ base: [Int], network: PairingNetwork, free: [Int], places: [Int], price: [Int], waiting: [Int],
-                                    reward: [Int], groups: [(people: [Int], count: Int)], groupReward: [Int]) -> (costs: [Int], constant: Int) {
+                                    reward: [Int], groups: [PriorityRows.Group], groupReward: [Int]) -> (costs: [Int], constant: Int) {
         var costs = base
         var constant = 0
         for (i, p) in free.enumerated() where price[i] > 0 {
@@ -273,7 +286,7 @@ extension NetworkStages {
             constant -= reward[i]
         }
         for (g, group) in groups.enumerated() where groupReward[g] > 0 {
-            for p in group.people { rewardArcs(of: p, groupReward[g]) }
+            for (k, p) in group.people.enumerated() { rewardArcs(of: p, groupReward[g] * group.weight(k)) }
             constant -= groupReward[g] * group.count
         }
         return (costs, constant)
@@ -281,9 +294,9 @@ extension NetworkStages {
 
     /// The subgradient at the network's flow: each relaxed row's excess (one role per person), each
     /// equality row's shortfall 1 − y_p (its multiplier may take either sign), each group row's
-    /// shortfall K − Σ y_p per person in the group; and the squared norm of the rows that can move.
+    /// shortfall K − Σ w_p y_p per unit of the group's weight; and the squared norm of the rows that can move.
     private static func subgradient(network: PairingNetwork, free: [Int], places: [Int], price: [Int], waiting: [Int],
-                                    groups: [(people: [Int], count: Int)], groupReward: [Int])
+                                    groups: [PriorityRows.Group], groupReward: [Int])
         -> (excess: [Int], shortfall: [Int], groupShortfall: [Double], norm: Double) {
         // y_p under the current flow.
         func paired(_ p: Int) -> Int {
@@ -304,8 +317,9 @@ extension NetworkStages {
         }
         var groupShortfall = [Double](repeating: 0, count: groups.count)
         for (g, group) in groups.enumerated() {
-            groupShortfall[g] = Double(group.count - group.people.reduce(0) { $0 + paired($1) }) / Double(max(1, group.people.count))
-            if groupShortfall[g] > 0 || groupReward[g] > 0 { norm += groupShortfall[g] * groupShortfall[g] * Double(group.people.count) }
+            let reached = group.people.indices.reduce(0) { $0 + group.weight($1) * paired(group.people[$1]) }
+            groupShortfall[g] = Double(group.count - reached) / Double(max(1, group.totalWeight))
+            if groupShortfall[g] > 0 || groupReward[g] > 0 { norm += groupShortfall[g] * groupShortfall[g] * Double(group.totalWeight) }
         }
         return (excess, shortfall, groupShortfall, norm)
     }
