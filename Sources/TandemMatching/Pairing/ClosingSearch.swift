@@ -287,7 +287,7 @@ struct ClosingSearch {
         // How many pairs a pairing scoring `target` or more may use.
         func freePairs(_ target: Int) -> Int {
             guard let pricing else { return model.candidates.count }
-            let margin = pricing.scaled - NetworkStages.boundScale * target
+            let margin = pricing.scaled - pricing.scale * target
             return slacks.firstIndex { $0 > margin } ?? slacks.count
         }
         let limit = pricing == nil ? MatchingLimits.searchCandidates : pricedPairsLimit
@@ -306,7 +306,7 @@ struct ClosingSearch {
             if !smaller && free > limit { break }
             if smaller, free > limit || 2 * free > 3 * size, let pricing {
                 let margin = slacks[size] - 1
-                target = (pricing.scaled - margin + NetworkStages.boundScale - 1) / NetworkStages.boundScale
+                target = (pricing.scaled - margin + pricing.scale - 1) / pricing.scale
                 size *= 2
                 if target >= high { continue } // even the bound leaves more pairs free: nothing to search
             }

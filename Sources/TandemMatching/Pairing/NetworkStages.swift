@@ -477,7 +477,9 @@ extension NetworkStages {
             let earlier = final.scoreBound.flatMap { $0.floor == final.floor ? $0 : nil }
             let wide = earlier.map { Double($0.bound - reached) > MatchingLimits.sharpenedGap * Double(max(1, $0.bound)) } ?? true
             if earlier == nil || (wide && earlier!.groupRewards.count != rows.atLeast.count) {
-                var priced = stageBound(floor: final.floor, reached: reached, from: earlier, rows: rows, pairing: final.chosen)
+                var priced = stageBound(floor: final.floor, reached: reached, from: earlier,
+                                        solves: MatchingLimits.boundSolves(candidatePairs: model.candidates.count), patient: true,
+                                        rows: rows, pairing: final.chosen)
                 priced.lastFlow = nil
                 if let earlier, earlier.bound < priced.bound { priced = earlier }
                 final.scoreBound = priced

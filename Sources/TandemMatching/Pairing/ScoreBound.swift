@@ -42,6 +42,8 @@ extension NetworkStages {
         var bound: Int
         /// The flows the loop solved.
         var solves = 0
+        /// What the stage's gains were multiplied by in the flows (multipliers are in these units).
+        var scale = NetworkStages.boundScale
         /// The side each "either" applicant was used on by the flow of the best multipliers; for
         /// whoever it left unused or used both ways, the side recent flows used more (none if even).
         var roles: [Int: PairingNetwork.Role]
@@ -76,9 +78,6 @@ extension NetworkStages {
         /// over the pairs left free finds the stage's optimum.
         /// The same bound for another model of the pool with fewer pairs (a later round): still a
         /// bound there, but its per-pair slacks belong to this model's pairs.
-        /// What the stage's gains were multiplied by in the flows (`stageBound`).
-        var scale: Int { stage == .totalScore ? NetworkStages.boundScale : MatchingLimits.priorityBoundScale }
-
         var carried: ScoreBound {
             var bound = self
             (bound.scaled, bound.pairUsed, bound.pairSlack, bound.lastFlow) = (Int.max, [], [], nil)
@@ -157,11 +156,16 @@ extension NetworkStages {
     ///
     /// `stage`: the objective bounded, the total score or (`priorityBound`) a priority stage, whose
     /// gains sit on the people's arcs instead of the pairs'; the same rows are relaxed either way.
+    /// `patient`: the step shrinks as slowly as a priority stage's, and the multipliers are as fine
+    /// (`MatchingLimits.priorityBoundScale`), for a long loop.
     func stageBound(of stage: Stage = .totalScore, floor: Int?, reached: Int, from start: ScoreBound? = nil,
-                    solves limit: Int = MatchingLimits.scoreBoundSolves,
+                    solves limit: Int = MatchingLimits.scoreBoundSolves, patient: Bool = false,
                     rows: PriorityRows = PriorityRows(), pairing: [Int] = []) -> ScoreBound {
         let began = instruments.now()
-        let scale = ScoreBound(stage: stage, bound: 0, roles: [:]).scale
+        let fine = patient || stage != .totalScore
+        let scale = fine ? MatchingLimits.priorityBoundScale : Self.boundScale
+        // `start`'s multipliers, in this loop's units.
+        func carried(_ multiplier: Int) -> Int { Int((Double(multiplier) * Double(scale) / Double(start?.scale ?? scale)).rounded()) }
         // `start`'s last flow when it was on this model at this floor (its tree is as good a start as
         // any); a network of its own otherwise.
         var network = start.flatMap { $0.floor == floor && $0.stage == stage ? $0.lastFlow : nil }
@@ -169,12 +173,12 @@ extension NetworkStages {
         let base = network.gains(stage).map { -$0 * scale }
         let free = network.juniorArc.indices.filter { network.juniorArc[$0] >= 0 && network.seniorFirstArc[$0] >= 0 }
         let places = free.map { network.seniorPlaceArcs($0).count }
-        var price = free.map { start?.prices[$0] ?? 0 }
+        var price = free.map { carried(start?.prices[$0] ?? 0) }
         func inNetwork(_ p: Int) -> Bool { network.juniorArc[p] >= 0 || network.seniorFirstArc[p] >= 0 }
         let waiting = rows.paired.filter(inNetwork)
-        var reward = waiting.map { start?.rewards[$0] ?? 0 }
+        var reward = waiting.map { carried(start?.rewards[$0] ?? 0) }
         let groups = rows.atLeast.map { $0.filter(inNetwork) }
-        var groupReward = start?.groupRewards.count == groups.count ? start!.groupRewards : [Int](repeating: 0, count: groups.count)
+        var groupReward = start?.groupRewards.count == groups.count ? start!.groupRewards.map(carried) : [Int](repeating: 0, count: groups.count)
         var bestRewards: [Int: Int] = [:], bestGroupRewards: [Int] = []
         // How often each was used on each side lately (exponentially weighted): the side of whoever
         // the best flow uses both ways or not at all.
@@ -184,7 +188,7 @@ extension NetworkStages {
         var theta = start == nil ? 1.0 : 0.5, sinceBetter = 0, solves = 0
         // A priority stage's loop runs longer and must get within one person or day of the pairing
         // to prove it: its step shrinks more slowly (`MatchingLimits.priorityBoundPatience`).
-        let patience = stage == .totalScore ? 3 : MatchingLimits.priorityBoundPatience
+        let patience = fine ? MatchingLimits.priorityBoundPatience : 3
         // No multiplier needs to exceed the largest arc cost many times over; kept within that, the
         // flow's costs stay far inside Int (a step divided by a tiny norm could otherwise overflow).
         let cap = Double(64 * max(1, base.map(abs).max() ?? 1) * max(1, places.max() ?? 1))
@@ -219,21 +223,15 @@ extension NetworkStages {
             // is its own value), or the bound meets the pairing in hand.
             if norm == 0 || best <= reached { break }
             let step = theta * Double(max(scale, scaled - reached * scale)) / norm
-            for i in free.indices {
-                price[i] = max(0, moved(price[i], by: step * Double(excess[i])))
-            }
-            for i in waiting.indices {
-                reward[i] = moved(reward[i], by: step * Double(shortfall[i]))
-            }
-            for g in groups.indices {
-                groupReward[g] = max(0, moved(groupReward[g], by: step * groupShortfall[g]))
-            }
+            price = zip(price, excess).map { max(0, moved($0, by: step * Double($1))) }
+            reward = zip(reward, shortfall).map { moved($0, by: step * Double($1)) }
+            groupReward = zip(groupReward, groupShortfall).map { max(0, moved($0, by: step * $1)) }
         }
         for (i, p) in free.enumerated() where bestRoles[p] == nil && usedAsSenior[i] != usedAsJunior[i] {
             bestRoles[p] = usedAsSenior[i] > usedAsJunior[i] ? .senior : .junior
         }
         instruments.debug("network: \(stage.rawValue) bound \(best) at floor \(floor ?? -1) (pairing in hand \(reached)) in \(solves) solves, \(instruments.now() - began)s")
-        return ScoreBound(stage: stage, floor: floor, bound: best, solves: solves, roles: bestRoles, prices: bestPrices, rewards: bestRewards, groupRewards: bestGroupRewards,
+        return ScoreBound(stage: stage, floor: floor, bound: best, solves: solves, scale: scale, roles: bestRoles, prices: bestPrices, rewards: bestRewards, groupRewards: bestGroupRewards,
                           scaled: bestScaled, pairUsed: bestUsed, pairSlack: bestSlack, lastFlow: network)
     }
 
