@@ -164,7 +164,7 @@ struct ClosingSearch {
 
     /// GLPK's options for one search of `searched`: its time limit and gap, `nodeLimit`, the root's
     /// basis kept for the next total-score model, and the network's rounding of the first nodes' LP
-    /// solutions (`roundedByNetwork`), on up to 10 nodes, fewer on larger models.
+    /// solutions (`roundedByNetwork`), on up to `MatchingLimits.roundedNodes` nodes, fewer on larger models.
     private func searchOptions(_ searched: PairingModel, built: PairingModel.Built, stage: Stage, floors: [Stage: Double],
                                floor: Int?, keep: Bool, nodeLimit: Int) -> SolveOptions {
         var options = SolveOptions(timeLimit: config.solverTimeLimitSeconds, mipGap: config.mipGap, nodeLimit: nodeLimit,
@@ -172,7 +172,7 @@ struct ClosingSearch {
         options.keepRootBasis = stage == .totalScore
         options.heuristic = Self.roundedByNetwork(searched, built: built, stage: stage, floors: floors, floor: floor,
                                                   instruments: instruments)
-        options.heuristicNodes = max(1, min(10, MatchingLimits.heuristicWork / max(1, searched.candidates.count)))
+        options.heuristicNodes = max(1, min(MatchingLimits.roundedNodes, MatchingLimits.heuristicWork / max(1, searched.candidates.count)))
         return options
     }
 

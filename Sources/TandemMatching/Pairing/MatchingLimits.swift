@@ -85,4 +85,31 @@ enum MatchingLimits {
     /// Floors probed for a bound on the minimum score when neither counting nor the relaxation gives
     /// one: the next above the pairing's, then a bisection. Unit: probes. Range: 1–10.
     static let floorBoundProbes = 12
+
+    /// The total-score bound's flows cost the scores times this, so that its multipliers can be
+    /// fractions of a hundredth of a point (`NetworkStages.boundScale`). Unit: a factor. Range: 4–256.
+    static let scoreBoundScale = 16
+
+    /// Solves without a better total-score bound after which its loop halves its step (a priority
+    /// stage's: `priorityBoundPatience`). Unit: solves. Range: 2–10.
+    static let scoreBoundPatience = 3
+
+    /// The multiplier loops' first step, as a share of Polyak's (the gap to the pairing in hand over
+    /// the subgradient's squared norm); a loop continuing from earlier multipliers starts at
+    /// `warmStep`. Unit: a factor. Range: 0.1–2.
+    static let firstStep = 1.0
+    static let warmStep = 0.5
+
+    /// No multiplier exceeds this many times the largest arc cost times the most places anyone
+    /// offers: it keeps the flows' costs far inside 64-bit integers. Unit: a factor. Range: 8–1,024.
+    static let multiplierCap = 64
+
+    /// The weight of the latest flow in the running count of the side each "either" applicant was
+    /// used on (the role of whoever the best flow used both ways or not at all). Unit: a share.
+    /// Range: 0.05–0.5.
+    static let latestSideWeight = 0.15
+
+    /// The closing search has the network round the LP solutions of at most this many nodes per
+    /// search (`heuristicWork` lowers it on large models). Unit: nodes. Range: 1–50.
+    static let roundedNodes = 10
 }

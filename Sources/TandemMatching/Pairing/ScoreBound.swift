@@ -137,7 +137,7 @@ extension NetworkStages {
     }
 
     /// Costs are the scores times this, so that multipliers can be fractions of a hundredth of a point.
-    static let boundScale = 16
+    static let boundScale = MatchingLimits.scoreBoundScale
 
     /// The bound at `floor`; `reached` is the total score of a valid pairing at that floor
     /// (Polyak's target, and where the loop may stop: a bound that meets it proves it optimal).
@@ -185,13 +185,13 @@ extension NetworkStages {
         var usedAsSenior = [Double](repeating: 0, count: free.count), usedAsJunior = [Double](repeating: 0, count: free.count)
         var best = Int.max, bestRoles: [Int: PairingNetwork.Role] = [:], bestPrices: [Int: Int] = [:]
         var bestScaled = Int.max, bestUsed: [Bool] = [], bestSlack: [Int] = []
-        var theta = start == nil ? 1.0 : 0.5, sinceBetter = 0, solves = 0
+        var theta = start == nil ? MatchingLimits.firstStep : MatchingLimits.warmStep, sinceBetter = 0, solves = 0
         // A priority stage's loop runs longer and must get within one person or day of the pairing
         // to prove it: its step shrinks more slowly (`MatchingLimits.priorityBoundPatience`).
-        let patience = fine ? MatchingLimits.priorityBoundPatience : 3
+        let patience = fine ? MatchingLimits.priorityBoundPatience : MatchingLimits.scoreBoundPatience
         // No multiplier needs to exceed the largest arc cost many times over; kept within that, the
         // flow's costs stay far inside Int (a step divided by a tiny norm could otherwise overflow).
-        let cap = Double(64 * max(1, base.map(abs).max() ?? 1) * max(1, places.max() ?? 1))
+        let cap = Double(MatchingLimits.multiplierCap * max(1, base.map(abs).max() ?? 1) * max(1, places.max() ?? 1))
         func moved(_ multiplier: Int, by change: Double) -> Int {
             Int(max(-cap, min(cap, Double(multiplier) + change.rounded())))
         }
@@ -244,11 +244,13 @@ extension NetworkStages {
         return remainder > 0 ? quotient + 1 : quotient
     }
 
-    /// How often each free person was used on each side lately, the latest flow weighing 0.15.
+    /// How often each free person was used on each side lately, the latest flow weighing
+    /// `MatchingLimits.latestSideWeight`.
     private static func recordSides(_ network: PairingNetwork, free: [Int], asSenior: inout [Double], asJunior: inout [Double]) {
+        let latest = MatchingLimits.latestSideWeight
         for (i, p) in free.enumerated() {
-            asSenior[i] = 0.85 * asSenior[i] + 0.15 * Double(network.simplex.flow[network.seniorFirstArc[p]])
-            asJunior[i] = 0.85 * asJunior[i] + 0.15 * Double(network.simplex.flow[network.juniorArc[p]])
+            asSenior[i] = (1 - latest) * asSenior[i] + latest * Double(network.simplex.flow[network.seniorFirstArc[p]])
+            asJunior[i] = (1 - latest) * asJunior[i] + latest * Double(network.simplex.flow[network.juniorArc[p]])
         }
     }
 
