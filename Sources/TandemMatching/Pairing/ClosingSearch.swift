@@ -272,7 +272,7 @@ struct ClosingSearch {
     /// higher. (The measurements: docs/method.md, "Measured choices".)
     private func totalScore(floor: Int?, floors: [Stage: Double], incumbent: inout [Int], bound given: Int?,
                             scoreBound: NetworkStages.ScoreBound?,
-                            solve: (Stage, Int?, Bool, [Int], Part?, Int?) throws(MatchingError) -> (Solution, [Int]), workLeft: () -> Int) throws(MatchingError) -> StageReport {
+                            solve: Solve, workLeft: () -> Int) throws(MatchingError) -> StageReport {
         let began = instruments.now()
         var low = Int(model.objectiveValue(.totalScore, chosen: incumbent))
         var high = given ?? Int.max

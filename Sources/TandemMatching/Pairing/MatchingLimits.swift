@@ -59,16 +59,17 @@ enum MatchingLimits {
     /// (`NetworkStages.priorityBound`) and probe the floor (`floorBound(ruling:)`), together, in one
     /// solve of the stages: this divided by the candidate pairs, in solves, at least 20 and at most
     /// 10,000; each loop takes at most half of what is left, and stops sooner once its bound proves
-    /// the pairing in hand. Unit: solves × candidate pairs. Range: 10⁷–10⁹.
+    /// the pairing in hand. The sharpened total-score bound (`sharpenedGap`) has as many solves of
+    /// its own. Unit: solves × candidate pairs. Range: 10⁷–10⁹.
     static let boundWork = 60_000_000
 
     static func boundSolves(candidatePairs: Int) -> Int {
         min(10_000, max(20, boundWork / max(1, candidatePairs)))
     }
 
-    /// The total-score bound is computed once more with the waiting stage's row priced too (a loop of
-    /// `scoreBoundSolves`) when the one the roles were chosen with leaves a larger gap than this, as
-    /// a share of the bound. Unit: a fraction. Range: 0.0001–0.01 (the summary's target is 0.001).
+    /// The total-score bound is computed once more with the waiting stage's row priced too (a long
+    /// loop: `boundSolves`, with a priority stage's patience and scale) when the one the roles were
+    /// chosen with leaves a larger gap than this, as a share of the bound. Unit: a fraction. Range: 0.0001–0.01 (the summary's target is 0.001).
     static let sharpenedGap = 0.001
 
     /// No multiplier loop is started with fewer solves than this left. Unit: solves. Range: 5–50.
