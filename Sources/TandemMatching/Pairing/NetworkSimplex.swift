@@ -323,54 +323,69 @@ struct NetworkSimplex {
                 revThread[after] = Int32(oldLastSucc)
             }
         } else {
-            let threadContinue = oldRevThread == vIn ? Int(thread[oldLastSucc]) : Int(thread[vIn])
-            var stem = uIn
-            var parStem = vIn
-            var last = Int(lastSucc[uIn])
-            var after = Int(thread[last])
-            thread[vIn] = Int32(uIn)
-            dirtyRevs.removeAll(keepingCapacity: true)
-            dirtyRevs.append(Int32(vIn))
-            while stem != uOut {
-                let nextStem = Int(parent[stem])
-                thread[last] = Int32(nextStem)
-                dirtyRevs.append(Int32(last))
-                let before = Int(revThread[stem])
-                thread[before] = Int32(after)
-                revThread[after] = Int32(before)
-                parent[stem] = Int32(parStem)
-                parStem = stem
-                stem = nextStem
-                last = lastSucc[stem] == lastSucc[parStem] ? Int(revThread[parStem]) : Int(lastSucc[stem])
-                after = Int(thread[last])
-            }
-            parent[uOut] = Int32(parStem)
-            thread[last] = Int32(threadContinue)
-            revThread[threadContinue] = Int32(last)
-            lastSucc[uOut] = Int32(last)
-            if oldRevThread != vIn {
-                thread[oldRevThread] = Int32(after)
-                revThread[after] = Int32(oldRevThread)
-            }
-            for u in dirtyRevs { revThread[Int(thread[Int(u)])] = u }
-            var tmpSc = 0
-            let tmpLs = Int(lastSucc[uOut])
-            var u = uOut
-            var p = Int(parent[u])
-            while u != uIn {
-                pred[u] = pred[p]
-                predDir[u] = -predDir[p]
-                tmpSc += Int(succNum[u]) - Int(succNum[p])
-                succNum[u] = Int32(tmpSc)
-                lastSucc[p] = Int32(tmpLs)
-                u = p
-                p = Int(parent[u])
-            }
-            pred[uIn] = Int32(inArc)
-            predDir[uIn] = uIn == Int(source[inArc]) ? 1 : -1
-            succNum[uIn] = Int32(oldSuccNum)
+            reverseStem(inArc: inArc, uIn: uIn, vIn: vIn, uOut: uOut, oldRevThread: oldRevThread, oldSuccNum: oldSuccNum,
+                        oldLastSucc: oldLastSucc)
         }
+        updateSuccessors(uOut: uOut, vIn: vIn, vOut: vOut, join: join, oldRevThread: oldRevThread, oldSuccNum: oldSuccNum,
+                         oldLastSucc: oldLastSucc)
+    }
 
+    /// The subtree under the leaving arc hangs from `vIn` now: the path from `uIn` up to `uOut` (the
+    /// stem) is reversed, with the thread, parents, predecessor arcs and subtree sizes along it.
+    private mutating func reverseStem(inArc: Int, uIn: Int, vIn: Int, uOut: Int, oldRevThread: Int, oldSuccNum: Int,
+                                      oldLastSucc: Int) {
+        let threadContinue = oldRevThread == vIn ? Int(thread[oldLastSucc]) : Int(thread[vIn])
+        var stem = uIn
+        var parStem = vIn
+        var last = Int(lastSucc[uIn])
+        var after = Int(thread[last])
+        thread[vIn] = Int32(uIn)
+        dirtyRevs.removeAll(keepingCapacity: true)
+        dirtyRevs.append(Int32(vIn))
+        while stem != uOut {
+            let nextStem = Int(parent[stem])
+            thread[last] = Int32(nextStem)
+            dirtyRevs.append(Int32(last))
+            let before = Int(revThread[stem])
+            thread[before] = Int32(after)
+            revThread[after] = Int32(before)
+            parent[stem] = Int32(parStem)
+            parStem = stem
+            stem = nextStem
+            last = lastSucc[stem] == lastSucc[parStem] ? Int(revThread[parStem]) : Int(lastSucc[stem])
+            after = Int(thread[last])
+        }
+        parent[uOut] = Int32(parStem)
+        thread[last] = Int32(threadContinue)
+        revThread[threadContinue] = Int32(last)
+        lastSucc[uOut] = Int32(last)
+        if oldRevThread != vIn {
+            thread[oldRevThread] = Int32(after)
+            revThread[after] = Int32(oldRevThread)
+        }
+        for u in dirtyRevs { revThread[Int(thread[Int(u)])] = u }
+        var tmpSc = 0
+        let tmpLs = Int(lastSucc[uOut])
+        var u = uOut
+        var p = Int(parent[u])
+        while u != uIn {
+            pred[u] = pred[p]
+            predDir[u] = -predDir[p]
+            tmpSc += Int(succNum[u]) - Int(succNum[p])
+            succNum[u] = Int32(tmpSc)
+            lastSucc[p] = Int32(tmpLs)
+            u = p
+            p = Int(parent[u])
+        }
+        pred[uIn] = Int32(inArc)
+        predDir[uIn] = uIn == Int(source[inArc]) ? 1 : -1
+        succNum[uIn] = Int32(oldSuccNum)
+    }
+
+    /// The last successors and subtree sizes on the paths from `vIn` and from the leaving arc's old
+    /// parent `vOut` up to the join: the moved subtree's size added to one, taken from the other.
+    private mutating func updateSuccessors(uOut: Int, vIn: Int, vOut: Int, join: Int, oldRevThread: Int, oldSuccNum: Int,
+                                           oldLastSucc: Int) {
         let upLimitOut = Int(lastSucc[join]) == vIn ? join : -1
         let lastSuccOut = Int(lastSucc[uOut])
         var u = vIn

@@ -637,22 +637,6 @@ extension NetworkStages {
             return tiers.allSatisfy({ probe.values[$0]! >= current.values[$0]! }) ? probeRoles : nil
         }
         var lastScored: [Int: PairingNetwork.Role] = [:]
-        // Where the scored roles lose a priority stage even repaired, the roles they agree on with
-        // the rule's (which keep every stage) are fixed, and the others left free on both sides for
-        // the network to choose with the stages, scores included, in view (`solve(keeping:)`): far
-        // better than the rule's roles where it was needed (docs/method.md, "Measured choices").
-        func agreedRoles() -> [Int: PairingNetwork.Role]? {
-            let agreed = roles.filter { lastScored[$0.key] == $0.value }
-            let pass = solve(keeping: agreed)
-            guard tiers.allSatisfy({ pass.values[$0]! >= current.values[$0]! }) else { return nil }
-            var chosenRoles = roles.merging(agreed, uniquingKeysWith: { _, agreed in agreed })
-            for e in pass.chosen {
-                chosenRoles[model.seniorOf[e]] = .senior
-                chosenRoles[model.juniorOf[e]] = .junior
-            }
-            instruments.debug("network: scored roles kept where the rule's agree (\(agreed.count) of \(roles.count))")
-            return chosenRoles.filter { model.eitherRole.contains($0.key) || roles[$0.key] != nil }
-        }
         // The bound first: where it is reached, that one probe proves the floor. Otherwise a short
         // bisection down to the rule's floor (each probe costs about a third of a pass).
         let thresholds = model.floorThresholds
@@ -671,27 +655,13 @@ extension NetworkStages {
             }
             mid = (low + high) / 2
         }
-        guard var trialRoles = bestRoles ?? rolesKeeping(current.floor) ?? agreedRoles() else {
+        guard var trialRoles = bestRoles ?? rolesKeeping(current.floor) ?? agreedRoles(roles, scored: lastScored, keeping: current) else {
             instruments.debug("network: scored roles lose a priority stage, \(probes) probes, \(instruments.now() - began)s")
             return
         }
         var (trial, trialNetwork) = scoreStages(trialRoles, hint: best, start: current.chosen)
         trial.scoreBound = scoreBounds.last { $0.floor == trial.floor }
-        // A second look from the best multipliers, aiming at the pairing just found: a tighter bound,
-        // and roles that often score higher still.
-        if let first = trial.scoreBound, let reached = trial.values[.totalScore] {
-            let refined = stageBound(floor: trial.floor, reached: reached, from: first, solves: MatchingLimits.scoreRefineSolves,
-                                          rows: rows)
-            let refinedRoles = trialRoles.merging(refined.roles, uniquingKeysWith: { _, refined in refined })
-            // Tried at the floor found only (one warm solve): refined roles that do not keep it are
-            // left, as is a floor above it (rare: it mostly sits at its count bound already). A full
-            // bisection for them cost seconds and never won.
-            if refinedRoles != trialRoles, let hint = best ?? trial.floor, let alt = scoresAtHint(hint, roles: refinedRoles, start: trial.chosen),
-               alt.isBetter(than: trial, over: model.stages) {
-                (trial, trialRoles, trialNetwork) = (alt, refinedRoles, alt.networks[.totalScore]!)
-            }
-            trial.scoreBound = [refined, first].filter { $0.floor == trial.floor }.min { $0.bound < $1.bound }
-        }
+        refine(&trial, roles: &trialRoles, network: &trialNetwork, hint: best, rows: rows)
         trial.scoreBound?.lastFlow = nil // its use is over: no need to hold a network through the search
         let better = trial.isBetter(than: current, over: model.stages)
         instruments.debug("network: scored roles \(better ? "kept" : "not kept"), floor \(best ?? -1) after \(probes) probes, "
@@ -705,6 +675,43 @@ extension NetworkStages {
         roles = trialRoles
         current = trial
         network = trialNetwork
+    }
+
+    /// Where the scored roles lose a priority stage even repaired, the roles they agree on with
+    /// the rule's (which keep every stage) are fixed, and the others left free on both sides for
+    /// the network to choose with the stages, scores included, in view (`solve(keeping:)`): far
+    /// better than the rule's roles where it was needed (docs/method.md, "Measured choices").
+    /// Nil when that loses a priority stage too.
+    private func agreedRoles(_ roles: [Int: PairingNetwork.Role], scored: [Int: PairingNetwork.Role],
+                             keeping current: Pass) -> [Int: PairingNetwork.Role]? {
+        let agreed = roles.filter { scored[$0.key] == $0.value }
+        let pass = solve(keeping: agreed)
+        guard tiers.allSatisfy({ pass.values[$0]! >= current.values[$0]! }) else { return nil }
+        var chosenRoles = roles.merging(agreed, uniquingKeysWith: { _, agreed in agreed })
+        for e in pass.chosen {
+            chosenRoles[model.seniorOf[e]] = .senior
+            chosenRoles[model.juniorOf[e]] = .junior
+        }
+        instruments.debug("network: scored roles kept where the rule's agree (\(agreed.count) of \(roles.count))")
+        return chosenRoles.filter { model.eitherRole.contains($0.key) || roles[$0.key] != nil }
+    }
+
+    /// A second look from the best multipliers, aiming at the pairing just found: a tighter bound,
+    /// and roles that often score higher still (kept when they do).
+    private func refine(_ trial: inout Pass, roles trialRoles: inout [Int: PairingNetwork.Role], network trialNetwork: inout PairingNetwork,
+                        hint best: Int?, rows: PriorityRows) {
+        guard let first = trial.scoreBound, let reached = trial.values[.totalScore] else { return }
+        let refined = stageBound(floor: trial.floor, reached: reached, from: first, solves: MatchingLimits.scoreRefineSolves,
+                                 rows: rows)
+        let refinedRoles = trialRoles.merging(refined.roles, uniquingKeysWith: { _, refined in refined })
+        // Tried at the floor found only (one warm solve): refined roles that do not keep it are
+        // left, as is a floor above it (rare: it mostly sits at its count bound already). A full
+        // bisection for them cost seconds and never won.
+        if refinedRoles != trialRoles, let hint = best ?? trial.floor, let alt = scoresAtHint(hint, roles: refinedRoles, start: trial.chosen),
+           alt.isBetter(than: trial, over: model.stages) {
+            (trial, trialRoles, trialNetwork) = (alt, refinedRoles, alt.networks[.totalScore]!)
+        }
+        trial.scoreBound = [refined, first].filter { $0.floor == trial.floor }.min { $0.bound < $1.bound }
     }
 
     /// Every stage with `roles`, the floor probed at `hint` first. Most often the floor holds

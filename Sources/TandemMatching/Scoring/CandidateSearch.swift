@@ -157,33 +157,18 @@ struct CandidateSearch {
         seniorLimit = seniors.map { k * max(1, scorer.pool.applicants[$0].capacity) }
 
         // Distinct values among the seniors, so that per-junior tables stay small.
-        func distinct<T: Hashable>(_ values: [T]) -> (ids: [Int32], values: [T]) {
-            var index: [T: Int32] = [:]
-            var list: [T] = []
-            let ids = values.map { v -> Int32 in
-                if let i = index[v] { return i }
-                index[v] = Int32(list.count)
-                list.append(v)
-                return Int32(list.count - 1)
-            }
-            return (ids, list)
-        }
-        let expertise = distinct(seniors.map { scorer.expertiseMask[$0] })
-        let development = distinct(seniors.map { scorer.developmentMask[$0] })
-        let years = distinct(seniors.map { scorer.years[$0].bitPattern })
+        let expertise = Self.distinct(seniors.map { scorer.expertiseMask[$0] })
+        let development = Self.distinct(seniors.map { scorer.developmentMask[$0] })
+        let years = Self.distinct(seniors.map { scorer.years[$0].bitPattern })
         expertiseMasks = expertise.values
         developmentMasks = development.values
         yearValues = years.values.map(Double.init(bitPattern:))
         let goalsOn = config.goalsWeight > 0
         let tables = goalsOn ? Self.goalTables(scorer.text, seniors: seniors, juniors: juniors, limit: tuning.goalTableLimit) : nil
         goalTables = tables
-        var seniorGoalBound = [Double](repeating: 0, count: seniors.count)
-        var goalBound = [Double](repeating: 0, count: n)
-        if goalsOn && tables == nil {
-            seniorGoalBound = scorer.text.goalBounds(of: seniors, against: juniors)
-            for (j, bound) in zip(juniors, scorer.text.goalBounds(of: juniors, against: seniors)) { goalBound[j] = bound }
-        }
-        juniorGoalBound = goalBound
+        let noBounds = ([Double](repeating: 0, count: seniors.count), [Double](repeating: 0, count: n))
+        (seniorGoalBound, juniorGoalBound) = goalsOn && tables == nil
+            ? Self.goalBounds(scorer, seniors: seniors, juniors: juniors) : noBounds
         largestSeniorGoalBound = seniorGoalBound.max() ?? 0
         keys = seniors.indices.map { p in
             let s = seniors[p]
@@ -193,22 +178,65 @@ struct CandidateSearch {
                              organisation: scorer.organisationID[s], profile: tables?.seniorProfiles[p] ?? 0)
         }
         seniorPreferred = seniors.map { Int32(scorer.preferred[$0] ?? -1) }
-        self.seniorGoalBound = seniorGoalBound
         if let tables {
             juniorOrder = juniors.sorted { (tables.juniorGoals[$0], $0) < (tables.juniorGoals[$1], $1) }
         } else {
             juniorOrder = juniors
         }
-        var namedAcross = [Bool](repeating: false, count: n)
+        namedAcross = Self.namedAcross(scorer, seniors: seniors, juniors: juniors, position: position)
+
+        ruledOut = Self.ruledOutByName(scorer, juniors: juniors, position: position)
+        organisationSeniors = Self.seniorsByOrganisation(scorer, seniors: seniors)
+
+        seniorWords = (seniors.count + 63) / 64
+        (classWords, classPatterns, column, columns) = Self.patternColumns(scorer.patterns, seniors: seniors)
+
+        (headerWords, seniorSlots, seniorSlotsStart) = Self.compactSlots(scorer.grid, seniors: seniors)
+
+        (availabilityPart, availabilityBound, availabilityCeiling) = Self.availabilityParts(scorer)
+        meetingPart = (Scorer.hundredths(config.meetingWeight * 1), Scorer.hundredths(config.meetingWeight * 0.5),
+                       Scorer.hundredths(config.meetingWeight * 0))
+        preferredPart = (0...2).map { config.preferredPartnerBonus * Double($0) }
+        organisationPart = -config.sameOrganisationPenalty
+        (pruning, margin) = Self.pruning(config, asked: tuning.pruning, availabilityPart: availabilityPart)
+    }
+
+    /// Each value's index among the distinct values, and the distinct values in order of appearance.
+    static func distinct<T: Hashable>(_ values: [T]) -> (ids: [Int32], values: [T]) {
+        var index: [T: Int32] = [:]
+        var list: [T] = []
+        let ids = values.map { v -> Int32 in
+            if let i = index[v] { return i }
+            index[v] = Int32(list.count)
+            list.append(v)
+            return Int32(list.count - 1)
+        }
+        return (ids, list)
+    }
+
+    /// Bounds of the goals' cosines, for when there are no goal tables: by senior position, and by
+    /// applicant index for the juniors (0 for the others).
+    static func goalBounds(_ scorer: Scorer, seniors: [Int], juniors: [Int]) -> (seniors: [Double], juniors: [Double]) {
+        var juniorBound = [Double](repeating: 0, count: scorer.pool.applicants.count)
+        for (j, bound) in zip(juniors, scorer.text.goalBounds(of: juniors, against: seniors)) { juniorBound[j] = bound }
+        return (scorer.text.goalBounds(of: seniors, against: juniors), juniorBound)
+    }
+
+    /// Whether each person names, or is named by, somebody who can take the other role.
+    static func namedAcross(_ scorer: Scorer, seniors: [Int], juniors: [Int], position: [Int32]) -> [Bool] {
+        var namedAcross = [Bool](repeating: false, count: scorer.pool.applicants.count)
         for s in seniors {
             if let t = scorer.preferred[s] { namedAcross[t] = true }
         }
         for j in juniors {
             if let t = scorer.preferred[j], position[t] >= 0 { namedAcross[j] = true }
         }
-        self.namedAcross = namedAcross
+        return namedAcross
+    }
 
-        // Pairs ruled out by name, by junior.
+    /// Seniors each junior may not have for a reason that names them (conflicts, never-pairs,
+    /// earlier pairs, no monthly slot), as positions, by junior.
+    static func ruledOutByName(_ scorer: Scorer, juniors: [Int], position: [Int32]) -> [Int: [Int32]] {
         var ruledOut: [Int: [Int32]] = [:]
         func rule(_ s: Int, _ j: Int) {
             if scorer.juniorBlock[j] == nil, position[s] >= 0 { ruledOut[j, default: []].append(position[s]) }
@@ -221,19 +249,25 @@ struct CandidateSearch {
         }
         for key in scorer.madeBefore { rule(Int(key >> 32), Int(key & 0xFFFF_FFFF)) }
         for key in scorer.unschedulable.keys { rule(Int(key >> 32), Int(key & 0xFFFF_FFFF)) }
-        self.ruledOut = ruledOut
+        return ruledOut
+    }
+
+    /// Seniors (positions) by organisation, when the configuration forbids pairs within one.
+    static func seniorsByOrganisation(_ scorer: Scorer, seniors: [Int]) -> [Int32: [Int32]] {
         var organisationSeniors: [Int32: [Int32]] = [:]
         if scorer.forbidsSameOrganisation {
             for (p, s) in seniors.enumerated() where scorer.organisationID[s] != 0 {
                 organisationSeniors[scorer.organisationID[s], default: []].append(Int32(p))
             }
         }
-        self.organisationSeniors = organisationSeniors
+        return organisationSeniors
+    }
 
-        // Per zone class and pattern, the class's seniors free for it.
-        let patterns = scorer.patterns
-        let seniorWords = (seniors.count + 63) / 64
-        self.seniorWords = seniorWords
+    /// Per zone class and pattern, the bitset of the class's seniors free for it (see `column`),
+    /// with each class's words and the patterns some senior of the class is free for.
+    static func patternColumns(_ patterns: MonthlyPatterns, seniors: [Int])
+        -> (classWords: [(from: Int, count: Int)], classPatterns: [UInt64], column: [Int32], columns: [UInt64]) {
+        let zoneClass = patterns.zoneClass
         let patternBits = patterns.words * 64
         var classWords = [(from: Int, count: Int)](repeating: (0, 0), count: patterns.classCount)
         var classPatterns = [UInt64](repeating: 0, count: patterns.classCount * patterns.words)
@@ -265,18 +299,16 @@ struct CandidateSearch {
                 }
             }
         }
-        self.classWords = classWords
-        self.classPatterns = classPatterns
-        self.column = column
-        self.columns = columns
+        return (classWords, classPatterns, column, columns)
+    }
 
-        let grid = scorer.grid
-        let words = AvailabilityGrid.wordsPerWeek, slots = AvailabilityGrid.slotsPerWeek
+    /// The seniors' free slots, compact and in position order (few cache lines a senior): per
+    /// senior, header words (each class's used words, 12 bits a class, five classes a word) and
+    /// then only the used words.
+    static func compactSlots(_ grid: AvailabilityGrid, seniors: [Int]) -> (headerWords: Int, slots: [UInt64], start: [Int]) {
+        let words = AvailabilityGrid.wordsPerWeek
         let classes = grid.classWeights.count
-
-        // The seniors' free slots, compact and in position order (few cache lines a senior).
         let headerWords = (classes + 4) / 5
-        self.headerWords = headerWords
         var seniorSlots: [UInt64] = []
         var seniorSlotsStart: [Int] = []
         for s in seniors {
@@ -292,33 +324,35 @@ struct CandidateSearch {
                 }
             }
         }
-        self.seniorSlots = seniorSlots
-        self.seniorSlotsStart = seniorSlotsStart
+        return (headerWords, seniorSlots, seniorSlotsStart)
+    }
 
-        // Parts that take few values, computed as `Scorer.score` computes them.
-        let maximumSlots = slots * grid.classWeights.reduce(0, +)
-        availabilityPart = (0...maximumSlots).map {
+    /// The availability part by weighted common slots, computed as `Scorer.score` computes it; its
+    /// running maximum (the bound); and that as a ceiling in hundredths.
+    static func availabilityParts(_ scorer: Scorer) -> (part: [Double], bound: [Double], ceiling: [Int32]) {
+        let grid = scorer.grid
+        let maximumSlots = AvailabilityGrid.slotsPerWeek * grid.classWeights.reduce(0, +)
+        let part = (0...maximumSlots).map {
             Scorer.hundredths(scorer.availabilityPoints(AvailabilityGrid.hours(weightedSlots: $0)))
         }
         var running = -Double.infinity
-        availabilityBound = availabilityPart.map { running = max(running, $0); return running }
-        availabilityCeiling = availabilityBound.map { $0.isFinite && abs($0) < 1e9 ? Int32(Self.ceilingHundredths($0)) : 0 }
-        meetingPart = (Scorer.hundredths(config.meetingWeight * 1), Scorer.hundredths(config.meetingWeight * 0.5),
-                       Scorer.hundredths(config.meetingWeight * 0))
-        preferredPart = (0...2).map { config.preferredPartnerBonus * Double($0) }
-        organisationPart = -config.sameOrganisationPenalty
+        let bound = part.map { running = max(running, $0); return running }
+        let ceiling = bound.map { $0.isFinite && abs($0) < 1e9 ? Int32(Self.ceilingHundredths($0)) : 0 }
+        return (part, bound, ceiling)
+    }
 
-        // The bounds are used only when every weight is an ordinary number (and not absurdly large).
+    /// Whether to prune (only when asked and every weight is an ordinary number, not absurdly
+    /// large), and the margin a finer bound adds for the rounding of the sums.
+    static func pruning(_ config: MatchingConfig, asked: Bool, availabilityPart: [Double]) -> (Bool, Double) {
         let weights = [config.developmentWeight, config.reciprocalWeight, config.availabilityWeight, config.experienceWeight,
                        config.meetingWeight, config.goalsWeight, config.preferredPartnerBonus, config.sameOrganisationPenalty,
                        config.fullAvailabilityHours] + config.experienceGapBand
-        pruning = tuning.pruning && weights.allSatisfy { $0.isFinite && abs($0) < 1e9 }
-            && availabilityPart.allSatisfy(\.isFinite)
+        let pruning = asked && weights.allSatisfy { $0.isFinite && abs($0) < 1e9 } && availabilityPart.allSatisfy(\.isFinite)
         // `Int(sum * 100)` is below `sum * 100 + 1`; the rest allows for the rounding of the sums.
         let largest = abs(config.developmentWeight) + abs(config.reciprocalWeight) + abs(config.availabilityWeight)
             + abs(config.experienceWeight) + abs(config.meetingWeight) + 2 * abs(config.goalsWeight)
             + 2 * abs(config.preferredPartnerBonus) + abs(config.sameOrganisationPenalty) + 1
-        margin = 1.01 + largest * 100 * 1e-12
+        return (pruning, 1.01 + largest * 100 * 1e-12)
     }
 
     /// Seniors are taken 64 × this many at a time (see `search`).
@@ -530,15 +564,27 @@ struct CandidateSearch {
 
     /// Junior `j` against every senior: the allowed ones, their count, and `j`'s and the seniors' lists.
     func search(junior j: Int, worker: Worker) {
-        let grid = scorer.grid
-        let words = AvailabilityGrid.wordsPerWeek
-        let classes = grid.classWeights.count
-        let sw = seniorWords
         let acc = worker.allowedSeniors
+        guard markAllowedSeniors(of: j, in: acc) else { return }
+        var count = 0
+        for x in 0..<seniorWords {
+            count += acc[x].nonzeroBitCount
+            worker.seniorHasPartner[x] |= acc[x]
+        }
+        guard count > 0 else { return }
+        worker.allowed += count
+        worker.juniorsWithPartner.append(j)
+        if juniorLimit <= 0 && seniorLimit.allSatisfy({ $0 <= 0 }) { return }
+        fillPartTables(for: j, in: worker)
+        let junior = JuniorFacts(self, junior: j, goalsCeiling: worker.goalsCeiling)
+        scoreAllowedSeniors(of: junior, worker: worker)
+    }
 
-        // 1. The allowed seniors, as a bitset over positions: per zone class, the OR of the
-        //    class's bitsets at the junior's patterns (only those some senior of the class has).
-        for x in 0..<sw { acc[x] = 0 }
+    /// Step 1: the allowed seniors as a bitset over positions in `acc` — per zone class, the OR of
+    /// the class's bitsets at the junior's patterns (only those some senior of the class has), less
+    /// the seniors ruled out by name. False when no pattern of the junior's has any senior.
+    func markAllowedSeniors(of j: Int, in acc: UnsafeMutableBufferPointer<UInt64>) -> Bool {
+        for x in 0..<seniorWords { acc[x] = 0 }
         let patterns = scorer.patterns
         let row = Int(patterns.juniorRow[j])
         var some = false
@@ -566,24 +612,19 @@ struct CandidateSearch {
                 }
             }
         }
-        guard some else { return }
+        guard some else { return false }
         func clear(_ p: Int32) { acc[Int(p) / 64] &= ~(1 << UInt64(Int(p) % 64)) }
         if seniorPosition[j] >= 0 { clear(seniorPosition[j]) }
         if let list = ruledOut[j] { for p in list { clear(p) } }
         let organisation = scorer.organisationID[j]
         if organisation != 0, let list = organisationSeniors[organisation] { for p in list { clear(p) } }
-        var count = 0
-        for x in 0..<sw {
-            count += acc[x].nonzeroBitCount
-            worker.seniorHasPartner[x] |= acc[x]
-        }
-        guard count > 0 else { return }
-        worker.allowed += count
-        worker.juniorsWithPartner.append(j)
-        let k = juniorLimit
-        if k <= 0 && seniorLimit.allSatisfy({ $0 <= 0 }) { return }
+        return true
+    }
 
-        // 2. Per-junior tables of the parts that depend on the senior through few values.
+    /// Step 2: the junior's tables of the parts that depend on the senior through few values
+    /// (development, reciprocal and experience by the seniors' distinct masks and years), with
+    /// their ceilings when pruning.
+    func fillPartTables(for j: Int, in worker: Worker) {
         let config = scorer.config
         let wanted = scorer.developmentMask[j], offered = scorer.expertiseMask[j], juniorYears = scorer.years[j]
         // A senior who covers none of the wanted areas gets the part of a zero coverage.
@@ -622,195 +663,166 @@ struct CandidateSearch {
             worker.experiencePart[y] = part
             if pruning { worker.experienceCeiling[y] = Self.ceilingHundredths(part) }
         }
+    }
 
-        // The junior's facts, and the best case of the parts the first bound does not look up.
-        let juniorInPerson = scorer.inPerson[j]
-        let juniorRegion = scorer.regionID[j]
-        let regionKey: Int32 = juniorRegion >= 0 ? juniorRegion + 1 : -7 // matches (region + 1) of a senior in it
-        let juniorPreferredPosition = scorer.preferred[j].map { Int(seniorPosition[$0]) } ?? -1
-        let namedAcross = self.namedAcross[j]
-        let juniorTotal = grid.weightedTotal[j]
-        let goalsWeight = config.goalsWeight
-        let goalsOn = goalsWeight > 0
-        let juniorGoalBound = self.juniorGoalBound[j]
-        let penalise = scorer.penalisesSameOrganisation
-        let tables = goalTables
-        let tableRow1 = tables.map { Int($0.juniorProfiles[j]) * $0.seniorGoalCount } ?? 0
-        let tableRow2 = tables.map { Int($0.juniorGoals[j]) * $0.seniorProfileCount } ?? 0
-        let emptyTable: [Float] = []
-        let table1 = tables?.seniorGoalsToJuniorProfiles ?? emptyTable
-        let table2 = tables?.juniorGoalsToSeniorProfiles ?? emptyTable
-        // Meeting part by (senior meets in person) * 2 + (same region), for this junior.
-        func meeting(seniorInPerson: Bool, sameRegion: Bool) -> Double {
-            let inPerson = (seniorInPerson ? 1 : 0) + (juniorInPerson ? 1 : 0)
-            return inPerson == 0 || sameRegion ? meetingPart.full : inPerson == 1 ? meetingPart.half : meetingPart.none
-        }
-        let meetingByKey = [meeting(seniorInPerson: false, sameRegion: false), meeting(seniorInPerson: false, sameRegion: true),
-                            meeting(seniorInPerson: true, sameRegion: false), meeting(seniorInPerson: true, sameRegion: true)]
-        var rest = 2 // see `ceilingHundredths`: the sum of ceilings, plus 2, is above the points
-        if pruning {
-            rest += Self.ceilingHundredths(namedAcross ? preferredPart.max()! : preferredPart[0])
-            rest += Self.ceilingHundredths(penalise ? max(0, organisationPart) : 0)
-            if goalsOn, let tables {
-                // The goals part is at most goalsWeight * (c1 + c2) / 2 + 0.0051: c1 (the senior's
-                // goals with the junior's profile) by the senior's goals, c2 at its largest.
-                for g in 0..<tables.seniorGoalCount {
-                    let c1 = Double(table1[tableRow1 + g])
-                    let x = goalsWeight * c1 / 2
-                    worker.goalsCeiling[g] = Self.ceilingHundredths(x + abs(x) * 1e-12)
-                }
-                let x = goalsWeight * Double(tables.rowMaximum2[Int(tables.juniorGoals[j])]) / 2
-                rest += Self.ceilingHundredths(x + 0.0051 + abs(x) * 1e-12)
-            } else if goalsOn {
-                let x = goalsWeight * ((largestSeniorGoalBound + juniorGoalBound) / 2)
-                rest += Self.ceilingHundredths(x + 0.0051 + abs(x) * 1e-12)
-            }
-        }
-        let meetingCeiling = meetingByKey.map { pruning ? Self.ceilingHundredths($0) : 0 }
-
-        // 3. Every allowed senior: a first bound, then a finer one, then the full score. Seniors go
-        // in blocks, each stage in its own loop over the block's survivors, so that the memory
-        // loads of different seniors overlap; thresholds only rise, so reading them a little
-        // early only keeps more pairs.
-        let list = worker.juniorEntries.baseAddress!
-        let juniorRoom = max(0, min(k, seniors.count))
+    /// Step 3: every allowed senior, a block of seniors at a time: a first bound, then a finer one,
+    /// then the full score. Each stage is its own loop over the block's survivors, so that the
+    /// memory loads of different seniors overlap; thresholds only rise, so reading them a little
+    /// early only keeps more pairs.
+    func scoreAllowedSeniors(of junior: JuniorFacts, worker: Worker) {
+        let k = juniorLimit
         var listCount = 0
-        var juniorThreshold = k <= 0 ? Int.max : Int.min
-        let seniorEntries = worker.seniorEntries.baseAddress!, seniorCount = worker.seniorCount
-        let seniorThresholds = worker.seniorThreshold
-        let developmentPart = worker.developmentPart, reciprocalPart = worker.reciprocalPart
-        let experiencePart = worker.experiencePart
-        let developmentCeiling = worker.developmentCeiling, reciprocalCeiling = worker.reciprocalCeiling
-        let experienceCeiling = worker.experienceCeiling, goalsCeiling = worker.goalsCeiling
-        let juniorTotal32 = Int32(clamping: juniorTotal)
-        let firstStage = worker.firstStage, secondStage = worker.secondStage
-
-        /// The threshold a pair must beat to enter the junior's or the senior's list. Neither the
-        /// seniors (by zone class) nor the juniors (see `juniorOrder`) come in index order, so a tie
-        /// may still enter a full list (ties go to the lower index). `Int.min`: no pruning.
-        @inline(__always) func threshold(_ p: Int) -> Int {
-            @inline(__always) func lowered(_ t: Int) -> Int { t == Int.max || t == Int.min ? t : t - 1 }
-            return min(lowered(juniorThreshold), lowered(seniorThresholds[p]))
-        }
-        /// The parts looked up in the junior's tables and by comparison, as `Scorer.score` has them.
-        @inline(__always) func meetingIndex(_ key: SeniorKey) -> Int {
-            Int(key.meeting & 1) << 1 | ((key.meeting >> 1) == regionKey ? 1 : 0)
-        }
-
         keys.withUnsafeBufferPointer { keys in
         seniorPreferred.withUnsafeBufferPointer { seniorPreferred in
         seniors.withUnsafeBufferPointer { seniors in
         seniorSlots.withUnsafeBufferPointer { seniorSlots in
-        grid.bits.withUnsafeBufferPointer { allBits in
-            let juniorBits = allBits.baseAddress! + j * grid.stride
-            let blockWords = Self.blockWords
+        scorer.grid.bits.withUnsafeBufferPointer { allBits in
+            var pass = JuniorPass(junior: junior, worker: worker, keys: keys, seniorPreferred: seniorPreferred,
+                                  seniors: seniors, seniorSlots: seniorSlots,
+                                  juniorBits: allBits.baseAddress! + junior.j * scorer.grid.stride,
+                                  list: worker.juniorEntries.baseAddress!, room: max(0, min(k, seniors.count)),
+                                  threshold: k <= 0 ? Int.max : Int.min)
             var blockStart = 0
-            while blockStart < sw {
-                // Stage 1: the first bound, for every allowed senior of the block.
-                var firstCount = 0
-                for x in blockStart..<min(sw, blockStart + blockWords) {
-                    var bits = acc[x]
-                    while bits != 0 {
-                        let p = x * 64 + bits.trailingZeroBitCount
-                        bits &= bits - 1
-                        let threshold = threshold(p)
-                        if threshold == Int.max { continue }
-                        if pruning && threshold != Int.min {
-                            let key = keys[p]
-                            let bound = developmentCeiling[Int(key.expertise)] + reciprocalCeiling[Int(key.development)]
-                                + experienceCeiling[Int(key.years)] + meetingCeiling[meetingIndex(key)]
-                                + goalsCeiling[Int(key.goals)]
-                                + Int(availabilityCeiling[Int(min(key.weightedTotal, juniorTotal32))]) + rest
-                            if bound <= threshold { continue }
-                        }
-                        firstStage[firstCount] = Int32(p)
-                        firstCount += 1
-                    }
-                }
-                blockStart += blockWords
+            while blockStart < seniorWords {
+                let firstCount = firstBounds(pass, block: blockStart..<min(seniorWords, blockStart + Self.blockWords))
+                let secondCount = finerBounds(pass, survivors: firstCount)
+                fullScores(&pass, survivors: secondCount)
+                blockStart += Self.blockWords
+            }
+            listCount = pass.listCount
+        }
+        }
+        }
+        }
+        }
+        let list = worker.juniorEntries.baseAddress!
+        if listCount > 0 { worker.juniorLists.append((junior.j, Array(UnsafeBufferPointer(start: list, count: listCount)))) }
+    }
 
-                // Stage 2: goals exactly (from the tables) and the finer bound.
-                var secondCount = 0
-                for i in 0..<firstCount {
-                    let p = Int(firstStage[i])
+    /// Stage 1: the first bound, from the junior's tables, for every allowed senior of the block;
+    /// the survivors' positions go to `worker.firstStage`. Returns how many survived.
+    @inline(__always)
+    func firstBounds(_ pass: JuniorPass, block: Range<Int>) -> Int {
+        let junior = pass.junior, worker = pass.worker, keys = pass.keys
+        let acc = worker.allowedSeniors, firstStage = worker.firstStage
+        let developmentCeiling = worker.developmentCeiling, reciprocalCeiling = worker.reciprocalCeiling
+        let experienceCeiling = worker.experienceCeiling, goalsCeiling = worker.goalsCeiling
+        var firstCount = 0
+        for x in block {
+            var bits = acc[x]
+            while bits != 0 {
+                let p = x * 64 + bits.trailingZeroBitCount
+                bits &= bits - 1
+                let threshold = pass.threshold(p)
+                if threshold == Int.max { continue }
+                if pruning && threshold != Int.min {
                     let key = keys[p]
-                    let development = developmentPart[Int(key.expertise)]
-                    let reciprocal = reciprocalPart[Int(key.development)]
-                    let experience = experiencePart[Int(key.years)]
-                    let meeting = meetingByKey[meetingIndex(key)]
-                    var preferred = preferredPart[0]
-                    if namedAcross {
-                        let named = (juniorPreferredPosition == p ? 1 : 0) + (Int(seniorPreferred[p]) == j ? 1 : 0)
-                        preferred = preferredPart[named]
-                    }
-                    let sameOrganisation = penalise && key.organisation != 0 && key.organisation == organisation
-                    let organisationPoints = sameOrganisation ? organisationPart : 0.0
-                    var goals = 0.0
-                    var goalsKnown = !goalsOn
-                    if goalsOn && tables != nil {
-                        // As `TextProfiles.closeness` adds them.
-                        let closeness = (Double(table1[tableRow1 + Int(key.goals)]) + Double(table2[tableRow2 + Int(key.profile)])) / 2
-                        goals = Scorer.hundredths(goalsWeight * closeness)
-                        goalsKnown = true
-                    }
-                    let threshold = threshold(p)
-                    if pruning && threshold != Int.min {
-                        let availabilityBound = self.availabilityBound[min(Int(key.weightedTotal), juniorTotal)]
-                        var goalsBound = goals
-                        if !goalsKnown {
-                            let x = goalsWeight * ((seniorGoalBound[p] + juniorGoalBound) / 2)
-                            goalsBound = x + 0.0051 + abs(x) * 1e-12
-                        }
-                        let bound = (development + reciprocal + availabilityBound + experience + meeting + goalsBound
-                            + preferred + organisationPoints) * 100 + margin
-                        if bound < Double(threshold) + 1 { continue }
-                    }
-                    if !goalsKnown { goals = Scorer.hundredths(goalsWeight * scorer.text.closeness(seniors[p], j)) }
-                    secondStage[secondCount] = PartialScore(position: p, parts: (development, reciprocal, experience, meeting,
-                                                                           goals, preferred, organisationPoints))
-                    secondCount += 1
+                    let bound = developmentCeiling[Int(key.expertise)] + reciprocalCeiling[Int(key.development)]
+                        + experienceCeiling[Int(key.years)] + junior.meetingCeiling[junior.meetingIndex(key)]
+                        + goalsCeiling[Int(key.goals)]
+                        + Int(availabilityCeiling[Int(min(key.weightedTotal, junior.total32))]) + junior.rest
+                    if bound <= threshold { continue }
                 }
-
-                // Stage 3: the common hours, the points as `Scorer.score` adds them up, and the lists.
-                for i in 0..<secondCount {
-                    let stage = secondStage[i]
-                    let p = stage.position
-                    if threshold(p) == Int.max { continue }
-                    var weighted = 0
-                    let start = seniorSlotsStart[p]
-                    var at = start + headerWords
-                    for c in 0..<classes {
-                        var used = (seniorSlots[start + c / 5] >> UInt64(12 * (c % 5))) & 0x7FF
-                        var common = 0
-                        while used != 0 {
-                            let w = c * words + used.trailingZeroBitCount
-                            used &= used - 1
-                            common += (seniorSlots[at] & juniorBits[w]).nonzeroBitCount
-                            at += 1
-                        }
-                        weighted += common * grid.classWeights[c]
-                    }
-                    let availability = availabilityPart[weighted]
-                    let (development, reciprocal, experience, meeting, goals, preferred, organisationPoints) = stage.parts
-                    let points = Int((development + reciprocal + availability + experience + meeting + goals
-                        + preferred + organisationPoints) * 100)
-                    if points >= juniorThreshold {
-                        Self.insert(Entry(points: points, other: seniors[p]), into: list, count: &listCount, limit: juniorRoom)
-                        juniorThreshold = Self.threshold(list, count: listCount, limit: juniorRoom)
-                    }
-                    let seniorThreshold = seniorThresholds[p]
-                    if points >= seniorThreshold {
-                        let room = worker.seniorRoom[p], entries = seniorEntries + worker.seniorStart[p]
-                        Self.insert(Entry(points: points, other: j), into: entries, count: &seniorCount[p], limit: room)
-                        seniorThresholds[p] = Self.threshold(entries, count: seniorCount[p], limit: room)
-                    }
-                }
+                firstStage[firstCount] = Int32(p)
+                firstCount += 1
             }
         }
+        return firstCount
+    }
+
+    /// Stage 2: the goals exactly (from the tables) and the finer bound, for the first stage's
+    /// survivors; the survivors and their parts go to `worker.secondStage`. Returns how many survived.
+    @inline(__always)
+    func finerBounds(_ pass: JuniorPass, survivors firstCount: Int) -> Int {
+        let junior = pass.junior, worker = pass.worker, keys = pass.keys, j = junior.j
+        let firstStage = worker.firstStage, secondStage = worker.secondStage
+        let developmentPart = worker.developmentPart, reciprocalPart = worker.reciprocalPart
+        let experiencePart = worker.experiencePart
+        let goalsWeight = scorer.config.goalsWeight
+        var secondCount = 0
+        for i in 0..<firstCount {
+            let p = Int(firstStage[i])
+            let key = keys[p]
+            let development = developmentPart[Int(key.expertise)]
+            let reciprocal = reciprocalPart[Int(key.development)]
+            let experience = experiencePart[Int(key.years)]
+            let meeting = junior.meetingByKey[junior.meetingIndex(key)]
+            var preferred = preferredPart[0]
+            if junior.namedAcross {
+                let named = (junior.preferredPosition == p ? 1 : 0) + (Int(pass.seniorPreferred[p]) == j ? 1 : 0)
+                preferred = preferredPart[named]
+            }
+            let sameOrganisation = junior.penalise && key.organisation != 0 && key.organisation == junior.organisation
+            let organisationPoints = sameOrganisation ? organisationPart : 0.0
+            var goals = 0.0
+            var goalsKnown = !junior.goalsOn
+            if junior.goalsOn && goalTables != nil {
+                // As `TextProfiles.closeness` adds them.
+                let closeness = (Double(junior.table1[junior.tableRow1 + Int(key.goals)])
+                    + Double(junior.table2[junior.tableRow2 + Int(key.profile)])) / 2
+                goals = Scorer.hundredths(goalsWeight * closeness)
+                goalsKnown = true
+            }
+            let threshold = pass.threshold(p)
+            if pruning && threshold != Int.min {
+                let availabilityBound = self.availabilityBound[min(Int(key.weightedTotal), junior.total)]
+                var goalsBound = goals
+                if !goalsKnown {
+                    let x = goalsWeight * ((seniorGoalBound[p] + junior.goalBound) / 2)
+                    goalsBound = x + 0.0051 + abs(x) * 1e-12
+                }
+                let bound = (development + reciprocal + availabilityBound + experience + meeting + goalsBound
+                    + preferred + organisationPoints) * 100 + margin
+                if bound < Double(threshold) + 1 { continue }
+            }
+            if !goalsKnown { goals = Scorer.hundredths(goalsWeight * scorer.text.closeness(pass.seniors[p], j)) }
+            secondStage[secondCount] = PartialScore(position: p, parts: (development, reciprocal, experience, meeting,
+                                                                   goals, preferred, organisationPoints))
+            secondCount += 1
         }
+        return secondCount
+    }
+
+    /// Stage 3: the common hours and the points as `Scorer.score` adds them up, for the second
+    /// stage's survivors; each pair offered to the junior's and the senior's list.
+    @inline(__always)
+    func fullScores(_ pass: inout JuniorPass, survivors secondCount: Int) {
+        let grid = scorer.grid, words = AvailabilityGrid.wordsPerWeek, classes = grid.classWeights.count
+        let worker = pass.worker, secondStage = worker.secondStage, seniorSlots = pass.seniorSlots
+        let seniorEntries = worker.seniorEntries.baseAddress!, seniorCount = worker.seniorCount
+        let seniorThresholds = worker.seniorThreshold, juniorBits = pass.juniorBits
+        for i in 0..<secondCount {
+            let stage = secondStage[i]
+            let p = stage.position
+            if pass.threshold(p) == Int.max { continue }
+            var weighted = 0
+            let start = seniorSlotsStart[p]
+            var at = start + headerWords
+            for c in 0..<classes {
+                var used = (seniorSlots[start + c / 5] >> UInt64(12 * (c % 5))) & 0x7FF
+                var common = 0
+                while used != 0 {
+                    let w = c * words + used.trailingZeroBitCount
+                    used &= used - 1
+                    common += (seniorSlots[at] & juniorBits[w]).nonzeroBitCount
+                    at += 1
+                }
+                weighted += common * grid.classWeights[c]
+            }
+            let availability = availabilityPart[weighted]
+            let (development, reciprocal, experience, meeting, goals, preferred, organisationPoints) = stage.parts
+            let points = Int((development + reciprocal + availability + experience + meeting + goals
+                + preferred + organisationPoints) * 100)
+            if points >= pass.juniorThreshold {
+                Self.insert(Entry(points: points, other: pass.seniors[p]), into: pass.list, count: &pass.listCount, limit: pass.room)
+                pass.juniorThreshold = Self.threshold(pass.list, count: pass.listCount, limit: pass.room)
+            }
+            let seniorThreshold = seniorThresholds[p]
+            if points >= seniorThreshold {
+                let room = worker.seniorRoom[p], entries = seniorEntries + worker.seniorStart[p]
+                Self.insert(Entry(points: points, other: pass.junior.j), into: entries, count: &seniorCount[p], limit: room)
+                seniorThresholds[p] = Self.threshold(entries, count: seniorCount[p], limit: room)
+            }
         }
-        }
-        }
-        if listCount > 0 { worker.juniorLists.append((j, Array(UnsafeBufferPointer(start: list, count: listCount)))) }
     }
 }

@@ -36,42 +36,125 @@ struct MonthlyPatterns: Sendable {
     init(applicants: [Applicant], canBeSenior: [Bool], canBeJunior: [Bool], firstMonth: YearMonth,
          sessions: SessionConfig, blackouts: Set<LocalDate>) {
         let n = applicants.count
-        let step = max(1, sessions.startStepMinutes), duration = max(1, sessions.durationMinutes)
-        let slot = Self.gcd(Self.gcd(step, duration), 15)
-        let slotsPerDay = 1440 / slot, sessionSlots = duration / slot
-        let wordsPerWeek = (7 * slotsPerDay + 63) / 64
-        let weeks = Array(Set(sessions.weeks)).sorted()
-        let weekCount = weeks.count, words = weekCount * wordsPerWeek
-        self.words = words
-        let months = (0..<max(1, sessions.plan.count)).map { firstMonth.adding(months: $0) }
-        let spanFrom = Int64(firstMonth.firstDay.daysSinceEpoch - 3) * 86_400
-        let spanTo = Int64(months.last!.lastDay.daysSinceEpoch + 3) * 86_400
-        let blackoutDays = Set(blackouts.map(\.daysSinceEpoch))
-
-        // Every date a pattern falls on: [week][weekday - 1][month].
-        let dates: [[[Int]]] = weeks.map { ordinal in
-            (1...7).map { weekday in months.map { $0.day(ordinal: ordinal, weekday: weekday).daysSinceEpoch } }
-        }
+        let layout = Layout(sessions: sessions, firstMonth: firstMonth, blackouts: blackouts)
+        words = layout.words
         var zones: [String: ZoneOffsets?] = [:]
         for (p, a) in applicants.enumerated() where (canBeSenior[p] || canBeJunior[p]) && zones.index(forKey: a.timeZone) == nil {
-            zones[a.timeZone] = ZoneOffsets(identifier: a.timeZone, from: spanFrom, to: spanTo)
+            zones[a.timeZone] = ZoneOffsets(identifier: a.timeZone, from: layout.spanFrom, to: layout.spanTo)
+        }
+        let seniorZones = Set(applicants.indices.filter { canBeSenior[$0] }.map { applicants[$0].timeZone })
+        let classes = layout.zoneClasses(zones, seniorZones: seniorZones)
+        classCount = classes.instants.count
+        zoneClass = applicants.map { classes.classOfZone[$0.timeZone] ?? -1 }
+
+        var seniorBits = [UInt64](repeating: 0, count: n * words)
+        for p in 0..<n where canBeSenior[p] && zoneClass[p] >= 0 {
+            let local = layout.runStarts(applicants[p]), ok = classes.zoneOK[Int(zoneClass[p])]
+            for q in 0..<layout.weekCount {
+                for k in 0..<layout.wordsPerWeek {
+                    seniorBits[p * words + q * layout.wordsPerWeek + k] = local[k] & ok[q * layout.wordsPerWeek + k]
+                }
+            }
+        }
+        self.seniorBits = seniorBits
+
+        // Juniors: one row per distinct (zone, run starts).
+        var rowOf: [Layout.Signature: Int32] = [:]
+        var rows: [Layout.Signature] = []
+        var juniorRow = [Int32](repeating: -1, count: n)
+        for p in 0..<n where canBeJunior[p] {
+            let a = applicants[p]
+            guard let zone = zones[a.timeZone], zone != nil else { continue }
+            let signature = Layout.Signature(zone: a.timeZone, bits: layout.runStarts(a))
+            if let r = rowOf[signature] {
+                juniorRow[p] = r
+            } else {
+                rowOf[signature] = Int32(rows.count)
+                juniorRow[p] = Int32(rows.count)
+                rows.append(signature)
+            }
+        }
+        self.juniorRow = juniorRow
+        var runsByZone: [String: Layout.Runs] = [:]
+        for zone in Set(rows.map(\.zone)) { runsByZone[zone] = layout.runs(in: zones[zone]!!, instants: classes.instants) }
+        juniorBits = layout.juniorBits(rows, runsByZone: runsByZone, classCount: classCount)
+    }
+
+    /// The shape of the pattern sets for one month range: the slot (the largest step that divides
+    /// the start step, the session length and 15 minutes), the weeks of the month, and every date a
+    /// pattern falls on.
+    fileprivate struct Layout {
+        let step: Int, duration: Int, slot: Int
+        let slotsPerDay: Int, sessionSlots: Int, wordsPerWeek: Int
+        let weekCount: Int, words: Int
+        let months: [YearMonth]
+        /// Every date a pattern falls on: [week][weekday - 1][month], as days since the epoch.
+        let dates: [[[Int]]]
+        let blackoutDays: Set<Int>
+        /// The span the zones' offsets are needed for (a few days either side of the months).
+        let spanFrom: Int64, spanTo: Int64
+
+        /// A junior row: the zone and the run starts in it.
+        struct Signature: Hashable { var zone: String; var bits: [UInt64] }
+        /// A run of consecutive slots: first slot of the day, count, slot of the junior's week.
+        struct Run: Equatable { var from: Int32; var count: Int32; var weekSlot: Int32 }
+        /// Per (class, week, weekday) `g`, lists of runs: list `i` is `runs[runStart[i] ..< runStart[i + 1]]`
+        /// for `i` in `listStart[g] ..< listStart[g + 1]`.
+        typealias Runs = (runs: [Run], runStart: [Int32], listStart: [Int32])
+
+        init(sessions: SessionConfig, firstMonth: YearMonth, blackouts: Set<LocalDate>) {
+            step = max(1, sessions.startStepMinutes)
+            duration = max(1, sessions.durationMinutes)
+            slot = MonthlyPatterns.gcd(MonthlyPatterns.gcd(step, duration), 15)
+            slotsPerDay = 1440 / slot
+            sessionSlots = duration / slot
+            wordsPerWeek = (7 * slotsPerDay + 63) / 64
+            let weeks = Array(Set(sessions.weeks)).sorted()
+            weekCount = weeks.count
+            words = weekCount * wordsPerWeek
+            let months = (0..<max(1, sessions.plan.count)).map { firstMonth.adding(months: $0) }
+            self.months = months
+            spanFrom = Int64(firstMonth.firstDay.daysSinceEpoch - 3) * 86_400
+            spanTo = Int64(months.last!.lastDay.daysSinceEpoch + 3) * 86_400
+            blackoutDays = Set(blackouts.map(\.daysSinceEpoch))
+            dates = weeks.map { ordinal in
+                (1...7).map { weekday in months.map { $0.day(ordinal: ordinal, weekday: weekday).daysSinceEpoch } }
+            }
         }
 
-        // Per senior zone: the instant of every pattern on every date, [week][weekday][month][slot]
-        // (nil when the time does not exist that day, a clock change falls inside the session, or
-        // the date is a blackout), and the patterns that work on every date. Zones whose tables
-        // are equal form one class.
-        let perDate = slotsPerDay
-        let perWeekday = months.count * perDate
-        let tableSize = weekCount * 7 * perWeekday
-        let seniorZones = Set(applicants.indices.filter { canBeSenior[$0] }.map { applicants[$0].timeZone })
-        var classOfZone: [String: Int32] = [:]
-        var classIndex: [[Int64]: Int32] = [:]
-        var instants: [[Int64]] = [] // per class
-        var zoneOK: [[UInt64]] = [] // per class, `words` each
-        for (name, zone) in zones.sorted(by: { $0.key < $1.key }) where seniorZones.contains(name) {
-            guard let zone else { continue }
-            var table = [Int64](repeating: .min, count: tableSize)
+        /// Index of (week, weekday, month, slot) in a class's table of instants.
+        func instantIndex(week q: Int, weekday w: Int, month m: Int, slot ts: Int) -> Int {
+            ((q * 7 + w) * months.count + m) * slotsPerDay + ts
+        }
+        /// Per senior zone: the instant of every pattern on every date (`instantIndex`; `.min` when
+        /// the time does not exist that day, a clock change falls inside the session, or the date is
+        /// a blackout), and the patterns that work on every date. Zones whose tables are equal form
+        /// one class; classes are numbered in the order of the zones' names.
+        func zoneClasses(_ zones: [String: ZoneOffsets?], seniorZones: Set<String>)
+            -> (classOfZone: [String: Int32], instants: [[Int64]], zoneOK: [[UInt64]]) {
+            var classOfZone: [String: Int32] = [:]
+            var classIndex: [[Int64]: Int32] = [:]
+            var instants: [[Int64]] = [] // per class
+            var zoneOK: [[UInt64]] = [] // per class, `words` each
+            for (name, zone) in zones.sorted(by: { $0.key < $1.key }) where seniorZones.contains(name) {
+                guard let zone else { continue }
+                let (table, ok) = instantTable(in: zone)
+                if let c = classIndex[table] {
+                    classOfZone[name] = c
+                } else {
+                    let c = Int32(instants.count)
+                    classIndex[table] = c
+                    classOfZone[name] = c
+                    instants.append(table)
+                    zoneOK.append(ok)
+                }
+            }
+            return (classOfZone, instants, zoneOK)
+        }
+
+        /// One senior zone's table of instants, and the patterns that work on every date.
+        func instantTable(in zone: ZoneOffsets) -> (table: [Int64], ok: [UInt64]) {
+            var table = [Int64](repeating: .min, count: weekCount * 7 * months.count * slotsPerDay)
             var ok = [UInt64](repeating: 0, count: words)
             for q in 0..<weekCount {
                 for w in 0..<7 {
@@ -82,29 +165,17 @@ struct MonthlyPatterns: Sendable {
                             guard !blackoutDays.contains(day), let utc = zone.utc(fromLocal: local), zone.local(utc) == local,
                                   zone.offset(at: utc + Int64(duration) * 60 - 1) == zone.offset(at: utc)
                             else { fits = false; continue }
-                            table[(q * 7 + w) * perWeekday + m * perDate + ts] = utc
+                            table[instantIndex(week: q, weekday: w, month: m, slot: ts)] = utc
                         }
-                        if fits { Self.set(&ok, q * wordsPerWeek * 64 + w * slotsPerDay + ts) }
+                        if fits { MonthlyPatterns.set(&ok, q * wordsPerWeek * 64 + w * slotsPerDay + ts) }
                     }
                 }
             }
-            if let c = classIndex[table] {
-                classOfZone[name] = c
-            } else {
-                let c = Int32(instants.count)
-                classIndex[table] = c
-                classOfZone[name] = c
-                instants.append(table)
-                zoneOK.append(ok)
-            }
+            return (table, ok)
         }
-        let classCount = instants.count
-        let zoneClass = applicants.map { classOfZone[$0.timeZone] ?? -1 }
-        self.classCount = classCount
-        self.zoneClass = zoneClass
 
-        // Each person's weekly run starts in their own zone: slot k of a day is set when the slots
-        // k ..< k + sessionSlots all lie in one of their (merged) windows that day.
+        /// A person's weekly run starts in their own zone: slot k of a day is set when the slots
+        /// k ..< k + sessionSlots all lie in one of their (merged) windows that day.
         func runStarts(_ a: Applicant) -> [UInt64] {
             var bits = [UInt64](repeating: 0, count: wordsPerWeek)
             let merged = MergedWindows(a.availability)
@@ -112,72 +183,24 @@ struct MonthlyPatterns: Sendable {
                 for window in merged.byWeekday[weekday] {
                     let first = (window.start + slot - 1) / slot, last = window.end / slot
                     guard last - first >= sessionSlots else { continue }
-                    for k in first...(last - sessionSlots) { Self.set(&bits, (weekday - 1) * slotsPerDay + k) }
+                    for k in first...(last - sessionSlots) { MonthlyPatterns.set(&bits, (weekday - 1) * slotsPerDay + k) }
                 }
             }
             return bits
         }
 
-        var seniorBits = [UInt64](repeating: 0, count: n * words)
-        for p in 0..<n where canBeSenior[p] && zoneClass[p] >= 0 {
-            let local = runStarts(applicants[p]), ok = zoneOK[Int(zoneClass[p])]
-            for q in 0..<weekCount {
-                for k in 0..<wordsPerWeek { seniorBits[p * words + q * wordsPerWeek + k] = local[k] & ok[q * wordsPerWeek + k] }
-            }
-        }
-        self.seniorBits = seniorBits
-
-        // Juniors: one row per distinct (zone, run starts).
-        struct Signature: Hashable { var zone: String; var bits: [UInt64] }
-        var rowOf: [Signature: Int32] = [:]
-        var rows: [Signature] = []
-        var juniorRow = [Int32](repeating: -1, count: n)
-        for p in 0..<n where canBeJunior[p] {
-            let a = applicants[p]
-            guard let zone = zones[a.timeZone], zone != nil else { continue }
-            let signature = Signature(zone: a.timeZone, bits: runStarts(a))
-            if let r = rowOf[signature] {
-                juniorRow[p] = r
-            } else {
-                rowOf[signature] = Int32(rows.count)
-                juniorRow[p] = Int32(rows.count)
-                rows.append(signature)
-            }
-        }
-        self.juniorRow = juniorRow
-
-        // Where each pattern's instants lie in a junior zone's week, as runs of consecutive slots
-        // (first slot of the day, count, slot of the junior's week). Per (class, week, weekday) one
-        // list of runs per month, months with the same list kept once (usually all but a clock
-        // change or two): list `i` of (class, week, weekday) `g` is `runs[runStart[i] ..< runStart[i + 1]]`
-        // for `i` in `listStart[g] ..< listStart[g + 1]`.
-        struct Run: Equatable { var from: Int32; var count: Int32; var weekSlot: Int32 }
-        func runs(in zone: ZoneOffsets) -> (runs: [Run], runStart: [Int32], listStart: [Int32]) {
+        /// Where each pattern's instants lie in a junior zone's week, as runs of consecutive slots.
+        /// Per (class, week, weekday) one list of runs per month, months with the same list kept
+        /// once (usually all but a clock change or two).
+        func runs(in zone: ZoneOffsets, instants: [[Int64]]) -> Runs {
             var runs: [Run] = [], runStart: [Int32] = [], listStart: [Int32] = []
-            for c in 0..<classCount {
-                let table = instants[c]
+            for table in instants {
                 for q in 0..<weekCount {
                     for w in 0..<7 {
                         listStart.append(Int32(runStart.count))
                         for m in months.indices {
                             let first = runs.count
-                            for ts in 0..<slotsPerDay {
-                                let utc = table[(q * 7 + w) * perWeekday + m * perDate + ts]
-                                guard utc != .min else { continue }
-                                let offset = zone.offset(at: utc)
-                                guard zone.offset(at: utc + Int64(duration) * 60 - 1) == offset else { continue }
-                                let local = utc + offset
-                                let day = Int(floorDivide(local, 86_400))
-                                let second = Int(local - Int64(day) * 86_400)
-                                guard second % (slot * 60) == 0, !blackoutDays.contains(day) else { continue }
-                                let weekSlot = Int32((isoWeekday(daysSinceEpoch: day) - 1) * slotsPerDay + second / (slot * 60))
-                                if runs.count > first, let last = runs.last, Int(last.from + last.count) == ts,
-                                   last.weekSlot + last.count == weekSlot {
-                                    runs[runs.count - 1].count += 1
-                                } else {
-                                    runs.append(Run(from: Int32(ts), count: 1, weekSlot: weekSlot))
-                                }
-                            }
+                            appendRuns(of: table, week: q, weekday: w, month: m, in: zone, to: &runs)
                             // The same list as an earlier month's adds nothing to the AND.
                             let made = runs[first...]
                             let seen = (Int(listStart.last!)..<runStart.count).contains { i in
@@ -192,54 +215,83 @@ struct MonthlyPatterns: Sendable {
             runStart.append(Int32(runs.count))
             return (runs, runStart, listStart)
         }
-        var runsByZone: [String: (runs: [Run], runStart: [Int32], listStart: [Int32])] = [:]
-        for zone in Set(rows.map(\.zone)) { runsByZone[zone] = runs(in: zones[zone]!!) }
 
-        // A junior row's patterns for class c, week q, weekday w: the AND over the months of the
-        // junior's run starts at that date's instants (stopping as soon as nothing is left).
-        // Rows in contiguous shares, one per core; each writes only its own rows' words.
-        let rowWords = (slotsPerDay + 63) / 64
-        var juniorBits = [UInt64](repeating: 0, count: rows.count * classCount * words)
-        let lookup = runsByZone, signatures = rows
-        juniorBits.withUnsafeMutableBufferPointer { all in
-            let shared = SharedWords(base: all.baseAddress, count: all.count)
-            let workers = workerCount(for: signatures.count / 64)
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                let out = UnsafeMutableBufferPointer(start: shared.base, count: shared.count)
-                let acc = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: rowWords)
-                let day = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: rowWords)
-                defer { acc.deallocate(); day.deallocate() }
-                for r in (signatures.count * worker / workers)..<(signatures.count * (worker + 1) / workers) {
-                    let (runs, runStart, listStart) = lookup[signatures[r].zone]!
-                    signatures[r].bits.withUnsafeBufferPointer { local in
-                        var group = 0
-                        for c in 0..<classCount {
-                            let base = (r * classCount + c) * words * 64
-                            for q in 0..<weekCount {
-                                for w in 0..<7 {
-                                    defer { group += 1 }
-                                    for k in 0..<rowWords { acc[k] = ~0 }
-                                    var any: UInt64 = ~0
-                                    for list in Int(listStart[group])..<Int(listStart[group + 1]) where any != 0 {
-                                        for k in 0..<rowWords { day[k] = 0 }
-                                        for e in Int(runStart[list])..<Int(runStart[list + 1]) {
-                                            let run = runs[e]
-                                            Self.copy(Int(run.count), from: local, at: Int(run.weekSlot), to: day, at: Int(run.from))
-                                        }
-                                        any = 0
-                                        for k in 0..<rowWords { acc[k] &= day[k]; any |= acc[k] }
-                                    }
-                                    guard any != 0 else { continue }
-                                    Self.copy(slotsPerDay, from: UnsafeBufferPointer(acc), at: 0,
-                                              to: out, at: base + q * wordsPerWeek * 64 + w * slotsPerDay)
-                                }
-                            }
+        /// The runs of one date's instants in the junior's zone, appended to `runs`.
+        func appendRuns(of table: [Int64], week q: Int, weekday w: Int, month m: Int, in zone: ZoneOffsets, to runs: inout [Run]) {
+            let first = runs.count
+            for ts in 0..<slotsPerDay {
+                let utc = table[instantIndex(week: q, weekday: w, month: m, slot: ts)]
+                guard utc != .min else { continue }
+                let offset = zone.offset(at: utc)
+                guard zone.offset(at: utc + Int64(duration) * 60 - 1) == offset else { continue }
+                let local = utc + offset
+                let day = Int(floorDivide(local, 86_400))
+                let second = Int(local - Int64(day) * 86_400)
+                guard second % (slot * 60) == 0, !blackoutDays.contains(day) else { continue }
+                let weekSlot = Int32((isoWeekday(daysSinceEpoch: day) - 1) * slotsPerDay + second / (slot * 60))
+                if runs.count > first, let last = runs.last, Int(last.from + last.count) == ts,
+                   last.weekSlot + last.count == weekSlot {
+                    runs[runs.count - 1].count += 1
+                } else {
+                    runs.append(Run(from: Int32(ts), count: 1, weekSlot: weekSlot))
+                }
+            }
+        }
+
+        /// A junior row's patterns for class c, week q, weekday w: the AND over the months of the
+        /// junior's run starts at that date's instants (stopping as soon as nothing is left).
+        /// Rows in contiguous shares, one per core; each writes only its own rows' words.
+        func juniorBits(_ rows: [Signature], runsByZone: [String: Runs], classCount: Int) -> [UInt64] {
+            let rowWords = (slotsPerDay + 63) / 64
+            var juniorBits = [UInt64](repeating: 0, count: rows.count * classCount * words)
+            juniorBits.withUnsafeMutableBufferPointer { all in
+                let shared = SharedWords(base: all.baseAddress, count: all.count)
+                let workers = workerCount(for: rows.count / 64)
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    let out = UnsafeMutableBufferPointer(start: shared.base, count: shared.count)
+                    let acc = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: rowWords)
+                    let day = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: rowWords)
+                    defer { acc.deallocate(); day.deallocate() }
+                    for r in (rows.count * worker / workers)..<(rows.count * (worker + 1) / workers) {
+                        rows[r].bits.withUnsafeBufferPointer { local in
+                            rowBits(local, runsByZone[rows[r].zone]!, classCount: classCount,
+                                    to: out, at: r * classCount * words * 64, acc: acc, day: day)
                         }
                     }
                 }
             }
+            return juniorBits
         }
-        self.juniorBits = juniorBits
+
+        /// One junior row's bits for every class, week and weekday, written at bit `base` of `out`.
+        func rowBits(_ local: UnsafeBufferPointer<UInt64>, _ lists: Runs, classCount: Int, to out: UnsafeMutableBufferPointer<UInt64>,
+                     at base: Int, acc: UnsafeMutableBufferPointer<UInt64>, day: UnsafeMutableBufferPointer<UInt64>) {
+            let (runs, runStart, listStart) = lists
+            let rowWords = acc.count
+            var group = 0
+            for c in 0..<classCount {
+                let classBase = base + c * words * 64
+                for q in 0..<weekCount {
+                    for w in 0..<7 {
+                        defer { group += 1 }
+                        for k in 0..<rowWords { acc[k] = ~0 }
+                        var any: UInt64 = ~0
+                        for list in Int(listStart[group])..<Int(listStart[group + 1]) where any != 0 {
+                            for k in 0..<rowWords { day[k] = 0 }
+                            for e in Int(runStart[list])..<Int(runStart[list + 1]) {
+                                let run = runs[e]
+                                MonthlyPatterns.copy(Int(run.count), from: local, at: Int(run.weekSlot), to: day, at: Int(run.from))
+                            }
+                            any = 0
+                            for k in 0..<rowWords { acc[k] &= day[k]; any |= acc[k] }
+                        }
+                        guard any != 0 else { continue }
+                        MonthlyPatterns.copy(slotsPerDay, from: UnsafeBufferPointer(acc), at: 0,
+                                             to: out, at: classBase + q * wordsPerWeek * 64 + w * slotsPerDay)
+                    }
+                }
+            }
+        }
     }
 
     /// Whether senior `s` and junior `j` have a pattern in common.
