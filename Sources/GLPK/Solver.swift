@@ -27,8 +27,14 @@ public struct SolveOptions: Sendable {
     /// past the cutoff), which can shrink the search many times over; where the root LP itself
     /// does not reach the cutoff, the result is `.infeasible`. A solution found below the cutoff,
     /// even "optimal", then only shows that none reaches it. The root LP is solved before GLPK's MIP
-    /// presolver runs (with no starting solution and a twentieth of the columns fixed, it then takes those out).
+    /// presolver runs (with no starting solution and `presolveFixedShare` of the columns fixed, it
+    /// then takes those out).
     public var cutoff: Double? = nil
+    /// With a `cutoff`: the share of the columns reduced-cost fixing must fix for GLPK's MIP
+    /// presolver to run on what is left. With fewer fixed it would mostly solve the same root LP
+    /// again; with more, its search works on a smaller problem (docs/method.md, "Measured
+    /// choices"). Unit: a share of the columns. Range: 0.01–0.5.
+    public var presolveFixedShare = 0.05
     /// A problem-specific heuristic, handed the LP solution (one value per variable) of the first
     /// `heuristicNodes` nodes of branch-and-bound, the root first: a feasible solution it returns
     /// is offered to GLPK as an incumbent (GLPK keeps it if it is better). The place for a rounding
@@ -358,11 +364,10 @@ public enum Solver {
                 return none
             }
             fixed = columns
-            if 20 * fixed.count >= model.columns.count && options.presolve && options.startingSolution == nil {
-                // Nothing to start from, and a twentieth of the columns or more fixed: GLPK's MIP
-                // presolver takes them out, and its search works on the smaller problem (5,544
-                // columns with 467 fixed: 417 nodes took 3.8 s without it, 2.1 s with). With few
-                // fixed it would mostly solve the same root LP again (62 of 4,897: 0.3 s more).
+            if Double(fixed.count) >= options.presolveFixedShare * Double(model.columns.count), options.presolve,
+               options.startingSolution == nil {
+                // Nothing to start from, and enough columns fixed: GLPK's MIP presolver takes them
+                // out, and its search works on the smaller problem.
                 parameters.presolve = GLP_ON
             } else if !fixed.isEmpty {
                 // The basis stays optimal (only nonbasic columns were fixed, at their values); the

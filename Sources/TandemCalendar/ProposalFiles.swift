@@ -134,7 +134,7 @@ public enum ProposalFiles {
         let partner = isSenior ? first.junior : first.senior
         var lines = ["Dear \(person.name),", ""]
         switch stage {
-        case let .proposal(deadline):
+        case .proposal:
             lines.append("The \(config.scheme.name) proposes you as \(isSenior ? "mentor (senior partner)" : "mentee (junior partner)") of "
                 + "\(partner.name) <\(partner.email)>, for \(pair.count) monthly sessions — \(first.pattern) — in your time zone (\(person.timeZone)):")
         case .confirmation:

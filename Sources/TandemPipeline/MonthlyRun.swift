@@ -187,9 +187,6 @@ public enum MonthlyRun {
         return left
     }
 
-    /// Pairs the scheduler cannot fit are ruled out and the pairing solved again, at most this often.
-    static let maximumRounds = 3
-
     /// The month from the export's bytes to the files to write: read, pair and schedule, render.
     public static func run(_ input: RunInput) throws(PipelineError) -> RunOutput {
         render(try pair(input), input: input)
@@ -273,7 +270,8 @@ public enum MonthlyRun {
     }
 
     /// Pairs and schedules in rounds: pairs the scheduler cannot fit are ruled out and the pairing solved
-    /// again (at most `maximumRounds` times); then the closing search and GLPK's check run on the pairing it accepted.
+    /// again (`MatchingLimits.scheduleRounds` times at most, or `overdueScheduleRounds` while someone past the
+    /// waiting target would be left unpaired by it); then the closing search and GLPK's check run on the pairing it accepted.
     static func pairAndSchedule(_ start: Pool, input: RunInput) throws(PipelineError)
         -> (pool: Pool, matching: MatchingResult, schedule: ScheduleResult, rounds: Int, timings: [(name: String, seconds: Double)]) {
         let config = input.config
@@ -310,7 +308,14 @@ public enum MonthlyRun {
             instruments.debug("round \(rounds): \(schedule.unscheduled.count) pairs without a slot: "
                 + Dictionary(grouping: schedule.unscheduled, by: \.reason.rawValue).map { "\($0.key) \($0.value.count)" }.sorted()
                 .joined(separator: ", "))
-            if ruledOut.isEmpty || rounds == maximumRounds { break }
+            if ruledOut.isEmpty || rounds >= MatchingLimits.overdueScheduleRounds { break }
+            if rounds >= MatchingLimits.scheduleRounds {
+                var unforced = schedule
+                unforced.unscheduled = ruledOut
+                let left = leftUnscheduled(unforced, pool: pool, targetMonths: config.matching.waitingTargetMonths)
+                guard left.contains(where: \.overdue) else { break }
+                instruments.debug("round \(rounds): \(left.count { $0.overdue }) past the target without a slot: one more round")
+            }
             for problem in ruledOut { pool.unschedulable[problem.pair.key] = problem.explanation }
             previous = matching
         }

@@ -24,7 +24,7 @@ extension Tandem {
         @Option(name: .long, help: "Coordinator's overrides (CSV: rule,senior,junior,note with rule must or never).")
         var overrides: String?
 
-        @Option(name: .long, help: "Write each pairing stage's model (model-STAGE.lp) and GLPK's solution: automatic (up to \(ModelFiles.automaticLimit) candidate pairs), always or never.")
+        @Option(name: .long, help: "Write each pairing stage's model (model-STAGE.lp) and GLPK's solution: automatic (up to \(MatchingLimits.modelFilesCandidates) candidate pairs), always or never.")
         var models = ModelFiles.automatic
 
         @Flag(name: .long, help: "Also write one e-mail draft (.eml) per participant with their calendar attached.")

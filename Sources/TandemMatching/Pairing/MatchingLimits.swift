@@ -2,7 +2,7 @@
 /// one place: a change to one is then read beside the others. None changes which pairs are allowed;
 /// each bounds the work spent on a step, and the summary says when one was reached. The
 /// measurements behind each value: docs/method.md, "The limits and why".
-enum MatchingLimits {
+public enum MatchingLimits {
     /// Pairs are given back to people left unpaired by pruning only while (people concerned) ×
     /// (applicants) stays under this (`GivingBack.skipped` says when). Unit: pairs scored. Range:
     /// 10⁷–10⁹; at the limit, a minute or two of scoring.
@@ -113,4 +113,25 @@ enum MatchingLimits {
     /// The closing search has the network round the LP solutions of at most this many nodes per
     /// search (`heuristicWork` lowers it on large models). Unit: nodes. Range: 1–50.
     static let roundedNodes = 10
+
+    /// Rounds of pairing and scheduling: pairs the scheduler cannot fit are ruled out and the
+    /// pairing solved again, at most this often (`MonthlyRun.pairAndSchedule`). Unit: rounds
+    /// (each a whole solve). Range: 1–10.
+    public static let scheduleRounds = 3
+
+    /// Past `scheduleRounds`, the rounds go on while someone past the waiting target would be
+    /// left "chosen, but not made" (the first rule of the scheme must not lose to a round limit),
+    /// up to this many in all. Unit: rounds. Range: `scheduleRounds`–20.
+    public static let overdueScheduleRounds = 10
+
+    /// The exact goal-cosine tables of the candidate search are built while their total size stays
+    /// under this (`CandidateSearch.goalTables`); beyond it each pair's cosines are computed when
+    /// needed. Never changes the pairs, only the time. Unit: table entries (4 bytes each).
+    /// Range: 10⁶–10⁸.
+    static let goalTableEntries = 20_000_000
+
+    /// `--models automatic` writes each stage's model and GLPK's solution up to this many candidate
+    /// pairs (larger files take long to write and are rarely read). Unit: candidate pairs.
+    /// Range: 1,000–100,000.
+    public static let modelFilesCandidates = 20_000
 }

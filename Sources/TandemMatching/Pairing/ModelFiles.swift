@@ -2,17 +2,14 @@
 /// solution. They let anyone re-solve the pairing with another solver, but on a pool of
 /// thousands they run to hundreds of megabytes that a coordinator never opens.
 public enum ModelFiles: String, Sendable, CaseIterable {
-    /// Kept for models up to `automaticLimit` candidate pairs.
+    /// Kept for models up to `MatchingLimits.modelFilesCandidates` candidate pairs.
     case automatic
     case always
     case never
 
-    /// About 3 MB of LP text per stage.
-    public static let automaticLimit = 20_000
-
     public func keeps(candidatePairs: Int) -> Bool {
         switch self {
-        case .automatic: return candidatePairs <= Self.automaticLimit
+        case .automatic: return candidatePairs <= MatchingLimits.modelFilesCandidates
         case .always: return true
         case .never: return false
         }

@@ -38,7 +38,7 @@ struct CandidateSearch {
         /// Skip pairs whose bound cannot enter a list.
         var pruning = true
         /// Largest total size of the exact goal-cosine tables (entries); 0 turns them off.
-        var goalTableLimit = 20_000_000
+        var goalTableLimit = MatchingLimits.goalTableEntries
     }
 
     /// Exact goal cosines by distinct vectors: the seniors' goals against the juniors' profiles,
