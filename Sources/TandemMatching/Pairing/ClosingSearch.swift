@@ -410,26 +410,23 @@ struct ClosingSearch {
         }
         var lowest = Int(model.objectiveValue(.minimumScore, chosen: incumbent))
         let thresholds = model.floorThresholds.filter { $0 <= (bound ?? Int.max) }
-        var low = thresholds.firstIndex { $0 > lowest } ?? thresholds.count
-        var high = thresholds.count - 1
         var solves = 0
         var stopped: Solution?
-        while low <= high {
-            let mid = (low + high) / 2
+        let searched = try FloorBisection.search(low: thresholds.firstIndex { $0 > lowest } ?? thresholds.count,
+                                                 high: thresholds.count - 1) { (mid: Int) throws(MatchingError) -> FloorBisection.Probe in
             let (solution, chosen) = try solve(.minimumScore, thresholds[mid], false, incumbent)
             solves += 1
             if !chosen.isEmpty {
                 // Any solution at this floor keeps the priority stages (their rows hold it): the floor is reachable.
                 incumbent = chosen
                 lowest = Int(model.objectiveValue(.minimumScore, chosen: chosen))
-                low = max(mid + 1, thresholds.firstIndex { $0 > lowest } ?? thresholds.count)
-            } else if solution.status == .infeasible {
-                high = mid - 1
-            } else {
-                stopped = solution // neither found nor ruled out: the floor stays, unproven
-                break
+                return .keeps(from: thresholds.firstIndex { $0 > lowest } ?? thresholds.count)
             }
+            if solution.status == .infeasible { return .ruledOut }
+            stopped = solution // neither found nor ruled out: the floor stays, unproven
+            return .stop
         }
+        let high = searched.high
         // The best floor not ruled out bounds the stage: the top of the range still open.
         let top = stopped == nil ? lowest : max(lowest, high >= 0 && high < thresholds.count ? thresholds[high] : lowest)
         let report = StageReport(name: Stage.minimumScore.rawValue,

@@ -137,26 +137,17 @@ struct NetworkStages {
         var keeper: PairingNetwork?
         if let found = lowest {
             let thresholds = model.floorThresholds
-            var low = thresholds.firstIndex { $0 > found } ?? thresholds.count
-            var high = thresholds.count - 1
             // The score above the hint first: when it loses, the hint's probe continues from its tree.
-            var guesses = hint.flatMap { h in thresholds.firstIndex(of: h).map { [$0 + 1, $0] } } ?? []
-            while low <= high {
-                var mid = (low + high) / 2
-                while let guess = guesses.first {
-                    guesses.removeFirst()
-                    if guess >= low && guess <= high { mid = guess; break }
-                }
+            let guesses = hint.flatMap { h in thresholds.firstIndex(of: h).map { [$0 + 1, $0] } } ?? []
+            _ = FloorBisection.search(low: thresholds.firstIndex { $0 > found } ?? thresholds.count, high: thresholds.count - 1,
+                                      first: guesses) { mid in
                 pass.probes += 1
                 let (keeps, chosen, network) = keepsPriorities(roles: roles, floor: thresholds[mid], target: pass,
                                                                weights: weights, start: &start, pairing: unfloored.chosen)
-                if keeps, let reached = points(chosen) {
-                    lowest = reached
-                    keeper = network
-                    low = max(mid + 1, thresholds.firstIndex { $0 > reached } ?? thresholds.count)
-                } else {
-                    high = mid - 1
-                }
+                guard keeps, let reached = points(chosen) else { return .ruledOut }
+                lowest = reached
+                keeper = network
+                return .keeps(from: thresholds.firstIndex { $0 > reached } ?? thresholds.count)
             }
         }
         // The stages once more at the floor found, for GLPK's check of each. The network that found
@@ -522,17 +513,15 @@ extension NetworkStages {
         guard let waiting = values[.waiting] else { return limit }
         let thresholds = model.floorThresholds.filter { $0 > floor && $0 <= (limit ?? .max) }
         let rows = priorityRows(values.filter { $0.key == .overdue || $0.key == .coverage })
-        // Indices into `thresholds`: everything from `high` on is ruled out (past the end: above the
-        // limit, or above every pair's score), `low` is the highest probed and not ruled out.
-        var (low, high, probes) = (-1, thresholds.count, 0)
-        while low + 1 < high && probes < MatchingLimits.floorBoundProbes, let solves = budget.nextLoop() {
-            let probe = probes == 0 ? low + 1 : (low + high) / 2
-            probes += 1
+        // The next floor first: often the pairing's floor is the stage's, and that one probe shows it.
+        let searched = FloorBisection.search(low: 0, high: thresholds.count - 1, first: [0], limit: MatchingLimits.floorBoundProbes) { probe in
+            guard let solves = budget.nextLoop() else { return .stop }
             let bound = stageBound(of: .waiting, floor: thresholds[probe], reached: waiting - 1, solves: solves, rows: rows, pairing: pairing)
             budget.spend(bound.solves)
-            if bound.bound < waiting { high = probe } else { low = probe }
+            return bound.bound < waiting ? .ruledOut : .keeps(from: probe + 1)
         }
-        return high == 0 ? floor : thresholds[high - 1]
+        // Every floor above `searched.high` is ruled out (past the end: above the limit, or above every pair's score).
+        return searched.high < 0 ? floor : thresholds[searched.high]
     }
 
     /// The floor's bound by counting, when coverage (`coverage`, the stage's proven value) pairs
@@ -560,18 +549,13 @@ extension NetworkStages {
         let unfloored = priorities(roles: mustPairRoles, floor: nil, into: &relaxed, start: greedyPairing)
         let weights = foldWeights(unfloored)
         let thresholds = model.floorThresholds.filter { $0 <= (limit ?? Int.max) }
-        var low = thresholds.firstIndex { $0 > from } ?? thresholds.count
-        var high = thresholds.count - 1
         var best = from
         var start: ProbeStart?
-        while low <= high {
-            let mid = (low + high) / 2
-            if keepsPriorities(roles: mustPairRoles, floor: thresholds[mid], target: target, weights: weights, start: &start).keeps {
-                best = thresholds[mid]
-                low = mid + 1
-            } else {
-                high = mid - 1
-            }
+        _ = FloorBisection.search(low: thresholds.firstIndex { $0 > from } ?? thresholds.count, high: thresholds.count - 1) { mid in
+            guard keepsPriorities(roles: mustPairRoles, floor: thresholds[mid], target: target, weights: weights, start: &start).keeps
+            else { return .ruledOut }
+            best = thresholds[mid]
+            return .keeps(from: mid + 1)
         }
         return best
     }
@@ -640,20 +624,15 @@ extension NetworkStages {
         // The bound first: where it is reached, that one probe proves the floor. Otherwise a short
         // bisection down to the rule's floor (each probe costs about a third of a pass).
         let thresholds = model.floorThresholds
-        var low = thresholds.firstIndex { $0 > current.floor ?? Int.min } ?? thresholds.count
         // Without a count bound, only the rule's floor.
-        var high = bound.map { b in thresholds.lastIndex { $0 <= b } ?? -1 } ?? -1
+        let high = bound.map { b in thresholds.lastIndex { $0 <= b } ?? -1 } ?? -1
         var best = current.floor
         var bestRoles: [Int: PairingNetwork.Role]?
-        var mid = high
-        while low <= high, probes < MatchingLimits.scoredFloorProbes {
-            if let found = rolesKeeping(thresholds[mid]) {
-                (best, bestRoles) = (thresholds[mid], found)
-                low = mid + 1
-            } else {
-                high = mid - 1
-            }
-            mid = (low + high) / 2
+        _ = FloorBisection.search(low: thresholds.firstIndex { $0 > current.floor ?? Int.min } ?? thresholds.count, high: high,
+                                  first: [high], limit: MatchingLimits.scoredFloorProbes) { mid in
+            guard let found = rolesKeeping(thresholds[mid]) else { return .ruledOut }
+            (best, bestRoles) = (thresholds[mid], found)
+            return .keeps(from: mid + 1)
         }
         guard var trialRoles = bestRoles ?? rolesKeeping(current.floor) ?? agreedRoles(roles, scored: lastScored, keeping: current) else {
             instruments.debug("network: scored roles lose a priority stage, \(probes) probes, \(instruments.now() - began)s")
