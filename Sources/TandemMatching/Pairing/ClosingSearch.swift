@@ -245,12 +245,6 @@ struct ClosingSearch {
 
     /// Part of the model: the pairs `kept` (indices into the whole model's candidates) and where
     /// each whole-model pair sits in it.
-    struct Part {
-        var model: PairingModel
-        var kept: [Int]
-        var index: [Int: Int]
-    }
-
     /// The total-score stage, searched on models priced down by the network's Lagrangian
     /// multipliers (`ScoreBound.fixedPairs`). A pairing scoring at least a target T uses only the
     /// pairs the multipliers leave free at T, and makes those they fix as made; so on the model of
@@ -387,16 +381,6 @@ struct ClosingSearch {
     static func wholeBound(_ bound: Double?) -> Int? {
         guard let bound, bound.isFinite, abs(bound) < 1e15 else { return nil }
         return Int((bound + 1e-6).rounded(.down))
-    }
-
-    /// The part of the model with the pairs `fixed` does not leave out, those it makes made as must-pairs.
-    private func part(_ fixed: [Bool?]) -> Part {
-        let kept = fixed.indices.filter { fixed[$0] != false || model.isMust[$0] }
-        let index = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($0.element, $0.offset) })
-        let made = Set(kept.indices.filter { fixed[kept[$0]] == true || model.isMust[kept[$0]] })
-        let restricted = PairingModel(pool: model.pool, candidates: kept.map { model.candidates[$0] }, mustPairs: made,
-                                      overdue: model.overdue)
-        return Part(model: restricted, kept: kept, index: index)
     }
 
     /// The highest floor that keeps the priority stages, by bisection between the incumbent's lowest

@@ -63,34 +63,6 @@ extension NetworkStages {
         /// The network of the loop's last flow: a second run on the same model at the same floor
         /// (`improveScores`' refinement) continues from its tree instead of solving from nothing.
         var lastFlow: PairingNetwork?
-
-        /// Lagrangian reduced-cost fixing: the pairs that every pairing at this floor scoring at
-        /// least `reached` makes (true) or leaves out (false), nil for the rest.
-        ///
-        /// Why it holds: at the best multipliers' optimal flow x* (tree potentials π), any other
-        /// circulation x costs Σ_a cost_a x_a = Σ_a cost_a x*_a + Σ_a rc_a (x_a − x*_a), and at
-        /// optimality every term rc_a (x_a − x*_a) is ≥ 0 (rc ≥ 0 at a lower bound, ≤ 0 at an upper
-        /// one). A valid pairing pays no price on its relaxed rows, so its scaled value is at most
-        /// L − Σ_a |rc_a| |x_a − x*_a|; one scoring at least `reached` therefore moves no arc whose
-        /// |rc| exceeds L − boundScale · reached. An unused pair also needs its junior's arc from the
-        /// source if unused, and one of its senior's places if none is used: its slack adds theirs.
-        /// The pairing in hand scores `reached`, so it keeps every fixing: a search started from it
-        /// over the pairs left free finds the stage's optimum.
-        /// The same bound for another model of the pool with fewer pairs (a later round): still a
-        /// bound there, but its per-pair slacks belong to this model's pairs.
-        var carried: ScoreBound {
-            var bound = self
-            (bound.scaled, bound.pairUsed, bound.pairSlack, bound.lastFlow) = (Int.max, [], [], nil)
-            return bound
-        }
-
-        func fixedPairs(reaching reached: Int) -> [Bool?] {
-            guard scaled != Int.max else { return [] }
-            let margin = scaled - scale * reached
-            return pairSlack.indices.map { e in
-                pairSlack[e] < 0 ? false : pairSlack[e] > margin ? pairUsed[e] : nil
-            }
-        }
     }
 
     /// What the priority stages' proven values make every pairing of the later stages do, as rows
@@ -322,31 +294,5 @@ extension NetworkStages {
             if groupShortfall[g] > 0 || groupReward[g] > 0 { norm += groupShortfall[g] * groupShortfall[g] * Double(group.totalWeight) }
         }
         return (excess, shortfall, groupShortfall, norm)
-    }
-
-    /// Per candidate pair, whether the optimal flow on `network` uses it, and its slack: |reduced
-    /// cost|, plus for an unused pair its junior's unused source arc and, when its senior uses no
-    /// place, the cheapest of their places (see `ScoreBound.fixedPairs`); -1 for pairs not in it.
-    private func slacks(_ network: PairingNetwork) -> (used: [Bool], slack: [Int]) {
-        let simplex = network.simplex
-        func moving(_ arc: Int) -> Int { simplex.state[arc] == 0 || simplex.frozen[arc] ? 0 : abs(simplex.reducedCost(arc)) }
-        let n = model.pool.applicants.count
-        var asJunior = [Int](repeating: 0, count: n), asSenior = [Int](repeating: 0, count: n)
-        for p in 0..<n {
-            if network.juniorArc[p] >= 0, simplex.flow[network.juniorArc[p]] == 0 { asJunior[p] = moving(network.juniorArc[p]) }
-            let places = network.seniorPlaceArcs(p)
-            if !places.isEmpty, places.allSatisfy({ simplex.flow[$0] == 0 }) { asSenior[p] = places.map(moving).min()! }
-        }
-        var used = [Bool](repeating: false, count: model.candidates.count)
-        var slack = [Int](repeating: -1, count: model.candidates.count)
-        for (arc, e) in network.pairArcs {
-            if simplex.flow[arc] > 0 {
-                used[e] = true
-                slack[e] = moving(arc)
-            } else {
-                slack[e] = moving(arc) + asJunior[model.juniorOf[e]] + asSenior[model.seniorOf[e]]
-            }
-        }
-        return (used, slack)
     }
 }
