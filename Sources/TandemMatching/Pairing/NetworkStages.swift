@@ -453,11 +453,8 @@ extension NetworkStages {
     /// The bound of `stage` by counting (for the total score, the Lagrangian bound at `final`'s
     /// floor, computed here when `final` has none there).
     private func countBound(_ stage: Stage, final: inout Pass) -> Int? {
-        let waiting = model.people.filter { model.isWaiting[$0] }
         switch stage {
-        case .overdue: return model.overdue.count
-        case .coverage: return waiting.count
-        case .waiting: return waiting.reduce(0) { $0 + model.waitingOf[$1] }
+        case .overdue, .coverage, .waiting: return model.people.reduce(0) { $0 + model.weight(stage, of: $1) }
         case .minimumScore: return floorCountBound(coverage: final.values[.coverage])
         case .totalScore:
             guard let reached = final.values[.totalScore] else { return nil }

@@ -33,6 +33,22 @@ import TandemModel
 struct PairingModel {
     enum Stage: String, CaseIterable, Sendable {
         case overdue, coverage, waiting, minimumScore = "minimum-score", totalScore = "total-score"
+
+        /// The priority stages count the people paired, each with a weight (`PairingModel.weight`);
+        /// the score stages look at the pairs: the weakest one's score, and their sum.
+        var isPriority: Bool { self == .overdue || self == .coverage || self == .waiting }
+    }
+
+    /// What pairing `p` adds to a priority stage's objective: 1 for someone overdue (overdue) or
+    /// waiting (coverage), their days waited (waiting); 0 in a score stage. The one definition the
+    /// network's gains, the role model's objective, the stage's value and its count bound share.
+    func weight(_ stage: Stage, of p: Int) -> Int {
+        switch stage {
+        case .overdue: isOverdue[p] ? 1 : 0
+        case .coverage: isWaiting[p] ? 1 : 0
+        case .waiting: waitingOf[p]
+        case .minimumScore, .totalScore: 0
+        }
     }
 
     let pool: Pool
@@ -153,22 +169,16 @@ struct PairingModel {
             // Integer objectives: ≥ optimum − ½ is exactly ≥ optimum for integral pairs.
             model.addConstraint("keep_\(earlier.rawValue)", objectiveTerms(earlier, y: y, x: x), lower: floor - 0.5)
         }
-        let objective: [(Model.Variable, Double)]
-        switch stage {
-        case .overdue, .coverage, .waiting: objective = objectiveTerms(stage, y: y, x: x)
-        case .minimumScore, .totalScore: objective = objectiveTerms(.totalScore, y: y, x: x)
+        // The minimum-score stage's model is the total score's at its floor (`minimumPoints`).
+        for (variable, coefficient) in objectiveTerms(stage.isPriority ? stage : .totalScore, y: y, x: x) {
+            model.setObjective(variable, coefficient)
         }
-        for (variable, coefficient) in objective { model.setObjective(variable, coefficient) }
         return Built(model: model, pairVariables: x, pairedVariables: y, roleVariables: role)
     }
 
     func objectiveTerms(_ stage: Stage, y: [Int: Model.Variable], x: [Model.Variable]) -> [(Model.Variable, Double)] {
-        switch stage {
-        case .overdue: return overdue.sorted().map { (y[$0]!, 1) }
-        case .coverage: return people.filter { isWaiting[$0] }.map { (y[$0]!, 1) }
-        case .waiting: return people.compactMap { p in waitingOf[p] > 0 ? (y[p]!, Double(waitingOf[p])) : nil }
-        case .minimumScore, .totalScore: return candidates.enumerated().map { (x[$0.offset], Double($0.element.score.points)) }
-        }
+        guard stage.isPriority else { return candidates.enumerated().map { (x[$0.offset], Double($0.element.score.points)) } }
+        return people.compactMap { p in weight(stage, of: p) > 0 ? (y[p]!, Double(weight(stage, of: p))) : nil }
     }
 
     /// The stages this model has, in order: the overdue stage only when someone is overdue.
@@ -203,9 +213,7 @@ struct PairingModel {
             paired.insert(candidates[e].junior)
         }
         switch stage {
-        case .overdue: return Double(paired.intersection(overdue).count)
-        case .coverage: return Double(paired.filter { isWaiting[$0] }.count)
-        case .waiting: return Double(paired.reduce(0) { $0 + waitingOf[$1] })
+        case .overdue, .coverage, .waiting: return Double(paired.reduce(0) { $0 + weight(stage, of: $1) })
         case .minimumScore: return Double(chosen.map { candidates[$0].score.points }.min() ?? 0)
         case .totalScore: return Double(chosen.reduce(0) { $0 + candidates[$1].score.points })
         }

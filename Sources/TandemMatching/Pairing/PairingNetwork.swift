@@ -150,20 +150,15 @@ struct PairingNetwork {
     /// What each unit of flow on an arc is worth at `stage` (the network minimises −gain).
     func gains(_ stage: PairingModel.Stage) -> [Int] {
         var gain = [Int](repeating: 0, count: arcs.count)
-        switch stage {
-        case .overdue, .coverage, .waiting:
-            for p in juniorArc.indices where juniorArc[p] >= 0 || seniorFirstArc[p] >= 0 {
-                let weight: Int
-                switch stage {
-                case .overdue: weight = model.isOverdue[p] ? 1 : 0
-                case .coverage: weight = model.isWaiting[p] ? 1 : 0
-                default: weight = model.waitingOf[p]
-                }
-                if juniorArc[p] >= 0 { gain[juniorArc[p]] = weight }
-                if seniorFirstArc[p] >= 0 { gain[seniorFirstArc[p]] = weight }
-            }
-        case .minimumScore, .totalScore:
+        guard stage.isPriority else {
             for (arc, e) in pairArcs { gain[arc] = model.pointsOf[e] }
+            return gain
+        }
+        // A person's weight on their arc from the source and on their first place: paired once either way.
+        for p in juniorArc.indices where juniorArc[p] >= 0 || seniorFirstArc[p] >= 0 {
+            let weight = model.weight(stage, of: p)
+            if juniorArc[p] >= 0 { gain[juniorArc[p]] = weight }
+            if seniorFirstArc[p] >= 0 { gain[seniorFirstArc[p]] = weight }
         }
         return gain
     }
