@@ -191,7 +191,7 @@ struct ClosingSearch {
         let before = model.objectiveValue(stage, chosen: incumbent)
         guard model.candidates.count <= MatchingLimits.searchCandidates else {
             return StageReport(name: stage.rawValue, status: "not proven: too many pairs could still improve it to search them",
-                               objective: before, gap: Self.gap(before, bound: bound), seconds: 0, solves: 0, provenOptimal: false)
+                               objective: before, gap: Self.gap(before, bound: bound.map(Double.init)), seconds: 0, solves: 0, provenOptimal: false)
         }
         let (solution, chosen) = try solve(stage, nil, keepModels, incumbent, nil, nil)
         if !chosen.isEmpty && model.objectiveValue(stage, chosen: chosen) >= before { adopt(chosen, upTo: stage, into: &incumbent) }
@@ -224,7 +224,7 @@ struct ClosingSearch {
         instruments.debug("search \(stage.rawValue) priced: \(part.kept.count) of \(model.candidates.count) pairs free for \(target), "
             + "\(solution.status), \(found ? "found \(achieved)" : "none found")")
         return StageReport(name: stage.rawValue, status: proven ? "optimal" : "not proven: GLPK's search stopped (\(solution.status))",
-                           objective: achieved, gap: proven ? 0 : Self.gap(achieved, bound: high),
+                           objective: achieved, gap: proven ? 0 : Self.gap(achieved, bound: high.map(Double.init)),
                            seconds: instruments.seconds(since: began), solves: 1, lpText: solution.lpText,
                            printedSolution: solution.printedSolution, provenOptimal: proven)
     }
@@ -238,13 +238,11 @@ struct ClosingSearch {
         if !values(found).lexicographicallyPrecedes(values(incumbent)) { incumbent = found }
     }
 
-    /// The relative gap from `value` to `bound`, when there is one.
-    static func gap(_ value: Double, bound: Int?) -> Double? {
-        bound.flatMap { $0 > 0 ? max(0, Double($0) - value) / Double($0) : nil }
+    /// The relative gap from `value` to `bound`, when there is a positive one.
+    static func gap(_ value: Double, bound: Double?) -> Double? {
+        bound.flatMap { $0 > 0 ? max(0, $0 - value) / $0 : nil }
     }
 
-    /// Part of the model: the pairs `kept` (indices into the whole model's candidates) and where
-    /// each whole-model pair sits in it.
     /// The total-score stage, searched on models priced down by the network's Lagrangian
     /// multipliers (`ScoreBound.fixedPairs`). A pairing scoring at least a target T uses only the
     /// pairs the multipliers leave free at T, and makes those they fix as made; so on the model of
@@ -362,7 +360,7 @@ struct ClosingSearch {
     private func totalScoreReport(low: Int, high: Int, stopped: Solution?, seconds: Double, solves: Int,
                                   kept: (lpText: String?, printed: String?)) -> StageReport {
         let proven = low >= high
-        let gap = proven ? 0 : high == Int.max || high <= 0 ? nil : Double(high - low) / Double(high)
+        let gap = proven ? 0 : Self.gap(Double(low), bound: high == Int.max ? nil : Double(high))
         let status = proven ? "optimal"
             : stopped.map { "not proven: GLPK's search stopped (\($0.status))" } ?? "not proven: too many pairs could still improve it to search them"
         return StageReport(name: Stage.totalScore.rawValue, status: status, objective: Double(low) / 100, gap: gap,
@@ -425,8 +423,7 @@ struct ClosingSearch {
                         proven: Bool, solves: Int) -> StageReport {
         let status = proven ? "optimal" : "not proven: GLPK's search stopped (\(solution.status))"
         let best = [solution.bestBound, bound.map(Double.init)].compactMap { $0 }.filter(\.isFinite).min()
-        let gap = proven ? 0 : best.flatMap { $0 > 0 ? max(0, $0 - value) / $0 : nil }
-        return StageReport(name: stage.rawValue, status: status, objective: objective, gap: gap,
+        return StageReport(name: stage.rawValue, status: status, objective: objective, gap: proven ? 0 : Self.gap(value, bound: best),
                            seconds: solution.seconds, solves: solves, lpText: solution.lpText,
                            printedSolution: solution.printedSolution, provenOptimal: proven)
     }
@@ -436,7 +433,7 @@ struct ClosingSearch {
     private func unproven(_ stage: Stage, chosen: [Int], bound: Int?) -> StageReport {
         let value = model.objectiveValue(stage, chosen: chosen)
         return StageReport(name: stage.rawValue, status: Matcher.afterUnproven, objective: stage == .totalScore || stage == .minimumScore ? value / 100 : value,
-                           gap: Self.gap(value, bound: bound), seconds: 0, solves: 0, provenOptimal: false)
+                           gap: Self.gap(value, bound: bound.map(Double.init)), seconds: 0, solves: 0, provenOptimal: false)
     }
 
     /// The network's pairing with the roles `chosen` gives its people (GLPK's pairs), when it is at

@@ -481,13 +481,17 @@ extension NetworkStages {
     /// nil when `budget` is spent.
     func priorityBound(_ stage: Stage, values: [Stage: Int], pairing: [Int], budget: inout BoundBudget) -> ScoreBound? {
         guard let solves = budget.nextLoop() else { return nil }
-        let position = tiers.firstIndex(of: stage) ?? 0
-        let earlier = values.filter { tiers.prefix(position).contains($0.key) }
         var bound = stageBound(of: stage, floor: nil, reached: values[stage] ?? 0, solves: solves,
-                               rows: priorityRows(earlier), pairing: pairing)
+                               rows: priorityRows(valuesBefore(stage, in: values)), pairing: pairing)
         budget.spend(bound.solves)
         bound.lastFlow = nil // not reused: kept only for its multipliers and slacks
         return bound
+    }
+
+    /// The values of the priority stages before `stage` in `values`.
+    private func valuesBefore(_ stage: Stage, in values: [Stage: Int]) -> [Stage: Int] {
+        let earlier = tiers.prefix(tiers.firstIndex(of: stage) ?? 0)
+        return values.filter { earlier.contains($0.key) }
     }
 
     /// The solves the Lagrangian bounds of one `bounds` call may take together
@@ -509,7 +513,7 @@ extension NetworkStages {
     func floorBound(ruling values: [Stage: Int], above floor: Int, below limit: Int?, pairing: [Int], budget: inout BoundBudget) -> Int? {
         guard let waiting = values[.waiting] else { return limit }
         let thresholds = model.floorThresholds.filter { $0 > floor && $0 <= (limit ?? .max) }
-        let rows = priorityRows(values.filter { $0.key == .overdue || $0.key == .coverage })
+        let rows = priorityRows(valuesBefore(.waiting, in: values))
         // The next floor first: often the pairing's floor is the stage's, and that one probe shows it.
         let searched = FloorBisection.search(low: 0, high: thresholds.count - 1, first: [0], limit: MatchingLimits.floorBoundProbes) { probe in
             guard let solves = budget.nextLoop() else { return .stop }

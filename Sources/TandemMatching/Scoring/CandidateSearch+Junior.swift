@@ -106,21 +106,6 @@ extension CandidateSearch {
         var listCount = 0
         var juniorThreshold: Int
 
-        init(junior: JuniorFacts, worker: Worker, keys: UnsafeBufferPointer<SeniorKey>, seniorPreferred: UnsafeBufferPointer<Int32>,
-             seniors: UnsafeBufferPointer<Int>, seniorSlots: UnsafeBufferPointer<UInt64>, juniorBits: UnsafePointer<UInt64>,
-             list: UnsafeMutablePointer<Entry>, room: Int, threshold: Int) {
-            self.junior = junior
-            self.worker = worker
-            self.keys = keys
-            self.seniorPreferred = seniorPreferred
-            self.seniors = seniors
-            self.seniorSlots = seniorSlots
-            self.juniorBits = juniorBits
-            self.list = list
-            self.room = room
-            juniorThreshold = threshold
-        }
-
         /// The threshold a pair must beat to enter the junior's or the senior's list. Neither the
         /// seniors (by zone class) nor the juniors (see `juniorOrder`) come in index order, so a tie
         /// may still enter a full list (ties go to the lower index). `Int.min`: no pruning.

@@ -681,7 +681,7 @@ struct CandidateSearch {
                                   seniors: seniors, seniorSlots: seniorSlots,
                                   juniorBits: allBits.baseAddress! + junior.j * scorer.grid.stride,
                                   list: worker.juniorEntries.baseAddress!, room: max(0, min(k, seniors.count)),
-                                  threshold: k <= 0 ? Int.max : Int.min)
+                                  juniorThreshold: k <= 0 ? Int.max : Int.min)
             var blockStart = 0
             while blockStart < seniorWords {
                 let firstCount = firstBounds(pass, block: blockStart..<min(seniorWords, blockStart + Self.blockWords))
