@@ -55,12 +55,11 @@ struct ClosingSearch {
              scoreBound: NetworkStages.ScoreBound? = nil, priorityBounds: [Stage: NetworkStages.ScoreBound] = [:]) throws(MatchingError) -> Outcome {
         var floors = given
         var incumbent = start
-        var reports: [StageReport] = []
+        var sequence = StageSequence() // the stages before `first` are proven
         // The budget in nodes × (candidate pairs)^1.5 (`MatchingLimits.searchWork`): a search priced
         // down to a small model (`totalScore`) may take more nodes, each cheaper.
         var workLeft = MatchingLimits.searchWork
         func nodeCost(_ pairs: Int) -> Int { max(1, Int(Double(max(1, pairs)) * Double(max(1, pairs)).squareRoot())) }
-        var open = false // a stage stopped unproven: the later ones keep the incumbent, unproven
         var floorPoints = first == .totalScore ? floor : nil
         // The network's bounds hold over pairings at least as good as its own in the earlier stages
         // (`NetworkStages.bounds`): used only while the pairs in hand are, stage by stage.
@@ -98,9 +97,9 @@ struct ClosingSearch {
         }
 
         for stage in model.stages.drop(while: { $0 != first }) {
-            if open && stage != .totalScore {
+            if !sequence.allProven && stage != .totalScore {
                 // Kept as they are; the total score is still searched, holding them at the pairs' values.
-                reports.append(unproven(stage, chosen: incumbent, bound: bound(stage)))
+                sequence.append(unproven(stage, chosen: incumbent, bound: bound(stage)))
                 if stage == .minimumScore {
                     floorPoints = incumbent.isEmpty ? nil : Int(model.objectiveValue(.minimumScore, chosen: incumbent))
                 } else {
@@ -110,23 +109,19 @@ struct ClosingSearch {
             }
             switch stage {
             case .overdue, .coverage, .waiting:
-                let report = try priorityStage(stage, incumbent: &incumbent, bound: bound(stage),
-                                               priced: bound(stage) == nil ? nil : priorityBounds[stage], solve: solve)
+                sequence.append(try priorityStage(stage, incumbent: &incumbent, bound: bound(stage),
+                                                  priced: bound(stage) == nil ? nil : priorityBounds[stage], solve: solve))
                 floors[stage] = model.objectiveValue(stage, chosen: incumbent)
-                open = !report.provenOptimal
-                reports.append(report)
             case .minimumScore:
-                let (report, floor) = try floorStage(incumbent: &incumbent, floors: floors, bound: bound(.minimumScore), solve: solve)
+                let (outcome, floor) = try floorStage(incumbent: &incumbent, floors: floors, bound: bound(.minimumScore), solve: solve)
                 floorPoints = floor
-                open = !report.provenOptimal
-                reports.append(report)
+                sequence.append(outcome)
             case .totalScore:
-                let report = try totalScore(floor: floorPoints, floors: floors, incumbent: &incumbent, bound: bound(.totalScore),
-                                            scoreBound: scoreBound, solve: solve, workLeft: { workLeft })
-                reports.append(open ? Self.afterUnproven(report) : report)
+                sequence.append(try totalScore(floor: floorPoints, floors: floors, incumbent: &incumbent, bound: bound(.totalScore),
+                                               scoreBound: scoreBound, solve: solve, workLeft: { workLeft }))
             }
         }
-        return Outcome(chosen: incumbent, reports: reports)
+        return Outcome(chosen: incumbent, reports: sequence.reports)
     }
 
     /// The minimum-score stage: the floor's bound (the network's, lowered to the relaxation's reach
@@ -135,31 +130,22 @@ struct ClosingSearch {
     /// the total score, and with their roles the network finds the best total score at that floor,
     /// the total-score search's start.
     private func floorStage(incumbent: inout [Int], floors: [Stage: Double], bound: Int?,
-                            solve: Solve) throws(MatchingError) -> (StageReport, Int?) {
+                            solve: Solve) throws(MatchingError) -> (StageOutcome, Int?) {
         var floorLimit = bound
         if !incumbent.isEmpty {
             floorLimit = NetworkStages(model: model, instruments: instruments).floorBound(
                 reaching: floors.mapValues { Int($0) }, from: Int(model.objectiveValue(.minimumScore, chosen: incumbent)), below: floorLimit)
         }
-        var (report, floor) = try minimumScore(bound: floorLimit, incumbent: &incumbent, solve: { (stage, floor, keep, start) throws(MatchingError) in
+        var (outcome, floor) = try minimumScore(bound: floorLimit, incumbent: &incumbent, solve: { (stage, floor, keep, start) throws(MatchingError) in
             try solve(stage, floor, keep, start, nil, nil)
         })
         if keepModels, let floor {
             // The model at the floor found, so it can be re-checked elsewhere (written, not
             // solved again: its root LP alone takes seconds).
-            report.lpText = try lpText(.minimumScore, floors: floors, floor: floor)
+            outcome.lpText = try lpText(.minimumScore, floors: floors, floor: floor)
         }
-        if report.provenOptimal, let polished = networkPairs(withRolesOf: incumbent, upTo: .minimumScore) { incumbent = polished }
-        return (report, floor)
-    }
-
-    /// A stage searched after one not proven: its gap is to the best of the pairings as good in the
-    /// earlier stages (the search held them at the pairs' values), so it is not proven itself.
-    static func afterUnproven(_ report: StageReport) -> StageReport {
-        var report = report
-        report.status = Matcher.afterUnproven
-        report.provenOptimal = false
-        return report
+        if outcome.provenOptimal, let polished = networkPairs(withRolesOf: incumbent, upTo: .minimumScore) { incumbent = polished }
+        return (outcome, floor)
     }
 
     /// GLPK's options for one search of `searched`: its time limit and gap, `nodeLimit`, the root's
@@ -184,20 +170,19 @@ struct ClosingSearch {
     /// enough (`pricedPriority`), else on the whole model up to `MatchingLimits.searchCandidates`
     /// pairs; a larger one keeps the pairs in hand and reports the gap to `bound`.
     private func priorityStage(_ stage: Stage, incumbent: inout [Int], bound: Int?, priced: NetworkStages.ScoreBound?,
-                               solve: Solve) throws(MatchingError) -> StageReport {
-        if let priced, let report = try pricedPriority(stage, priced: priced, incumbent: &incumbent, bound: bound, solve: solve) {
-            return report
+                               solve: Solve) throws(MatchingError) -> StageOutcome {
+        if let priced, let outcome = try pricedPriority(stage, priced: priced, incumbent: &incumbent, bound: bound, solve: solve) {
+            return outcome
         }
         let before = model.objectiveValue(stage, chosen: incumbent)
         guard model.candidates.count <= MatchingLimits.searchCandidates else {
-            return StageReport(name: stage.rawValue, status: "not proven: too many pairs could still improve it to search them",
-                               objective: before, gap: Self.gap(before, bound: bound.map(Double.init)), seconds: 0, solves: 0, provenOptimal: false)
+            return StageOutcome(stage: stage, value: before, bound: bound.map(Double.init), ending: .tooManyPairs)
         }
         let (solution, chosen) = try solve(stage, nil, keepModels, incumbent, nil, nil)
         if !chosen.isEmpty && model.objectiveValue(stage, chosen: chosen) >= before { adopt(chosen, upTo: stage, into: &incumbent) }
         let achieved = model.objectiveValue(stage, chosen: incumbent)
         let proven = solution.isProvenOptimal || bound.map { Double($0) <= achieved } == true
-        return report(stage, solution, objective: achieved, value: achieved, bound: bound, proven: proven, solves: 1)
+        return outcome(stage, solution, value: achieved, bound: bound, proven: proven)
     }
 
     /// A priority stage on the part of the model its Lagrangian multipliers leave free for a pairing
@@ -206,7 +191,7 @@ struct ClosingSearch {
     /// and the pairing in hand is optimal. nil when the part has more than
     /// `MatchingLimits.pricedPairsLimit` pairs (the whole model is then searched, when small enough).
     private func pricedPriority(_ stage: Stage, priced: NetworkStages.ScoreBound, incumbent: inout [Int], bound: Int?,
-                                solve: Solve) throws(MatchingError) -> StageReport? {
+                                solve: Solve) throws(MatchingError) -> StageOutcome? {
         let began = instruments.now()
         let target = Int(model.objectiveValue(stage, chosen: incumbent)) + 1
         let fixed = priced.fixedPairs(reaching: target)
@@ -223,10 +208,9 @@ struct ClosingSearch {
         let high = proven ? Int(achieved) : [bound, partBound].compactMap { $0 }.min()
         instruments.debug("search \(stage.rawValue) priced: \(part.kept.count) of \(model.candidates.count) pairs free for \(target), "
             + "\(solution.status), \(found ? "found \(achieved)" : "none found")")
-        return StageReport(name: stage.rawValue, status: proven ? "optimal" : "not proven: GLPK's search stopped (\(solution.status))",
-                           objective: achieved, gap: proven ? 0 : Self.gap(achieved, bound: high.map(Double.init)),
-                           seconds: instruments.seconds(since: began), solves: 1, lpText: solution.lpText,
-                           printedSolution: solution.printedSolution, provenOptimal: proven)
+        return StageOutcome(stage: stage, value: achieved, bound: high.map(Double.init),
+                            ending: proven ? .optimal : .searchStopped("\(solution.status)"), seconds: instruments.seconds(since: began),
+                            solves: 1, lpText: solution.lpText, printedSolution: solution.printedSolution)
     }
 
     /// GLPK's pairs `chosen`, polished by the network with their roles, replace the pairs in hand when
@@ -236,11 +220,6 @@ struct ClosingSearch {
         let found = networkPairs(withRolesOf: chosen, upTo: stage) ?? chosen
         let values = { (pairs: [Int]) in model.stages.map { model.objectiveValue($0, chosen: pairs) } }
         if !values(found).lexicographicallyPrecedes(values(incumbent)) { incumbent = found }
-    }
-
-    /// The relative gap from `value` to `bound`, when there is a positive one.
-    static func gap(_ value: Double, bound: Double?) -> Double? {
-        bound.flatMap { $0 > 0 ? max(0, $0 - value) / $0 : nil }
     }
 
     /// The total-score stage, searched on models priced down by the network's Lagrangian
@@ -264,7 +243,7 @@ struct ClosingSearch {
     /// higher. (The measurements: docs/method.md, "Measured choices".)
     private func totalScore(floor: Int?, floors: [Stage: Double], incumbent: inout [Int], bound given: Int?,
                             scoreBound: NetworkStages.ScoreBound?,
-                            solve: Solve, workLeft: () -> Int) throws(MatchingError) -> StageReport {
+                            solve: Solve, workLeft: () -> Int) throws(MatchingError) -> StageOutcome {
         let began = instruments.now()
         var low = Int(model.objectiveValue(.totalScore, chosen: incumbent))
         var high = given ?? Int.max
@@ -337,7 +316,9 @@ struct ClosingSearch {
             // The stage's whole model, for anyone to re-solve; GLPK's solution is of the part searched last.
             kept.lpText = try lpText(.totalScore, floors: floors, floor: floor)
         }
-        return totalScoreReport(low: low, high: high, stopped: stopped, seconds: instruments.seconds(since: began), solves: solves, kept: kept)
+        return StageOutcome(stage: .totalScore, value: Double(low), bound: high == Int.max ? nil : Double(high),
+                            ending: low >= high ? .optimal : stopped.map { .searchStopped("\($0.status)") } ?? .tooManyPairs,
+                            seconds: instruments.seconds(since: began), solves: solves, lpText: kept.lpText, printedSolution: kept.printed)
     }
 
     /// Multipliers for this very model at this floor: the network's (`carried`); from them, when it
@@ -354,17 +335,6 @@ struct ClosingSearch {
         return carried.pairSlack.count == model.candidates.count ? carried
             : stages.stageBound(floor: floor, reached: reached, from: carried, solves: MatchingLimits.scoreRefineSolves, rows: rows,
                                      pairing: incumbent)
-    }
-
-    /// The total-score stage's report: proven when the pairing in hand (`low`) reaches the bound (`high`).
-    private func totalScoreReport(low: Int, high: Int, stopped: Solution?, seconds: Double, solves: Int,
-                                  kept: (lpText: String?, printed: String?)) -> StageReport {
-        let proven = low >= high
-        let gap = proven ? 0 : Self.gap(Double(low), bound: high == Int.max ? nil : Double(high))
-        let status = proven ? "optimal"
-            : stopped.map { "not proven: GLPK's search stopped (\($0.status))" } ?? "not proven: too many pairs could still improve it to search them"
-        return StageReport(name: Stage.totalScore.rawValue, status: status, objective: Double(low) / 100, gap: gap,
-                           seconds: seconds, solves: solves, lpText: kept.lpText, printedSolution: kept.printed, provenOptimal: proven)
     }
 
     /// A stage's whole model as CPLEX LP text, for the model files.
@@ -384,12 +354,9 @@ struct ClosingSearch {
     /// The highest floor that keeps the priority stages, by bisection between the incumbent's lowest
     /// score and `bound`. Returns the stage's report and the floor (nil when nothing is paired).
     private func minimumScore(bound: Int?, incumbent: inout [Int],
-                              solve: (Stage, Int?, Bool, [Int]) throws(MatchingError) -> (Solution, [Int])) throws(MatchingError) -> (StageReport, Int?) {
+                              solve: (Stage, Int?, Bool, [Int]) throws(MatchingError) -> (Solution, [Int])) throws(MatchingError) -> (StageOutcome, Int?) {
         let began = instruments.now()
-        guard !incumbent.isEmpty else {
-            return (StageReport(name: Stage.minimumScore.rawValue, status: "optimal", objective: 0, gap: 0, seconds: 0,
-                                solves: 0, provenOptimal: true), nil)
-        }
+        guard !incumbent.isEmpty else { return (StageOutcome(stage: .minimumScore, value: 0, bound: nil, ending: .optimal), nil) }
         var lowest = Int(model.objectiveValue(.minimumScore, chosen: incumbent))
         let thresholds = model.floorThresholds.filter { $0 <= (bound ?? Int.max) }
         var solves = 0
@@ -411,29 +378,23 @@ struct ClosingSearch {
         let high = searched.high
         // The best floor not ruled out bounds the stage: the top of the range still open.
         let top = stopped == nil ? lowest : max(lowest, high >= 0 && high < thresholds.count ? thresholds[high] : lowest)
-        let report = StageReport(name: Stage.minimumScore.rawValue,
-                                 status: stopped.map { "not proven: GLPK's search stopped (\($0.status)) in a probe" } ?? "optimal",
-                                 objective: Double(lowest) / 100, gap: top == 0 ? nil : Double(top - lowest) / Double(top),
-                                 seconds: instruments.seconds(since: began), solves: solves, provenOptimal: stopped == nil)
-        return (report, lowest)
+        let outcome = StageOutcome(stage: .minimumScore, value: Double(lowest), bound: Double(top),
+                                   ending: stopped.map { .searchStopped("\($0.status)", inProbe: true) } ?? .optimal,
+                                   seconds: instruments.seconds(since: began), solves: solves)
+        return (outcome, lowest)
     }
 
-    /// A searched stage's report; its gap is to the lower of GLPK's bound and the network's.
-    private func report(_ stage: Stage, _ solution: Solution, objective: Double, value: Double, bound: Int?,
-                        proven: Bool, solves: Int) -> StageReport {
-        let status = proven ? "optimal" : "not proven: GLPK's search stopped (\(solution.status))"
+    /// A searched stage's outcome; its bound is the lower of GLPK's and the network's.
+    private func outcome(_ stage: Stage, _ solution: Solution, value: Double, bound: Int?, proven: Bool) -> StageOutcome {
         let best = [solution.bestBound, bound.map(Double.init)].compactMap { $0 }.filter(\.isFinite).min()
-        return StageReport(name: stage.rawValue, status: status, objective: objective, gap: proven ? 0 : Self.gap(value, bound: best),
-                           seconds: solution.seconds, solves: solves, lpText: solution.lpText,
-                           printedSolution: solution.printedSolution, provenOptimal: proven)
+        return StageOutcome(stage: stage, value: value, bound: best, ending: proven ? .optimal : .searchStopped("\(solution.status)"),
+                            seconds: solution.seconds, solves: 1, lpText: solution.lpText, printedSolution: solution.printedSolution)
     }
 
-    /// A stage after one the search could not prove: the pairs in hand, and their gap to `bound`
-    /// (over pairings as good in the earlier stages), when there is one.
-    private func unproven(_ stage: Stage, chosen: [Int], bound: Int?) -> StageReport {
-        let value = model.objectiveValue(stage, chosen: chosen)
-        return StageReport(name: stage.rawValue, status: Matcher.afterUnproven, objective: stage == .totalScore || stage == .minimumScore ? value / 100 : value,
-                           gap: Self.gap(value, bound: bound.map(Double.init)), seconds: 0, solves: 0, provenOptimal: false)
+    /// A stage after one the search could not prove: the pairs in hand, and their bound (over
+    /// pairings as good in the earlier stages), when there is one.
+    private func unproven(_ stage: Stage, chosen: [Int], bound: Int?) -> StageOutcome {
+        StageOutcome(stage: stage, value: model.objectiveValue(stage, chosen: chosen), bound: bound.map(Double.init), ending: .afterUnproven)
     }
 
     /// The network's pairing with the roles `chosen` gives its people (GLPK's pairs), when it is at

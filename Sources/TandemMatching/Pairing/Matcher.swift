@@ -270,7 +270,7 @@ public enum Matcher {
     private static func runSearch(_ check: inout PendingCheck, config: MatchingConfig, keepModels: Bool) throws(MatchingError) {
         guard let first = check.searchFrom, check.searched == nil else { return }
         var floors: [PairingModel.Stage: Double] = [:]
-        for stage in check.model.stages.prefix(while: { $0 != first }) where [PairingModel.Stage.overdue, .coverage, .waiting].contains(stage) {
+        for stage in check.model.stages.prefix(while: { $0 != first }) where stage.isPriority {
             floors[stage] = check.final.values[stage].map(Double.init)
         }
         let outcome = try ClosingSearch(model: check.model, config: config, keepModels: keepModels, instruments: check.instruments)
@@ -365,52 +365,38 @@ public enum Matcher {
         }
         var solutions = outcomes.values()[...]
 
-        var reports: [StageReport] = []
-        if model.overdue.isEmpty { reports.append(skippedOverdue(model, config: config)) }
-        var earlierProven = true
+        var sequence = StageSequence()
         for stage in networkStages {
             let value = final.values[stage]!
             let bound = pending.bounds[stage]
-            var seconds = final.seconds[stage] ?? 0
-            var solves = 0
-            var proof: Solution?
+            var outcome = StageOutcome(stage: stage, value: Double(value), bound: bound.map(Double.init),
+                                       ending: !check ? .notYetChecked : bound == value ? .optimal : .heuristicRoles,
+                                       seconds: final.seconds[stage] ?? 0, solves: stage == .minimumScore ? final.probes : 0)
+            if stage != .minimumScore { outcome.value = model.objectiveValue(stage, chosen: final.chosen) }
             if check {
                 // GLPK must confirm the final network's optimum of this stage.
                 let solution = try solutions.removeFirst().get()
-                solves += 1
-                seconds += solution.seconds
+                outcome.solves += 1
+                outcome.seconds += solution.seconds
                 let glpkAgrees = solution.isProvenOptimal
                     && (stage == .minimumScore || abs((solution.objective ?? .nan) - Double(value)) < 0.5)
                 guard glpkAgrees else {
                     throw .solver("GLPK did not confirm the network optimum of stage \(stage.rawValue): \(solution.status), objective \(solution.objective ?? .nan) against \(value)")
                 }
-                proof = solution
+                (outcome.lpText, outcome.printedSolution) = (solution.lpText, solution.printedSolution)
                 if passes > 1, let bound, bound == relaxation.values[stage], relaxation.networks[stage] != nil {
                     // The relaxation's bound, also checked by GLPK.
                     let bounding = try solutions.removeFirst().get()
-                    solves += 1
-                    seconds += bounding.seconds
+                    outcome.solves += 1
+                    outcome.seconds += bounding.seconds
                     guard bounding.isProvenOptimal, abs((bounding.objective ?? .nan) - Double(bound)) < 0.5 else {
                         throw .solver("GLPK did not confirm the relaxation bound of stage \(stage.rawValue): \(bounding.status)")
                     }
                 }
             }
-            let proven = check && earlierProven && bound == value
-            let gap = bound == value ? 0 : bound.flatMap { $0 == 0 ? nil : Double($0 - value) / Double(abs($0)) }
-            let objective = stage == .minimumScore ? Double(value) / 100
-                : stage == .totalScore ? model.objectiveValue(.totalScore, chosen: pending.final.chosen) / 100
-                : model.objectiveValue(stage, chosen: pending.final.chosen)
-            let status = !check ? "not yet checked by GLPK"
-                : proven ? "optimal"
-                : earlierProven ? "not proven: \"either\" applicants' roles were chosen by a heuristic"
-                : Self.afterUnproven
-            earlierProven = earlierProven && bound == value
-            reports.append(StageReport(
-                name: stage.rawValue, status: status, objective: objective, gap: gap, seconds: seconds,
-                solves: solves + (stage == .minimumScore ? final.probes : 0),
-                lpText: proof?.lpText, printedSolution: proof?.printedSolution, provenOptimal: proven))
+            sequence.append(outcome)
         }
-        return reports + (pending.searched ?? [])
+        return (model.overdue.isEmpty ? [skippedOverdue(model, config: config)] : []) + sequence.reports + (pending.searched ?? [])
     }
 
     /// The overdue stage's report when nobody past the target has a possible partner: whether anyone
@@ -422,10 +408,6 @@ public enum Matcher {
         return StageReport(name: PairingModel.Stage.overdue.rawValue, status: status,
                            objective: 0, gap: 0, seconds: 0, solves: 0, provenOptimal: true)
     }
-
-    /// The status of a stage after one not proven: its gap is to a bound over the pairings at least
-    /// as good in the earlier stages (`NetworkStages.bounds`), not to its own optimum.
-    static let afterUnproven = "not proven: an earlier stage is not; the gap is to the best any pairing as good in the earlier stages could reach"
 
     /// Every hard rule, checked again on the solution: a violation is an error, never an output.
     static func verify(pairs chosen: [Int], model: PairingModel, scorer: Scorer) throws(MatchingError) {
