@@ -60,6 +60,14 @@ public struct Model: Sendable {
         columns[variable.index].objective = coefficient
     }
 
+    /// The LP relaxation: every variable continuous within its bounds (a binary one in [0, 1]).
+    /// Its optimum bounds the model's (from above when maximising).
+    public func relaxed() -> Model {
+        var relaxation = self
+        for k in relaxation.columns.indices { relaxation.columns[k].kind = .continuous }
+        return relaxation
+    }
+
     public var hasIntegerVariables: Bool { columns.contains { $0.kind != .continuous } }
     public var nonZeroCount: Int { rows.reduce(0) { $0 + $1.terms.count } }
 

@@ -10,6 +10,9 @@ public struct SolveOptions: Sendable {
     /// Stop branch-and-bound once it has made this many nodes; nil = no limit. Unlike a time
     /// limit it stops at the same point on every machine, so the result is reproducible.
     public var nodeLimit: Int? = nil
+    /// Stop an LP's simplex after this many iterations (`Solution.Status.iterationLimit`); nil = no
+    /// limit. Like `nodeLimit`, it stops at the same point on every machine.
+    public var iterationLimit: Int? = nil
     /// GLPK's MIP presolver. Turned off automatically when a starting solution is given.
     public var presolve = true
     /// Mixed-integer rounding and cover cuts: models with role choices ("either") need them.
@@ -112,6 +115,8 @@ public struct Solution: Sendable {
         case timeLimit
         /// Stopped by the node limit (`SolveOptions.nodeLimit`); `values` may or may not hold a solution.
         case nodeLimit
+        /// An LP stopped by the iteration limit (`SolveOptions.iterationLimit`); no solution is kept.
+        case iterationLimit
         /// No solution satisfies the constraints.
         case infeasible
         /// The objective can grow without bound.
@@ -123,6 +128,7 @@ public struct Solution: Sendable {
             case let .feasible(gap): return "feasible, gap \(String(format: "%.3g", gap * 100))%"
             case .timeLimit: return "time limit reached"
             case .nodeLimit: return "node limit reached"
+            case .iterationLimit: return "iteration limit reached"
             case .infeasible: return "infeasible"
             case .unbounded: return "unbounded"
             }
@@ -282,6 +288,7 @@ public enum Solver {
         parameters.msg_lev = GLP_MSG_ERR
         parameters.presolve = options.presolve && options.startingBasis == nil ? GLP_ON : GLP_OFF
         parameters.tm_lim = timeLimitMilliseconds(options.timeLimit)
+        if let limit = options.iterationLimit { parameters.it_lim = Int32(clamping: max(0, limit)) }
         let code = glp_simplex(problem.pointer, &parameters)
         let status = glp_get_status(problem.pointer)
         switch code {
@@ -291,7 +298,9 @@ public enum Solver {
             return Solution(status: .infeasible, seconds: 0, log: "")
         case 0 where status == GLP_UNBND, GLP_ENODFS:
             return Solution(status: .unbounded, seconds: 0, log: "")
-        case GLP_ETMLIM, GLP_EITLIM:
+        case GLP_EITLIM:
+            return Solution(status: .iterationLimit, seconds: 0, log: "")
+        case GLP_ETMLIM:
             if status == GLP_FEAS {
                 return read(problem, model: model, status: .timeLimit, primal: glp_get_col_prim, objective: glp_get_obj_val)
             }

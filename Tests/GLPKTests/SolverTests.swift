@@ -37,6 +37,27 @@ import Testing
         #expect(solution.printedSolution?.contains("INTEGER OPTIMAL") == true)
     }
 
+    /// The same knapsack relaxed (`Model.relaxed`): its LP optimum, a and c whole and a third of b,
+    /// 9⅓, bounds the integer one; with an iteration limit the simplex stops short and says so.
+    @Test func theRelaxationBoundsTheIntegerOptimumAndAnIterationLimitStopsIt() throws {
+        var model = Model(name: "knapsack", sense: .maximize)
+        let a = model.addVariable("a", kind: .binary, objective: 5)
+        let b = model.addVariable("b", kind: .binary, objective: 4)
+        let c = model.addVariable("c", kind: .binary, objective: 3)
+        model.addConstraint("weight", [(a, 2), (b, 3), (c, 1)], upper: 4)
+        let relaxed = model.relaxed()
+        #expect(!relaxed.hasIntegerVariables && model.hasIntegerVariables)
+        let solution = try Solver.solve(relaxed)
+        #expect(solution.isProvenOptimal)
+        #expect(abs((solution.objective ?? 0) - 28.0 / 3) < 1e-9)
+        #expect(abs(solution.value(a) - 1) < 1e-9 && abs(solution.value(b) - 1.0 / 3) < 1e-9 && abs(solution.value(c) - 1) < 1e-9)
+        var limited = SolveOptions(presolve: false)
+        limited.iterationLimit = 1
+        let stopped = try Solver.solve(relaxed, options: limited)
+        #expect(stopped.status == .iterationLimit)
+        #expect(stopped.values == nil && !stopped.isProvenOptimal)
+    }
+
     @Test func reportsInfeasibleWithAndWithoutPresolve() throws {
         for presolve in [true, false] {
             var model = Model(name: "impossible", sense: .minimize)

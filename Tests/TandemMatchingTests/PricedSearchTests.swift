@@ -64,6 +64,14 @@ struct PricedSearchTests {
         if let gap = ladder.report.gap, gap < 1, whole.report.provenOptimal {
             #expect(ladder.report.objective / (1 - gap) >= whole.report.objective - 0.01, "seed \(seed): the ladder's bound is below the optimum")
         }
+        // The role model's LP bound (`ClosingSearch.lpBound`) holds the optimum and is at most the
+        // Lagrangian bound, which relaxes the same model.
+        if whole.report.provenOptimal {
+            let search = ClosingSearch(model: model, config: config.matching, keepModels: false, instruments: .system)
+            let lp = try #require(try search.lpBound(floor: final.floor, floors: floors, value: final.values[.totalScore]!, bound: nil))
+            #expect(Double(lp) >= (whole.report.objective * 100).rounded(), "seed \(seed): LP bound \(lp) below the optimum")
+            #expect(lp <= bounds[.totalScore]!, "seed \(seed): LP bound \(lp) above the Lagrangian bound \(bounds[.totalScore]!)")
+        }
         for pairs in [priced.chosen, ladder.chosen] {
             try Matcher.verify(pairs: pairs, model: model, scorer: scorer)
             for (stage, value) in floors { #expect(model.objectiveValue(stage, chosen: pairs) >= value, "seed \(seed): \(stage.rawValue)") }

@@ -117,8 +117,9 @@ struct ClosingSearch {
                 floorPoints = floor
                 sequence.append(outcome)
             case .totalScore:
-                sequence.append(try totalScore(floor: floorPoints, floors: floors, incumbent: &incumbent, bound: bound(.totalScore),
-                                               scoreBound: scoreBound, solve: solve, workLeft: { workLeft }))
+                let outcome = try totalScore(floor: floorPoints, floors: floors, incumbent: &incumbent, bound: bound(.totalScore),
+                                             scoreBound: scoreBound, solve: solve, workLeft: { workLeft })
+                sequence.append(try withLPBound(outcome, floor: floorPoints, floors: floors))
             }
         }
         return Outcome(chosen: incumbent, reports: sequence.reports)

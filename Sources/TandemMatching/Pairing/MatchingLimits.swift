@@ -72,6 +72,22 @@ public enum MatchingLimits {
     /// chosen with leaves a larger gap than this, as a share of the bound. Unit: a fraction. Range: 0.0001–0.01 (the summary's target is 0.001).
     static let sharpenedGap = 0.001
 
+    /// A total-score stage still further than this from its bound after the closing search, as a
+    /// share of the bound, is bounded once more by the role model's LP relaxation
+    /// (`ClosingSearch.lpBound`): tighter than the Lagrangian bound where seniors are scarce, but
+    /// seconds of simplex. Unit: a fraction. Range: 0.0001–0.01 (the summary's target is 0.001).
+    static let lpBoundGap = 0.001
+
+    /// That LP is solved only for models of at most this many candidate pairs: its simplex grows
+    /// faster than the pairs (seconds at 2,000 applicants, minutes at 5,000). Unit: candidate
+    /// pairs. Range: 10,000–100,000.
+    static let lpBoundCandidates = 40_000
+
+    /// And within this many simplex iterations (a limit that stops at the same point on every
+    /// machine, unlike a clock); an LP stopped there leaves the stage its Lagrangian bound. Unit:
+    /// simplex iterations. Range: 20,000–1,000,000.
+    static let lpBoundIterations = 200_000
+
     /// No multiplier loop is started with fewer solves than this left. Unit: solves. Range: 5–50.
     static let boundLoopMinimum = 10
 
