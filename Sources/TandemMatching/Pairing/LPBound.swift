@@ -26,11 +26,13 @@ extension ClosingSearch {
     /// seniors are scarce (0.3–0.6 % above the pairings found, against the LP's 0.02–0.05 %:
     /// docs/method.md, "A bound for every stage"). The simplex reaches the LP's value exactly, at a
     /// cost of seconds, so it runs only where the stage is still further than
-    /// `MatchingLimits.lpBoundGap` from its bound, on models of at most
+    /// `MatchingLimits.lpBoundGap` (or the configured `mip_gap`, if larger) from its bound, on models of at most
     /// `MatchingLimits.lpBoundCandidates` pairs, within `MatchingLimits.lpBoundIterations`.
     /// Returns the bound in whole hundredths of a point, or nil when not computed.
     func lpBound(floor: Int?, floors: [Stage: Double], value: Int, bound: Int?) throws(MatchingError) -> Int? {
-        if let bound, Double(bound - value) <= MatchingLimits.lpBoundGap * Double(bound) { return nil }
+        // A gap the coordinator accepts (`mip_gap`) needs no sharper bound.
+        let wanted = max(MatchingLimits.lpBoundGap, config.mipGap)
+        if let bound, Double(bound - value) <= wanted * Double(bound) { return nil }
         guard model.candidates.count <= MatchingLimits.lpBoundCandidates, !model.candidates.isEmpty else { return nil }
         let relaxation = model.build(stage: .totalScore, floors: floors, minimumPoints: floor).model.relaxed()
         var options = SolveOptions(timeLimit: nil)
