@@ -17,14 +17,20 @@ import Testing
         #expect(abs(solution.value(y) - 1) < 1e-9)
     }
 
-    /// A knapsack whose LP optimum is fractional: max 5a + 4b + 3c, 2a + 3b + c ≤ 4 (binary).
-    /// Enumerating the 8 choices by hand: {a, c} gives 8, the best.
-    @Test func solvesAHandSolvedIntegerProgram() throws {
+    /// The knapsack of the two tests below and its variables a, b, c.
+    static func knapsack() -> (Model, Model.Variable, Model.Variable, Model.Variable) {
         var model = Model(name: "knapsack", sense: .maximize)
         let a = model.addVariable("a", kind: .binary, objective: 5)
         let b = model.addVariable("b", kind: .binary, objective: 4)
         let c = model.addVariable("c", kind: .binary, objective: 3)
         model.addConstraint("weight", [(a, 2), (b, 3), (c, 1)], upper: 4)
+        return (model, a, b, c)
+    }
+
+    /// A knapsack whose LP optimum is fractional: max 5a + 4b + 3c, 2a + 3b + c ≤ 4 (binary).
+    /// Enumerating the 8 choices by hand: {a, c} gives 8, the best.
+    @Test func solvesAHandSolvedIntegerProgram() throws {
+        let (model, a, b, c) = Self.knapsack()
         let solution = try Solver.solve(model, options: SolveOptions(keepLPText: true, keepPrintedSolution: true))
         #expect(solution.isProvenOptimal)
         #expect(solution.objective == 8)
@@ -40,11 +46,7 @@ import Testing
     /// The same knapsack relaxed (`Model.relaxed`): its LP optimum, a and c whole and a third of b,
     /// 9⅓, bounds the integer one; with an iteration limit the simplex stops short and says so.
     @Test func theRelaxationBoundsTheIntegerOptimumAndAnIterationLimitStopsIt() throws {
-        var model = Model(name: "knapsack", sense: .maximize)
-        let a = model.addVariable("a", kind: .binary, objective: 5)
-        let b = model.addVariable("b", kind: .binary, objective: 4)
-        let c = model.addVariable("c", kind: .binary, objective: 3)
-        model.addConstraint("weight", [(a, 2), (b, 3), (c, 1)], upper: 4)
+        let (model, a, b, c) = Self.knapsack()
         let relaxed = model.relaxed()
         #expect(!relaxed.hasIntegerVariables && model.hasIntegerVariables)
         let solution = try Solver.solve(relaxed)
