@@ -68,7 +68,7 @@ struct PricedSearchTests {
         // Lagrangian bound, which relaxes the same model.
         if whole.report.provenOptimal {
             let search = ClosingSearch(model: model, config: config.matching, keepModels: false, instruments: .system)
-            let lp = try #require(try search.lpBound(floor: final.floor, floors: floors, value: final.values[.totalScore]!, bound: nil))
+            let lp = try #require(try search.lpBound(floor: final.floor, floors: floors))
             #expect(Double(lp) >= (whole.report.objective * 100).rounded(), "seed \(seed): LP bound \(lp) below the optimum")
             #expect(lp <= bounds[.totalScore]!, "seed \(seed): LP bound \(lp) above the Lagrangian bound \(bounds[.totalScore]!)")
         }

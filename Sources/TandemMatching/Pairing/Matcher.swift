@@ -369,10 +369,11 @@ public enum Matcher {
         for stage in networkStages {
             let value = final.values[stage]!
             let bound = pending.bounds[stage]
-            var outcome = StageOutcome(stage: stage, value: Double(value), bound: bound.map(Double.init),
+            // The floor as the network found it; the other stages' values as the pairs give them.
+            let shown = stage == .minimumScore ? Double(value) : model.objectiveValue(stage, chosen: final.chosen)
+            var outcome = StageOutcome(stage: stage, value: shown, bound: bound.map(Double.init),
                                        ending: !check ? .notYetChecked : bound == value ? .optimal : .heuristicRoles,
                                        seconds: final.seconds[stage] ?? 0, solves: stage == .minimumScore ? final.probes : 0)
-            if stage != .minimumScore { outcome.value = model.objectiveValue(stage, chosen: final.chosen) }
             if check {
                 // GLPK must confirm the final network's optimum of this stage.
                 let solution = try solutions.removeFirst().get()
